@@ -1,0 +1,1 @@
+//! harness: model-based conformance and stress testing of memfs-core against YAML specs.

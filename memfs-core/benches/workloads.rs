@@ -1,0 +1,2 @@
+//! Criterion benchmarks (placeholder until the bench helper fills it).
+fn main() {}

@@ -1,0 +1,33 @@
+//! memfs-core: a thread-safe in-memory filesystem with a hard byte quota, per-file
+//! reader/writer locks with timeouts, five open modes, bulk import/export, copy, glob,
+//! stats and timestamps. Its intended behaviour is `shared/memfs-semantics.md` (a port of
+//! the Python library D-MemFS with its weak points fixed).
+//!
+//! ```
+//! use memfs_core::{MemoryFileSystem, OpenMode};
+//! use std::io::{Read, Write};
+//! let fs = MemoryFileSystem::new();
+//! fs.mkdir("/data", true).unwrap();
+//! let mut f = fs.open("/data/a.bin", OpenMode::Write).unwrap();
+//! f.write_all(b"hello").unwrap();
+//! f.close();
+//! let mut buf = Vec::new();
+//! fs.open("/data/a.bin", OpenMode::Read).unwrap().read_to_end(&mut buf).unwrap();
+//! assert_eq!(buf, b"hello");
+//! ```
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod fs;
+pub mod handle;
+pub mod probe;
+pub mod types;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use config::{FsBuilder, GuardAction, GuardMode, MemoryGuard, StorageKind};
+pub use error::{BlockReason, ErrorKind, MfsError, Result};
+pub use fs::MemoryFileSystem;
+pub use handle::FileHandle;
+pub use probe::{FixedMemoryProbe, HostMemoryProbe, MemoryProbe};
+pub use types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
