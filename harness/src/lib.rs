@@ -1,1 +1,3 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
+
+pub mod outcome;
