@@ -1,3 +1,4 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
+pub mod observation;
 pub mod outcome;
