@@ -1,4 +1,5 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
+pub mod call;
 pub mod observation;
 pub mod outcome;
