@@ -1,5 +1,6 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
 pub mod call;
+pub mod engine;
 pub mod observation;
 pub mod outcome;
