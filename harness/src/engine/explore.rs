@@ -1,0 +1,447 @@
+//! Exhaustive exploration of every step sequence of length 1..=depth: depth-first with prefix
+//! sharing (each node is one step from a fork of its parent), parallel over first steps,
+//! optional sound deduplication, deterministic results whatever the thread count.
+//!
+//! Determinism: the unit of parallel work is the subtree of one first step, explored
+//! sequentially with its own deduplication table, and results are merged in first-step order.
+//! Which states a task merges therefore never depends on scheduling.
+
+use super::count;
+use super::run::{DriverFor, Parties, StepFailure};
+use super::system::{CoverageCounter, Finding, StepId, System};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// What to explore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExploreConfig {
+    /// Longest sequence length.
+    pub depth: usize,
+    /// At most this many occurrences of one step in a sequence (`None` = unlimited).
+    pub max_repeat: Option<u32>,
+    /// Merge prefixes that reach an already explored state (sound: model, subject and
+    /// reference fingerprints must all match).
+    pub dedup: bool,
+    /// `(i, n)`: explore only shard `i` (1-based) of `n`.
+    pub shard: Option<(u32, u32)>,
+    /// Raw failing sequences kept per first-step subtree (the rest are only counted).
+    pub max_failures_per_task: usize,
+}
+
+impl Default for ExploreConfig {
+    fn default() -> Self {
+        ExploreConfig {
+            depth: 3,
+            max_repeat: None,
+            dedup: true,
+            shard: None,
+            max_failures_per_task: 4,
+        }
+    }
+}
+
+impl ExploreConfig {
+    /// Whether first step `s` belongs to this run's shard.
+    pub fn in_shard(&self, s: usize) -> bool {
+        match self.shard {
+            None => true,
+            Some((i, n)) => n > 0 && (s as u64 % n as u64) == (i as u64).wrapping_sub(1),
+        }
+    }
+}
+
+/// A failing sequence as found by the explorer (before shrinking).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFailure {
+    pub steps: Vec<StepId>,
+    pub failure: StepFailure,
+}
+
+/// What an exploration produced (engine-level: step ids, not names).
+#[derive(Debug, Clone, Default)]
+pub struct Exploration {
+    /// Raw sequences of length 1..=depth in this shard.
+    pub sequences: u128,
+    /// Steps executed on the drivers.
+    pub steps: u64,
+    /// Distinct states (model + subject + reference fingerprints).
+    pub distinct_states: u64,
+    /// Executed steps per depth (index 0 = depth 1).
+    pub steps_per_depth: Vec<u64>,
+    /// Thread time spent per depth.
+    pub time_per_depth: Vec<Duration>,
+    /// Failing nodes found (each prunes its subtree).
+    pub failing_nodes: u64,
+    /// Kept failing sequences, in deterministic order.
+    pub failures: Vec<RawFailure>,
+    pub coverage: CoverageCounter,
+    pub wall: Duration,
+}
+
+/// Progress reporting hook: called from worker threads with raw sequences newly covered.
+pub trait Progress: Sync {
+    /// `n` more raw sequences are covered.
+    fn covered(&self, n: u64);
+}
+
+/// No progress output.
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn covered(&self, _n: u64) {}
+}
+
+/// Explores every sequence of the configured space. Parallelism comes from the current rayon
+/// pool (wrap the call in `ThreadPool::install` to choose the thread count).
+pub fn explore<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    cfg: &ExploreConfig,
+    progress: &dyn Progress,
+) -> Exploration
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let start = Instant::now();
+    let a = p.system.steps().len();
+    let firsts: Vec<usize> = (0..a).filter(|s| cfg.in_shard(*s)).collect();
+    let sequences = firsts
+        .iter()
+        .map(|s| count::sequences_starting_with(a, cfg.depth, cfg.max_repeat, *s))
+        .fold(0u128, |x, y| x.saturating_add(y));
+    // Forking the pristine drivers up front means workers need only `Send`, not `Sync`.
+    let mut tasks = Vec::with_capacity(firsts.len());
+    let mut setup_failures = Vec::new();
+    for &s in &firsts {
+        match (p.subject.fork(), p.reference.fork()) {
+            (Ok(x), Ok(y)) => tasks.push((s, x, y)),
+            (x, y) => {
+                let findings: Vec<Finding> = [x.err(), y.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| Finding::new(super::system::CheckKind::Driver, e.to_string()))
+                    .collect();
+                setup_failures.push(RawFailure {
+                    steps: vec![s as StepId],
+                    failure: StepFailure {
+                        position: 0,
+                        expected: String::new(),
+                        observed: String::new(),
+                        reference: String::new(),
+                        findings,
+                    },
+                });
+            }
+        }
+    }
+    let results: Vec<TaskResult> = if cfg.depth == 0 {
+        Vec::new()
+    } else {
+        tasks
+            .into_par_iter()
+            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress))
+            .collect()
+    };
+    let mut out = Exploration {
+        sequences,
+        steps_per_depth: vec![0; cfg.depth],
+        time_per_depth: vec![Duration::ZERO; cfg.depth],
+        coverage: CoverageCounter::new(p.system.action_names().len(), p.system.clause_ids().len()),
+        failures: setup_failures,
+        ..Default::default()
+    };
+    let mut states: HashSet<(u64, u64, u64)> = HashSet::new();
+    for r in results {
+        out.steps += r.steps_per_depth.iter().sum::<u64>();
+        for (d, n) in r.steps_per_depth.iter().enumerate() {
+            out.steps_per_depth[d] += n;
+            out.time_per_depth[d] += r.time_per_depth[d];
+        }
+        out.failing_nodes += r.failing_nodes;
+        out.failures.extend(r.failures);
+        out.coverage.merge(&r.coverage);
+        states.extend(r.states);
+    }
+    out.distinct_states = states.len() as u64;
+    out.wall = start.elapsed();
+    out
+}
+
+struct TaskResult {
+    steps_per_depth: Vec<u64>,
+    time_per_depth: Vec<Duration>,
+    failing_nodes: u64,
+    failures: Vec<RawFailure>,
+    coverage: CoverageCounter,
+    states: HashSet<(u64, u64, u64)>,
+}
+
+/// Exact dedup key: the model itself (not its hash) plus both driver fingerprints and, with a
+/// repeat cap, how often each step was used (it decides which continuations exist).
+#[derive(PartialEq, Eq, Hash)]
+struct StateKey<M> {
+    model: M,
+    subject: u64,
+    reference: u64,
+    used: Vec<(StepId, u8)>,
+}
+
+struct Task<'p, 'a, S: System, A, B> {
+    p: Parties<'a, S, A, B>,
+    cfg: &'p ExploreConfig,
+    alphabet: usize,
+    progress: &'p dyn Progress,
+    pending_progress: u64,
+    /// Subtree sizes by remaining depth (uncapped runs only; capped ones compute them).
+    subtree: Vec<u64>,
+    prefix: Vec<StepId>,
+    used: Vec<u8>,
+    visited: HashMap<StateKey<S::Model>, usize>,
+    scratch: Vec<Finding>,
+    res: TaskResult,
+}
+
+fn run_task<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    cfg: &ExploreConfig,
+    first: StepId,
+    subject: A,
+    reference: B,
+    progress: &dyn Progress,
+) -> TaskResult
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let alphabet = p.system.steps().len();
+    let subtree = (0..=cfg.depth)
+        .map(|r| {
+            u64::try_from(count::subtree_sequences(alphabet, r, None, &[])).unwrap_or(u64::MAX)
+        })
+        .collect();
+    let mut t = Task {
+        p,
+        cfg,
+        alphabet,
+        progress,
+        pending_progress: 0,
+        subtree,
+        prefix: Vec::with_capacity(cfg.depth),
+        used: vec![0; alphabet],
+        visited: HashMap::new(),
+        scratch: Vec::new(),
+        res: TaskResult {
+            steps_per_depth: vec![0; cfg.depth],
+            time_per_depth: vec![Duration::ZERO; cfg.depth],
+            failing_nodes: 0,
+            failures: Vec::new(),
+            coverage: CoverageCounter::new(
+                p.system.action_names().len(),
+                p.system.clause_ids().len(),
+            ),
+            states: HashSet::new(),
+        },
+    };
+    let model = p.system.init_model();
+    t.child(&model, &subject, &reference, first);
+    t.progress.covered(t.pending_progress);
+    t.res
+}
+
+impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
+    /// Visits the node `prefix + step` below a parent state, then its subtree.
+    fn child(&mut self, model: &S::Model, parent_s: &A, parent_r: &B, step: StepId) {
+        let position = self.prefix.len();
+        let remaining = self.cfg.depth - position - 1;
+        self.prefix.push(step);
+        self.used[step as usize] += 1;
+        let started = Instant::now();
+        let forked = (parent_s.fork(), parent_r.fork());
+        let (mut subject, mut reference) = match forked {
+            (Ok(x), Ok(y)) => (x, y),
+            (x, y) => {
+                let findings = [x.err(), y.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| Finding::new(super::system::CheckKind::Driver, e.to_string()))
+                    .collect();
+                let failure = StepFailure {
+                    position,
+                    expected: String::new(),
+                    observed: String::new(),
+                    reference: String::new(),
+                    findings,
+                };
+                self.fail(failure, remaining);
+                return;
+            }
+        };
+        let (next, failure) = self.p.exec_step(
+            model,
+            &mut subject,
+            &mut reference,
+            step,
+            position,
+            &mut self.res.coverage,
+            &mut self.scratch,
+        );
+        self.res.steps_per_depth[position] += 1;
+        if let Some(f) = failure {
+            self.res.time_per_depth[position] += started.elapsed();
+            self.fail(f, remaining);
+            return;
+        }
+        let explore_below = self.note_state(&next, &subject, &reference, remaining);
+        self.res.time_per_depth[position] += started.elapsed();
+        if explore_below {
+            self.tick(1);
+            for s in 0..self.alphabet {
+                if self
+                    .cfg
+                    .max_repeat
+                    .is_some_and(|k| u32::from(self.used[s]) >= k)
+                {
+                    continue;
+                }
+                self.child(&next, &subject, &reference, s as StepId);
+            }
+        } else {
+            let n = self.subtree_size(remaining);
+            self.tick(n);
+        }
+        self.used[step as usize] -= 1;
+        self.prefix.pop();
+    }
+
+    /// Records the state reached; returns whether its subtree still needs exploring.
+    fn note_state(
+        &mut self,
+        model: &S::Model,
+        subject: &A,
+        reference: &B,
+        remaining: usize,
+    ) -> bool {
+        let (fs, fr) = match (subject.fingerprint(), reference.fingerprint()) {
+            (Ok(a), Ok(b)) => (a, b),
+            // No fingerprint: explore (never merge what cannot be compared).
+            _ => return remaining > 0,
+        };
+        let mh = {
+            // Fixed keys: the state set of every task must use the same hash.
+            let mut h = std::hash::DefaultHasher::new();
+            model.hash(&mut h);
+            h.finish()
+        };
+        self.res.states.insert((mh, fs, fr));
+        if remaining == 0 {
+            return false;
+        }
+        if !self.cfg.dedup {
+            return true;
+        }
+        let used = if self.cfg.max_repeat.is_some() {
+            self.prefix_counts()
+        } else {
+            Vec::new()
+        };
+        let key = StateKey {
+            model: model.clone(),
+            subject: fs,
+            reference: fr,
+            used,
+        };
+        match self.visited.get_mut(&key) {
+            Some(r) if *r >= remaining => false,
+            Some(r) => {
+                *r = remaining;
+                true
+            }
+            None => {
+                self.visited.insert(key, remaining);
+                true
+            }
+        }
+    }
+
+    fn prefix_counts(&self) -> Vec<(StepId, u8)> {
+        let mut v: Vec<(StepId, u8)> = self
+            .prefix
+            .iter()
+            .map(|s| (*s, self.used[*s as usize]))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn subtree_size(&self, remaining: usize) -> u64 {
+        match self.cfg.max_repeat {
+            None => self.subtree[remaining],
+            Some(k) => u64::try_from(count::subtree_sequences(
+                self.alphabet,
+                remaining,
+                Some(k),
+                &self.prefix,
+            ))
+            .unwrap_or(u64::MAX),
+        }
+    }
+
+    fn fail(&mut self, failure: StepFailure, remaining: usize) {
+        self.res.failing_nodes += 1;
+        if self.res.failures.len() < self.cfg.max_failures_per_task {
+            self.res.failures.push(RawFailure {
+                steps: self.prefix.clone(),
+                failure,
+            });
+        }
+        let n = self.subtree_size(remaining);
+        self.tick(n);
+        let step = self.prefix.pop();
+        if let Some(s) = step {
+            self.used[s as usize] -= 1;
+        }
+    }
+
+    fn tick(&mut self, n: u64) {
+        self.pending_progress += n;
+        if self.pending_progress >= 4096 {
+            self.progress.covered(self.pending_progress);
+            self.pending_progress = 0;
+        }
+    }
+}
+
+/// A stable 64-bit FNV-1a hash (ids must not change between Rust versions or runs).
+pub fn stable_hash(parts: impl IntoIterator<Item = impl AsRef<[u8]>>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.as_ref().iter().chain(std::iter::once(&0xffu8)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Number of sequences the progress bar counts towards (shard total), as `u64`.
+pub fn progress_total(alphabet: usize, cfg: &ExploreConfig) -> u64 {
+    let n = (0..alphabet)
+        .filter(|s| cfg.in_shard(*s))
+        .map(|s| count::sequences_starting_with(alphabet, cfg.depth, cfg.max_repeat, s))
+        .fold(0u128, |x, y| x.saturating_add(y));
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Observer that counts progress into an atomic (tests and plain-line reporting).
+#[derive(Debug, Default)]
+pub struct CountingProgress(pub AtomicU64);
+impl Progress for CountingProgress {
+    fn covered(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,232 @@
+//! Regression files: a shrunk failing sequence saved as readable YAML (labels and structured
+//! steps, expected vs observed outcome, clauses, state diff), and their replay. A file whose
+//! steps the spec no longer has is STALE, never silently skipped.
+
+use super::explore::stable_hash;
+use super::run::{DriverFor, Parties, StepFailure};
+use super::shrink::Shrunk;
+use super::system::{Finding, StepId, System};
+use crate::outcome::FailureSummary;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One step of a regression file: its label, its action and its structured form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegressionStep<St> {
+    pub label: String,
+    pub action: String,
+    pub call: St,
+}
+
+/// The contents of `scenarios/regressions/<id>.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegressionFile<St> {
+    /// Stable hash of the step labels; also the file stem.
+    pub id: String,
+    pub steps: Vec<RegressionStep<St>>,
+    /// 1-based index of the failing step (the last one once shrunk).
+    pub failing_step: usize,
+    /// What the model expected at the failing step.
+    pub expected: String,
+    /// What the implementation under test returned.
+    pub observed: String,
+    /// What the reference (oracle) returned.
+    pub reference: String,
+    pub message: String,
+    pub clauses: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// Differences between the implementation's and the oracle's state after the failing step.
+    #[serde(default)]
+    pub diff: Vec<String>,
+}
+
+/// The short id of a sequence: a stable hash of its step labels (10 hex digits).
+pub fn short_id<S: System>(sys: &S, steps: &[StepId]) -> String {
+    let h = stable_hash(steps.iter().map(|s| sys.label(*s).as_bytes()));
+    format!("{h:016x}")[..10].to_string()
+}
+
+/// Builds the regression file of a shrunk failure.
+pub fn regression_file<S: System>(sys: &S, shrunk: &Shrunk) -> RegressionFile<S::Step> {
+    let steps = shrunk
+        .steps
+        .iter()
+        .map(|s| RegressionStep {
+            label: sys.label(*s).to_string(),
+            action: sys
+                .action_names()
+                .get(sys.action_of(*s))
+                .cloned()
+                .unwrap_or_default(),
+            call: sys.steps()[*s as usize].clone(),
+        })
+        .collect();
+    let f = &shrunk.failure;
+    RegressionFile {
+        id: short_id(sys, &shrunk.steps),
+        steps,
+        failing_step: f.position + 1,
+        expected: f.expected.clone(),
+        observed: f.observed.clone(),
+        reference: f.reference.clone(),
+        message: f.message(),
+        clauses: f.clauses(),
+        findings: f.findings.clone(),
+        diff: f.diff(),
+    }
+}
+
+/// The run-result summary of a shrunk failure (with where its file went, if written).
+pub fn failure_summary<S: System>(sys: &S, shrunk: &Shrunk, file: Option<&Path>) -> FailureSummary {
+    FailureSummary {
+        id: short_id(sys, &shrunk.steps),
+        steps: shrunk
+            .steps
+            .iter()
+            .map(|s| sys.label(*s).to_string())
+            .collect(),
+        message: shrunk.failure.message(),
+        clauses: shrunk.failure.clauses(),
+        file: file.map(|p| p.display().to_string()),
+    }
+}
+
+/// Serializes a regression file to YAML with a header saying how to replay it.
+pub fn to_yaml<St: Serialize>(file: &RegressionFile<St>) -> Result<String, String> {
+    let body = serde_saphyr::to_string(file)
+        .map_err(|e| format!("cannot serialize regression {}: {e}", file.id))?;
+    Ok(format!(
+        "# Regression found by `harness explore`. Replay: `harness replay <this file>`.\n\
+         # It must replay as passing once the bug is fixed (tests/regressions.rs enforces it).\n{body}"
+    ))
+}
+
+/// Writes `<dir>/<id>.yaml` (creating `dir`) and returns its path.
+pub fn write<St: Serialize>(dir: &Path, file: &RegressionFile<St>) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(format!("{}.yaml", file.id));
+    std::fs::write(&path, to_yaml(file)?)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Reads a regression file.
+pub fn read<St: serde::de::DeserializeOwned>(path: &Path) -> Result<RegressionFile<St>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    serde_saphyr::from_str(&text)
+        .map_err(|e| format!("{}: not a regression file: {e}", path.display()))
+}
+
+/// Result of replaying one regression file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayStatus {
+    /// Every step conforms now.
+    Pass,
+    /// A step still fails.
+    Fail(StepFailure),
+    /// The spec no longer has some of the file's steps (one reason per missing step).
+    Stale(Vec<String>),
+    /// The file cannot be read or parsed.
+    Invalid(String),
+}
+
+impl ReplayStatus {
+    /// `PASS`, `FAIL`, `STALE` or `INVALID`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            ReplayStatus::Pass => "PASS",
+            ReplayStatus::Fail(_) => "FAIL",
+            ReplayStatus::Stale(_) => "STALE",
+            ReplayStatus::Invalid(_) => "INVALID",
+        }
+    }
+}
+
+/// Maps a file's steps onto the system's alphabet by action name and structured step; the
+/// labels are only for humans. `Err` lists every step the spec no longer has.
+pub fn resolve<S: System>(
+    sys: &S,
+    steps: &[RegressionStep<S::Step>],
+) -> Result<Vec<StepId>, Vec<String>> {
+    let mut ids = Vec::with_capacity(steps.len());
+    let mut stale = Vec::new();
+    for (i, st) in steps.iter().enumerate() {
+        let Some(action) = sys.action_names().iter().position(|a| *a == st.action) else {
+            stale.push(format!(
+                "step {}: action `{}` is no longer in the spec",
+                i + 1,
+                st.action
+            ));
+            continue;
+        };
+        let found = sys
+            .steps()
+            .iter()
+            .enumerate()
+            .position(|(id, call)| sys.action_of(id as StepId) == action && *call == st.call);
+        match found {
+            Some(id) => ids.push(id as StepId),
+            None => stale.push(format!(
+                "step {}: action `{}` no longer has the step `{}` (its argument domains changed)",
+                i + 1,
+                st.action,
+                st.label
+            )),
+        }
+    }
+    if stale.is_empty() {
+        Ok(ids)
+    } else {
+        Err(stale)
+    }
+}
+
+/// Replays one regression file against the given parties.
+pub fn replay_file<S, A, B>(p: Parties<'_, S, A, B>, path: &Path) -> ReplayStatus
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let file: RegressionFile<S::Step> = match read(path) {
+        Ok(f) => f,
+        Err(e) => return ReplayStatus::Invalid(e),
+    };
+    match resolve(p.system, &file.steps) {
+        Err(stale) => ReplayStatus::Stale(stale),
+        Ok(ids) => match p.run_sequence(&ids) {
+            None => ReplayStatus::Pass,
+            Some(f) => ReplayStatus::Fail(f),
+        },
+    }
+}
+
+/// Expands files and folders (recursively) into the `.yaml`/`.yml` files they name, sorted.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect_dir(p, &mut out)?;
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_dir(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Executing and checking one step on the model and both drivers, and replaying a whole
+//! sequence from scratch (used by the shrinker, regression files and `replay`).
+
+use super::system::{
+    CheckKind, CoverageCounter, Driver, DriverError, Finding, StepCheck, StepId, System,
+};
+use serde::{Deserialize, Serialize};
+
+/// The three parties of a run: the system (model + checks), the subject driver (the
+/// implementation under test) and the reference driver (the oracle), both in their initial
+/// state. Runs fork the drivers, never mutate these.
+pub struct Parties<'a, S, A, B> {
+    pub system: &'a S,
+    pub subject: &'a A,
+    pub reference: &'a B,
+}
+
+impl<S, A, B> Clone for Parties<'_, S, A, B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S, A, B> Copy for Parties<'_, S, A, B> {}
+
+/// A driver usable with system `S` (`Sync` so worker threads can fork the pristine one).
+pub trait DriverFor<S: System>:
+    Driver<Step = S::Step, Outcome = S::Outcome, Obs = S::Obs> + Sync
+{
+}
+impl<S: System, D: Driver<Step = S::Step, Outcome = S::Outcome, Obs = S::Obs> + Sync> DriverFor<S>
+    for D
+{
+}
+
+/// Everything about a failing step, built only when a step fails (off the hot path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepFailure {
+    /// 0-based position of the failing step in its sequence.
+    pub position: usize,
+    /// What the model expected.
+    pub expected: String,
+    /// What the subject returned.
+    pub observed: String,
+    /// What the reference returned.
+    pub reference: String,
+    pub findings: Vec<Finding>,
+}
+
+impl StepFailure {
+    /// One-line summary: the first finding's message (and how many more there are).
+    pub fn message(&self) -> String {
+        let first = self
+            .findings
+            .first()
+            .map(|f| f.message.as_str())
+            .unwrap_or("failed");
+        match self.findings.len() {
+            0 | 1 => first.to_string(),
+            n => format!("{first} (+{} more)", n - 1),
+        }
+    }
+    /// Every clause named by a finding, sorted and without duplicates.
+    pub fn clauses(&self) -> Vec<String> {
+        let mut c: Vec<String> = self
+            .findings
+            .iter()
+            .flat_map(|f| f.clauses.iter().cloned())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+    /// The first non-empty observation diff of a finding.
+    pub fn diff(&self) -> Vec<String> {
+        self.findings
+            .iter()
+            .find(|f| !f.diff.is_empty())
+            .map(|f| f.diff.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
+    /// Executes `step` at `position` on both drivers (already forked from the parent state),
+    /// checks it, and returns the model after the step, plus the failure if any check failed.
+    /// `scratch` is a reusable finding buffer (left empty on success).
+    pub fn exec_step(
+        &self,
+        model_before: &S::Model,
+        subject: &mut A,
+        reference: &mut B,
+        step: StepId,
+        position: usize,
+        cov: &mut CoverageCounter,
+        scratch: &mut Vec<Finding>,
+    ) -> (S::Model, Option<StepFailure>) {
+        let sys = self.system;
+        let mut model = model_before.clone();
+        let prediction = sys.predict(&mut model, step);
+        let Some(call) = sys.steps().get(step as usize) else {
+            let f = Finding::new(
+                CheckKind::Driver,
+                format!("step id {step} is not in the alphabet"),
+            );
+            return (
+                model,
+                Some(self.failure(
+                    position,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    vec![f],
+                )),
+            );
+        };
+        let t = sys.time_at(position);
+        subject.set_time(t);
+        reference.set_time(t);
+        let out_s = subject.apply(call);
+        let out_r = reference.apply(call);
+        let (out_s, out_r) = match (out_s, out_r) {
+            (Ok(s), Ok(r)) => (s, r),
+            (s, r) => {
+                let mut fs = Vec::new();
+                for e in [s.as_ref().err(), r.as_ref().err()].into_iter().flatten() {
+                    fs.push(driver_finding(e));
+                }
+                let exp = sys.describe_expected(&prediction);
+                let obs = s
+                    .as_ref()
+                    .map(|o| sys.describe_outcome(o))
+                    .unwrap_or_else(|e| e.to_string());
+                let rf = r
+                    .as_ref()
+                    .map(|o| sys.describe_outcome(o))
+                    .unwrap_or_else(|e| e.to_string());
+                return (model, Some(self.failure(position, exp, obs, rf, fs)));
+            }
+        };
+        cov.outcome(sys.action_of(step), sys.outcome_key(&out_s));
+        let (obs_s, obs_r) = match (subject.observe(), reference.observe()) {
+            (Ok(s), Ok(r)) => (s, r),
+            (s, r) => {
+                let fs = [s.err(), r.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| driver_finding(&e))
+                    .collect();
+                let exp = sys.describe_expected(&prediction);
+                return (
+                    model,
+                    Some(self.failure(
+                        position,
+                        exp,
+                        sys.describe_outcome(&out_s),
+                        sys.describe_outcome(&out_r),
+                        fs,
+                    )),
+                );
+            }
+        };
+        scratch.clear();
+        let check = StepCheck {
+            step,
+            position,
+            model_before,
+            model_after: &model,
+            prediction: &prediction,
+            outcome: &out_s,
+            reference: &out_r,
+            obs: &obs_s,
+        };
+        sys.check(&check, cov, scratch);
+        if out_s != out_r {
+            scratch.push(Finding::new(
+                CheckKind::Value,
+                format!(
+                    "{} returned {} but {} returned {}",
+                    subject.name(),
+                    sys.describe_outcome(&out_s),
+                    reference.name(),
+                    sys.describe_outcome(&out_r)
+                ),
+            ));
+        }
+        if obs_s != obs_r {
+            let mut f = Finding::new(
+                CheckKind::State,
+                format!(
+                    "{} state differs from {} state",
+                    subject.name(),
+                    reference.name()
+                ),
+            );
+            f.diff = sys.diff(&obs_s, &obs_r);
+            scratch.push(f);
+        }
+        if scratch.is_empty() {
+            return (model, None);
+        }
+        let fail = self.failure(
+            position,
+            sys.describe_expected(&prediction),
+            sys.describe_outcome(&out_s),
+            sys.describe_outcome(&out_r),
+            std::mem::take(scratch),
+        );
+        (model, Some(fail))
+    }
+
+    fn failure(
+        &self,
+        position: usize,
+        expected: String,
+        observed: String,
+        reference: String,
+        findings: Vec<Finding>,
+    ) -> StepFailure {
+        StepFailure {
+            position,
+            expected,
+            observed,
+            reference,
+            findings,
+        }
+    }
+
+    /// Runs `seq` from the initial state and returns the first failing step, if any.
+    pub fn run_sequence(&self, seq: &[StepId]) -> Option<StepFailure> {
+        let mut cov = CoverageCounter::default();
+        self.run_sequence_with(seq, &mut cov)
+    }
+
+    /// [`Parties::run_sequence`], counting coverage into `cov`.
+    pub fn run_sequence_with(
+        &self,
+        seq: &[StepId],
+        cov: &mut CoverageCounter,
+    ) -> Option<StepFailure> {
+        let (mut subject, mut reference) = match (self.subject.fork(), self.reference.fork()) {
+            (Ok(s), Ok(r)) => (s, r),
+            (s, r) => {
+                let fs = [s.err(), r.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| driver_finding(&e))
+                    .collect();
+                return Some(self.failure(0, String::new(), String::new(), String::new(), fs));
+            }
+        };
+        let mut model = self.system.init_model();
+        let mut scratch = Vec::new();
+        for (position, &step) in seq.iter().enumerate() {
+            let (next, fail) = self.exec_step(
+                &model,
+                &mut subject,
+                &mut reference,
+                step,
+                position,
+                cov,
+                &mut scratch,
+            );
+            if fail.is_some() {
+                return fail;
+            }
+            model = next;
+        }
+        None
+    }
+}
+
+fn driver_finding(e: &DriverError) -> Finding {
+    Finding::new(CheckKind::Driver, e.to_string())
+}

@@ -1,0 +1,167 @@
+//! One complete `explore` run: explore, shrink the failures, write their regression files, and
+//! summarize everything as a `RunResult` (the JSON other tools merge and report on).
+
+use super::explore::{self, Exploration, ExploreConfig, Progress};
+use super::regression::{self, RegressionFile};
+use super::run::{DriverFor, Parties};
+use super::shrink::{self, Shrunk};
+use super::system::System;
+use crate::outcome::{DepthTiming, RunResult};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A finished run: the result, the shrunk failures with their files, and engine details.
+#[derive(Debug)]
+pub struct Session<St> {
+    pub result: RunResult,
+    /// One regression file per distinct shrunk failure, in deterministic order.
+    pub regressions: Vec<(RegressionFile<St>, Option<PathBuf>)>,
+    /// Failing nodes found while exploring (each a pruned subtree).
+    pub failing_nodes: u64,
+    /// Errors writing regression files.
+    pub write_errors: Vec<String>,
+}
+
+/// Most raw failures shrunk per run (the rest are usually the same bug again).
+pub const MAX_SHRINK: usize = 16;
+
+/// Explores, shrinks and (with `regressions_dir`) writes regression files.
+pub fn run<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    cfg: &ExploreConfig,
+    regressions_dir: Option<&Path>,
+    progress: &dyn Progress,
+) -> Session<S::Step>
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let ex = explore::explore(p, cfg, progress);
+    let raw: Vec<Vec<u32>> = ex
+        .failures
+        .iter()
+        .take(MAX_SHRINK)
+        .map(|f| f.steps.clone())
+        .collect();
+    let shrunk: Vec<Shrunk> = raw
+        .par_iter()
+        .map(|seq| {
+            shrink::shrink(p, seq).unwrap_or_else(|| {
+                // Not reproducible from scratch (a driver whose behaviour depends on more than
+                // its state): keep the raw sequence and say so.
+                let found = ex
+                    .failures
+                    .iter()
+                    .find(|f| &f.steps == seq)
+                    .map(|f| f.failure.clone());
+                let mut failure = found.unwrap_or_else(|| panic_free_placeholder(seq.len()));
+                failure.findings.push(super::system::Finding::new(
+                    super::system::CheckKind::Driver,
+                    "failure did not reproduce when replayed from scratch",
+                ));
+                Shrunk {
+                    steps: seq.clone(),
+                    failure,
+                    attempts: 1,
+                }
+            })
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut regressions = Vec::new();
+    let mut summaries = Vec::new();
+    let mut write_errors = Vec::new();
+    for s in shrunk {
+        let file = regression::regression_file(p.system, &s);
+        if !seen.insert(file.id.clone()) {
+            continue;
+        }
+        let path = match regressions_dir {
+            Some(dir) => match regression::write(dir, &file) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    write_errors.push(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        summaries.push(regression::failure_summary(p.system, &s, path.as_deref()));
+        regressions.push((file, path));
+    }
+    let result = to_result(p.system, cfg, &ex, summaries);
+    Session {
+        result,
+        regressions,
+        failing_nodes: ex.failing_nodes,
+        write_errors,
+    }
+}
+
+fn panic_free_placeholder(len: usize) -> super::run::StepFailure {
+    super::run::StepFailure {
+        position: len.saturating_sub(1),
+        expected: String::new(),
+        observed: String::new(),
+        reference: String::new(),
+        findings: Vec::new(),
+    }
+}
+
+fn to_result<S: System>(
+    sys: &S,
+    cfg: &ExploreConfig,
+    ex: &Exploration,
+    failures: Vec<crate::outcome::FailureSummary>,
+) -> RunResult {
+    RunResult {
+        depth: cfg.depth as u32,
+        shard: cfg.shard,
+        alphabet: sys.steps().len() as u64,
+        sequences: u64::try_from(ex.sequences).unwrap_or(u64::MAX),
+        steps: ex.steps,
+        distinct_states: ex.distinct_states,
+        seconds: ex.wall.as_secs_f64(),
+        per_depth: ex
+            .steps_per_depth
+            .iter()
+            .zip(&ex.time_per_depth)
+            .enumerate()
+            .map(|(i, (n, t))| DepthTiming {
+                depth: i as u32 + 1,
+                steps: *n,
+                seconds: t.as_secs_f64(),
+            })
+            .collect(),
+        failures,
+        coverage: ex
+            .coverage
+            .to_coverage(sys.action_names(), sys.clause_ids()),
+    }
+}
+
+/// The one-line summary printed after a run.
+pub fn summary_line(r: &RunResult, failing_nodes: u64) -> String {
+    let rate = if r.seconds > 0.0 {
+        r.steps as f64 / r.seconds
+    } else {
+        0.0
+    };
+    let shard = r
+        .shard
+        .map(|(i, n)| format!(" shard {i}/{n}"))
+        .unwrap_or_default();
+    format!(
+        "depth {}{shard}: {} sequences (alphabet {}), {} steps executed, {} distinct states, {:.2} s, {:.0} steps/s, {} failures ({} failing prefixes)",
+        r.depth,
+        r.sequences,
+        r.alphabet,
+        r.steps,
+        r.distinct_states,
+        r.seconds,
+        rate,
+        r.failures.len(),
+        failing_nodes
+    )
+}
