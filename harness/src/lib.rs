@@ -1,6 +1,7 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
 pub mod call;
+pub mod cli;
 pub mod drivers;
 pub mod engine;
 pub mod observation;

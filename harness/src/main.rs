@@ -1,5 +1,8 @@
-//! The `harness` command line.
+//! The `harness` command line: see `harness --help`.
+use clap::Parser;
+
 fn main() {
-    eprintln!("harness: not yet implemented");
-    std::process::exit(2);
+    // clap exits with 2 on usage errors and 0 for --help/--version.
+    let cli = harness::cli::Cli::parse();
+    std::process::exit(harness::cli::run(cli) as i32);
 }

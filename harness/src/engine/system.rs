@@ -41,6 +41,12 @@ pub trait System: Sync {
     /// Clause ids, indexed as in [`CoverageCounter`].
     fn clause_ids(&self) -> &[String];
 
+    /// The rule text of clause `i`, if the system has one (for `list clauses`).
+    fn clause_text(&self, i: usize) -> Option<&str> {
+        let _ = i;
+        None
+    }
+
     /// The model state before any step.
     fn init_model(&self) -> Self::Model;
     /// Predicts `step` from `model`, advancing `model` in place to the predicted next state.

@@ -1,0 +1,381 @@
+//! The `harness` command line (clap derive). Each subcommand is one variant of [`Command`]
+//! with its own argument struct and `run` function returning an [`Exit`] status, so adding a
+//! subcommand (`stress`, `trace`, `report`, `scenario`) is one variant plus one match arm.
+
+use crate::engine::explore::{self, ExploreConfig, NoProgress, Progress};
+use crate::engine::progress::StderrProgress;
+use crate::engine::regression::{self, ReplayStatus};
+use crate::engine::run::{DriverFor, Parties};
+use crate::engine::session;
+use crate::engine::system::System;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// Exit statuses of the CLI contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything conforms.
+    Conform = 0,
+    /// A conformance failure (or a stale regression, or a gate gap).
+    Failure = 1,
+    /// Bad usage or a bad spec.
+    Usage = 2,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  harness explore --depth 4                  every sequence of 1..4 steps over the default specs
+  harness explore --depth 5 --max-repeat 2   cap how often one step repeats in a sequence
+  harness explore --depth 4 --shard 2/4 --json shard2.json
+                                             one quarter of the space (CI matrix), JSON result
+  harness replay scenarios/regressions       replay every saved regression (PASS/FAIL/STALE)
+  harness list actions                       the spec's actions and their step counts
+
+Exit status: 0 all conform, 1 conformance failure, 2 usage or spec error.";
+
+/// Model-based conformance harness for memfs-core: explores every action sequence of the
+/// YAML specs against the core and a naive oracle, shrinks and saves failures.
+#[derive(Debug, Parser)]
+#[command(name = "harness", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every sequence of 1..=depth steps and check each step three ways.
+    #[command(after_help = EXAMPLES)]
+    Explore(ExploreArgs),
+    /// Replay regression files (or folders of them) and report PASS, FAIL or STALE.
+    #[command(after_help = EXAMPLES)]
+    Replay(ReplayArgs),
+    /// List the spec's actions or clauses.
+    List(ListArgs),
+}
+
+/// Where the specs are (shared by every subcommand that reads them).
+#[derive(Debug, Clone, Args)]
+pub struct SpecArgs {
+    /// Folder with the YAML specs.
+    #[arg(long, value_name = "DIR", default_value = "specs")]
+    pub specs: PathBuf,
+    /// Use the built-in toy system (single memcached key) instead of the specs (engine tests).
+    #[arg(long, hide = true)]
+    pub toy: Option<ToyChoice>,
+}
+
+/// The toy system's driver variants (hidden; for engine and CLI tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToyChoice {
+    Correct,
+    AddBug,
+    IncrBug,
+}
+
+/// `explore` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ExploreArgs {
+    /// Longest sequence length.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub depth: usize,
+    /// At most K occurrences of one step in a sequence.
+    #[arg(long, value_name = "K")]
+    pub max_repeat: Option<u32>,
+    /// Execute every prefix, even when it reaches an already explored state.
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Explore only shard I of N (1-based), split by first step.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Write the run result (RunResult JSON) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Where shrunk failures are saved.
+    #[arg(long, value_name = "DIR", default_value = "scenarios/regressions")]
+    pub regressions: PathBuf,
+    /// Do not save regression files.
+    #[arg(long)]
+    pub no_save: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// `replay` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// Regression files or folders (searched recursively for .yaml files).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// What `list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    Actions,
+    Clauses,
+}
+
+/// `list` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// `actions` or `clauses`.
+    pub what: ListWhat,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// Parses `I/N` with 1 <= I <= N.
+pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not I/N (for example 2/4)"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard index `{i}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard count `{n}` is not a number"))?;
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("shard {i}/{n}: need 1 <= I <= N"));
+    }
+    Ok((i, n))
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Explore(a) => with_system(&a.spec.clone(), Runner::Explore(&a)),
+        Command::Replay(a) => with_system(&a.spec.clone(), Runner::Replay(&a)),
+        Command::List(a) => with_system(&a.spec.clone(), Runner::List(a.what)),
+    }
+}
+
+/// What to do once the system and drivers are built.
+enum Runner<'a> {
+    Explore(&'a ExploreArgs),
+    Replay(&'a ReplayArgs),
+    List(ListWhat),
+}
+
+impl Runner<'_> {
+    fn go<S, A, B>(&self, p: Parties<'_, S, A, B>) -> Exit
+    where
+        S: System,
+        A: DriverFor<S>,
+        B: DriverFor<S>,
+    {
+        match self {
+            Runner::Explore(a) => explore_cmd(p, a),
+            Runner::Replay(a) => replay_cmd(p, a),
+            Runner::List(w) => list_cmd(p.system, *w),
+        }
+    }
+}
+
+fn with_system(spec: &SpecArgs, r: Runner<'_>) -> Exit {
+    use crate::engine::toy::{ToyBug, ToyDriver, ToySystem};
+    if let Some(t) = spec.toy {
+        let sys = ToySystem::new();
+        let subject = match t {
+            ToyChoice::Correct => ToyDriver::correct(),
+            ToyChoice::AddBug => ToyDriver::with_bug(ToyBug::AddOverwrites),
+            ToyChoice::IncrBug => ToyDriver::with_bug(ToyBug::IncrWraps),
+        };
+        let reference = ToyDriver::correct();
+        return r.go(Parties {
+            system: &sys,
+            subject: &subject,
+            reference: &reference,
+        });
+    }
+    // INTEGRATION: replaced by the filesystem system once the spec loader is merged.
+    eprintln!(
+        "error: {}: the filesystem spec loader is not integrated yet",
+        spec.specs.display()
+    );
+    Exit::Usage
+}
+
+fn explore_cmd<S, A, B>(p: Parties<'_, S, A, B>, a: &ExploreArgs) -> Exit
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let cfg = ExploreConfig {
+        depth: a.depth,
+        max_repeat: a.max_repeat,
+        dedup: !a.no_dedup,
+        shard: a.shard,
+        ..Default::default()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!(
+                "error: cannot start {} worker threads: {e}",
+                a.threads.unwrap_or(0)
+            );
+            return Exit::Usage;
+        }
+    };
+    let total = explore::progress_total(p.system.steps().len(), &cfg);
+    let bar = (!a.quiet).then(|| StderrProgress::new(total));
+    let progress: &dyn Progress = match &bar {
+        Some(b) => b,
+        None => &NoProgress,
+    };
+    let dir = (!a.no_save).then_some(a.regressions.as_path());
+    let s = pool.install(|| session::run(p, &cfg, dir, progress));
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    println!("{}", session::summary_line(&s.result, s.failing_nodes));
+    for (f, path) in &s.regressions {
+        let labels: Vec<&str> = f.steps.iter().map(|s| s.label.as_str()).collect();
+        println!("FAIL {}: {}", f.id, labels.join(" ; "));
+        println!(
+            "  step {}: expected {}, observed {}: {}",
+            f.failing_step, f.expected, f.observed, f.message
+        );
+        if !f.clauses.is_empty() {
+            println!("  clauses: {}", f.clauses.join(", "));
+        }
+        if let Some(p) = path {
+            println!("  saved: {}", p.display());
+        }
+    }
+    for e in &s.write_errors {
+        eprintln!("error: {e}");
+    }
+    if let Some(path) = &a.json {
+        if let Err(e) = write_json(path, &s.result) {
+            eprintln!("error: {e}");
+            return Exit::Usage;
+        }
+    }
+    if s.result.failures.is_empty() && s.failing_nodes == 0 {
+        Exit::Conform
+    } else {
+        Exit::Failure
+    }
+}
+
+fn write_json(path: &Path, r: &crate::outcome::RunResult) -> Result<(), String> {
+    let text =
+        serde_json::to_string_pretty(r).map_err(|e| format!("cannot serialize the result: {e}"))?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn replay_cmd<S, A, B>(p: Parties<'_, S, A, B>, a: &ReplayArgs) -> Exit
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let files = match regression::collect_files(&a.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Usage;
+        }
+    };
+    let mut counts = [0usize; 4];
+    for f in &files {
+        let st = regression::replay_file(p, f);
+        match &st {
+            ReplayStatus::Pass => {
+                counts[0] += 1;
+                println!("PASS    {}", f.display());
+            }
+            ReplayStatus::Fail(fail) => {
+                counts[1] += 1;
+                println!(
+                    "FAIL    {}: step {}: {}",
+                    f.display(),
+                    fail.position + 1,
+                    fail.message()
+                );
+                println!(
+                    "        expected {}, observed {}",
+                    fail.expected, fail.observed
+                );
+            }
+            ReplayStatus::Stale(why) => {
+                counts[2] += 1;
+                println!(
+                    "STALE   {}: the spec no longer has these steps; update or delete the file",
+                    f.display()
+                );
+                for w in why {
+                    println!("        {w}");
+                }
+            }
+            ReplayStatus::Invalid(e) => {
+                counts[3] += 1;
+                println!("INVALID {e}");
+            }
+        }
+    }
+    println!(
+        "replayed {} files: {} passed, {} failed, {} stale, {} invalid",
+        files.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    if counts[3] > 0 {
+        Exit::Usage
+    } else if counts[1] + counts[2] > 0 {
+        Exit::Failure
+    } else {
+        Exit::Conform
+    }
+}
+
+fn list_cmd<S: System>(sys: &S, what: ListWhat) -> Exit {
+    match what {
+        ListWhat::Actions => {
+            let mut n = vec![0usize; sys.action_names().len()];
+            for id in 0..sys.steps().len() {
+                if let Some(c) = n.get_mut(sys.action_of(id as u32)) {
+                    *c += 1;
+                }
+            }
+            for (a, c) in sys.action_names().iter().zip(n) {
+                println!("{a}\t{c} steps");
+            }
+            println!(
+                "{} actions, {} steps",
+                sys.action_names().len(),
+                sys.steps().len()
+            );
+        }
+        ListWhat::Clauses => {
+            for (i, c) in sys.clause_ids().iter().enumerate() {
+                match sys.clause_text(i) {
+                    Some(t) => println!("{c}\t{t}"),
+                    None => println!("{c}"),
+                }
+            }
+            println!("{} clauses", sys.clause_ids().len());
+        }
+    }
+    Exit::Conform
+}
