@@ -1,0 +1,165 @@
+//! The `harness` binary: help text, summary format, regression file format and exit statuses,
+//! on the built-in toy system so the numbers are deterministic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn harness(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .output()
+        .expect("run harness")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("harness-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// Replaces the timing fields of the summary line (the only nondeterministic parts) and the
+/// temporary folder.
+fn redact(s: &str, dir: &Path) -> String {
+    let s = s.replace(&dir.display().to_string(), "<DIR>");
+    s.lines()
+        .map(|l| {
+            if !l.starts_with("depth ") {
+                return l.to_string();
+            }
+            l.split(", ")
+                .map(|part| {
+                    if part.ends_with(" steps/s") {
+                        "<RATE> steps/s"
+                    } else if part.ends_with(" s") && part.split(' ').count() == 2 {
+                        "<SECONDS> s"
+                    } else {
+                        part
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn help_text() {
+    let o = harness(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("help", stdout(&o));
+    let o = harness(&["explore", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("explore_help", stdout(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["explore", "--depth", "x"][..],
+        &["explore", "--shard", "3/2"],
+        &["explore", "--shard", "0/2"],
+        &["replay"],
+        &["list", "things"],
+        &["no-such-command"],
+    ] {
+        let o = harness(args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn conforming_run_exits_0_with_summary() {
+    let o = harness(&[
+        "explore",
+        "--toy",
+        "correct",
+        "--depth",
+        "3",
+        "--no-dedup",
+        "--quiet",
+        "--no-save",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let dir = PathBuf::from("/nonexistent");
+    insta::assert_snapshot!("summary_conform", redact(&stdout(&o), &dir));
+}
+
+#[test]
+fn failing_run_exits_1_saves_and_replays() {
+    // spec: TOY-INCR
+    let dir = temp_dir("fail");
+    let d = dir.display().to_string();
+    let json = dir.join("result.json");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let o = harness(&[
+        "explore",
+        "--toy",
+        "incr-bug",
+        "--depth",
+        "4",
+        "--quiet",
+        "--regressions",
+        &d,
+        "--json",
+        json.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    insta::assert_snapshot!("summary_fail", redact(&stdout(&o), &dir));
+
+    let result: harness::outcome::RunResult =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
+            .expect("RunResult JSON");
+    assert_eq!(result.depth, 4);
+    assert_eq!(result.sequences, 7 + 49 + 343 + 2401);
+    assert_eq!(result.failures.len(), 2);
+
+    let file = dir.join(format!("{}.yaml", result.failures[0].id));
+    insta::assert_snapshot!(
+        "regression_file",
+        std::fs::read_to_string(&file).expect("regression file")
+    );
+
+    // Against the buggy driver the file fails, against the correct one it passes.
+    let f = file.to_str().expect("utf-8 path");
+    let o = harness(&["replay", "--toy", "incr-bug", f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("FAIL"), "{}", stdout(&o));
+    let o = harness(&["replay", "--toy", "correct", &d]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("replayed 2 files: 2 passed, 0 failed, 0 stale, 0 invalid"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A step the system no longer has makes the file STALE (exit 1), clearly.
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("action: incr", "action: increment")).expect("write");
+    let o = harness(&["replay", "--toy", "correct", f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("STALE"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("action `increment` is no longer in the spec"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = harness(&["replay", "--toy", "correct", "/no/such/file.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
