@@ -136,7 +136,7 @@ impl NaiveFs {
     /// `NodeLimitExceeded` unless `new` more nodes fit under `max_nodes`.
     fn node_room(&self, path: &str, new: u64) -> Result<()> {
         if let Some(limit) = self.cfg.max_nodes {
-            let current = self.tree.len();
+            let current = self.tree.node_count();
             if current + new > limit {
                 return err(Kind::NodeLimitExceeded { current, limit }, path);
             }

@@ -116,7 +116,7 @@ impl Tree {
     }
 
     /// Number of nodes, the root included.
-    pub fn len(&self) -> u64 {
+    pub fn node_count(&self) -> u64 {
         self.nodes.len() as u64
     }
 
