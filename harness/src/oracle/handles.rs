@@ -135,6 +135,8 @@ impl NaiveFs {
                 return err(Kind::WouldBlock(Reason::LockTimeout), &p);
             }
         }
+        // Kept so that a failing preallocation can put an existing file back exactly (PREALLOC-5).
+        let original = self.tree.file(&p).cloned();
         if !exists {
             self.node_room(&p, 1)?;
             let file = FileNode::new(Vec::new(), Storage::empty(self.cfg.storage), self.now);
@@ -155,8 +157,12 @@ impl NaiveFs {
         if preallocate > size {
             let zeros = vec![0u8; (preallocate - size) as usize];
             if let Err(e) = self.write_at(&p, size, &zeros) {
-                if !exists {
-                    self.tree.remove_subtree(&p);
+                // The open fails as a whole: a created file goes again, an existing one (even
+                // one `wb` just truncated) is restored unchanged [fixed]. The charge was checked
+                // against the truncated state, as the open performs it.
+                match original {
+                    Some(f) => self.tree.replace(&p, Node::File(f)),
+                    None => self.tree.remove_subtree(&p),
                 }
                 return Err(e);
             }

@@ -2,6 +2,7 @@
 //! clauses it proves in a `// spec:` line.
 
 mod handle;
+mod misc;
 mod namespace;
 mod open;
 mod paths_glob;

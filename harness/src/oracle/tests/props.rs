@@ -53,7 +53,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// Runs one op; returns whether it failed and whether a failure may legitimately leave a
-/// change behind (`wb` truncates under its lock before a failing preallocation).
+/// change behind (none may: every failing call is all or nothing).
 fn apply(f: &mut NaiveFs, slots: &mut [Option<HandleId>], op: &Op) -> (bool, bool) {
     let failed = |r: std::result::Result<(), OracleError>| r.is_err();
     let slot = |slots: &[Option<HandleId>], i: usize| slots[i].unwrap_or(HandleId(usize::MAX));
@@ -67,7 +67,7 @@ fn apply(f: &mut NaiveFs, slots: &mut [Option<HandleId>], op: &Op) -> (bool, boo
                     slots[*s] = Some(h);
                     (false, false)
                 }
-                Err(_) => (true, MODES[*m] == "wb" && *pre > 0),
+                Err(_) => (true, false),
             }
         }
         Op::Read(s, n) => (failed(f.read(slot(slots, *s), *n).map(drop)), false),
@@ -127,7 +127,7 @@ proptest! {
 
     #[test]
     fn random_sequences_keep_invariants_and_fail_cleanly(cfg in config(), ops in prop::collection::vec(op(), 1..60)) {
-        // spec: §2, §3
+        // spec: TREE-1, TREE-3, TREE-4, TREE-5, QUOTA-11, QUOTA-12, LIMIT-1
         let mut f = NaiveFs::new(cfg);
         let start = f.clone();
         let mut slots = [None; SLOTS];

@@ -11,7 +11,7 @@ fn entries(list: &[Entry]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn copy_check_order_and_result() {
-    // spec: §6, §3
+    // spec: COPY-1, COPY-2, COPY-3, COPY-4, COPY-6, COPY-7, QUOTA-13
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     f.mkdir("/d", false).expect("mkdir");
@@ -50,7 +50,7 @@ fn copy_check_order_and_result() {
 
 #[test]
 fn copy_locks_quota_and_nodes() {
-    // spec: §6, §9, §3
+    // spec: COPY-5, CONC-6, CONC-7, LIMIT-4
     let mut f = NaiveFs::new(OracleConfig {
         quota: 30,
         max_nodes: Some(3),
@@ -92,7 +92,7 @@ fn copy_locks_quota_and_nodes() {
 
 #[test]
 fn copy_tree_is_a_snapshot_with_fresh_metadata() {
-    // spec: §6, §3
+    // spec: COPYTREE-6, COPYTREE-8, COPYTREE-9, COPYTREE-10, QUOTA-13
     let mut f = fs();
     f.set_now(2);
     f.import_tree(&entries(&[
@@ -123,7 +123,7 @@ fn copy_tree_is_a_snapshot_with_fresh_metadata() {
 
 #[test]
 fn copy_tree_check_order() {
-    // spec: §6, §9, §3
+    // spec: COPYTREE-1, COPYTREE-2, COPYTREE-3, COPYTREE-4, COPYTREE-5, CONC-6, CONC-7
     let mut f = NaiveFs::new(OracleConfig { quota: 55, ..cfg() });
     f.import_tree(&entries(&[("/s/a", b"12345"), ("/file", b"1")]))
         .expect("import");
@@ -165,7 +165,7 @@ fn copy_tree_check_order() {
 
 #[test]
 fn walk_is_top_down_in_insertion_order() {
-    // spec: §6
+    // spec: WALK-1
     let mut f = fs();
     f.import_tree(&entries(&[
         ("/b/x", b"1"),
@@ -189,7 +189,7 @@ fn walk_is_top_down_in_insertion_order() {
 
 #[test]
 fn export_tree_rules() {
-    // spec: §7, §8, §9
+    // spec: EXPORT-1, EXPORT-2, EXPORT-3, EXPORT-9, GEN-3, CONC-6, CONC-7
     let mut f = fs();
     f.import_tree(&entries(&[
         ("/d/clean", b"c"),
@@ -232,7 +232,7 @@ fn export_tree_rules() {
 
 #[test]
 fn export_as_bytesio_rules() {
-    // spec: §7
+    // spec: EXPORT-6, EXPORT-7, EXPORT-8
     let mut f = fs();
     put(&mut f, "/f", b"hello");
     f.mkdir("/d", false).expect("mkdir");
@@ -247,7 +247,7 @@ fn export_as_bytesio_rules() {
 
 #[test]
 fn import_creates_replaces_and_resets_generation() {
-    // spec: §7, §8
+    // spec: IMPORT-7, IMPORT-8, IMPORT-9, QUOTA-13
     let mut f = fs();
     put(&mut f, "/a", b"old");
     put(&mut f, "/z", b"zz");
@@ -286,7 +286,7 @@ fn import_creates_replaces_and_resets_generation() {
 
 #[test]
 fn import_validates_everything_first() {
-    // spec: §7, §9, §3
+    // spec: IMPORT-1, IMPORT-2, IMPORT-3, IMPORT-4, IMPORT-5, IMPORT-6, CONC-5
     let mut f = NaiveFs::new(OracleConfig {
         quota: 100,
         ..cfg()
@@ -323,7 +323,7 @@ fn import_validates_everything_first() {
 
 #[test]
 fn import_respects_max_nodes() {
-    // spec: §2, §7
+    // spec: LIMIT-4, IMPORT-6
     let mut f = NaiveFs::new(OracleConfig {
         max_nodes: Some(4),
         ..cfg()
