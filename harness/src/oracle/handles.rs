@@ -155,8 +155,7 @@ impl NaiveFs {
         }
         let size = self.tree.file(&p).map_or(0, FileNode::size);
         if preallocate > size {
-            let zeros = vec![0u8; (preallocate - size) as usize];
-            if let Err(e) = self.write_at(&p, size, &zeros) {
+            if let Err(e) = self.fill_to(&p, preallocate) {
                 // The open fails as a whole: a created file goes again, an existing one (even
                 // one `wb` just truncated) is restored unchanged [fixed]. The charge was checked
                 // against the truncated state, as the open performs it.
@@ -237,7 +236,7 @@ impl NaiveFs {
         };
         let p = hd.path.clone();
         self.write_at(&p, offset, data)?;
-        self.handles[h.0].pos = offset + data.len() as u64;
+        self.handles[h.0].pos = offset.saturating_add(data.len() as u64);
         Ok(data.len())
     }
 

@@ -212,3 +212,19 @@ fn zero_overhead_is_allowed() {
     assert_eq!((f.stats().used_bytes, f.stats().chunk_count), (3, 1));
     assert_eq!(f.overhead_per_chunk_estimate(), 0);
 }
+
+#[test]
+fn huge_requests_fail_on_quota_without_allocating() {
+    // spec: QUOTA-9, PREALLOC-5
+    let mut f = fs();
+    let before = obs(&f);
+    assert_eq!(kind(f.open("/p", "wb", u64::MAX)), "QuotaExceeded");
+    assert_eq!(obs(&f), before);
+    let h = f.open("/p", "wb", 0).expect("wb");
+    f.seek(h, Whence::Start, i64::MAX).expect("seek far");
+    f.seek(h, Whence::Current, i64::MAX).expect("seek farther");
+    assert_eq!(kind(f.write(h, b"x")), "QuotaExceeded");
+    assert_eq!(kind(f.truncate(h, Some(u64::MAX))), "QuotaExceeded");
+    assert_eq!(kind(f.truncate(h, None)), "QuotaExceeded");
+    assert_eq!(f.get_size("/p"), Ok(0));
+}
