@@ -5,4 +5,5 @@ pub mod cli;
 pub mod drivers;
 pub mod engine;
 pub mod observation;
+pub mod oracle;
 pub mod outcome;
