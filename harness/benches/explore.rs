@@ -10,13 +10,23 @@ use std::hint::black_box;
 fn toy(c: &mut Criterion) {
     let sys = ToySystem::new();
     let (s, r) = (ToyDriver::correct(), ToyDriver::correct());
-    let p = Parties { system: &sys, subject: &s, reference: &r };
-    let cfg = ExploreConfig { depth: 6, dedup: false, ..Default::default() };
+    let p = Parties {
+        system: &sys,
+        subject: &s,
+        reference: &r,
+    };
+    let cfg = ExploreConfig {
+        depth: 6,
+        dedup: false,
+        ..Default::default()
+    };
     let steps = explore(p, &cfg, &NoProgress).steps;
     let mut g = c.benchmark_group("explore_toy");
     g.throughput(Throughput::Elements(steps));
     g.sample_size(10);
-    g.bench_function("depth6_no_dedup", |b| b.iter(|| black_box(explore(p, &cfg, &NoProgress).steps)));
+    g.bench_function("depth6_no_dedup", |b| {
+        b.iter(|| black_box(explore(p, &cfg, &NoProgress).steps))
+    });
     g.finish();
 }
 
