@@ -208,7 +208,7 @@ fn build(cfg: &FsConfig) -> Result<MemoryFileSystem, DriverError> {
         .chunk_overhead(cfg.chunk_overhead)
         .storage(storage)
         .promotion_hard_limit(cfg.promotion_hard_limit)
-        .default_lock_timeout(LockWait::For(Duration::ZERO))
+        .default_lock_timeout(LockWait::For(Duration::from_millis(cfg.lock_timeout_ms)))
         .clock(Arc::new(StepClock));
     if let Some(n) = cfg.max_nodes {
         b = b.max_nodes(n);

@@ -18,6 +18,9 @@ pub struct FsConfig {
     pub max_nodes: Option<u64>,
     /// Number of handle slots.
     pub slots: u8,
+    /// Default lock timeout in milliseconds (0 = try once: the explorer is single-threaded,
+    /// so a conflict can never resolve by waiting).
+    pub lock_timeout_ms: u64,
 }
 
 /// Storage kind of new files.
@@ -38,6 +41,7 @@ impl Default for FsConfig {
             promotion_hard_limit: 512 * 1024 * 1024,
             max_nodes: None,
             slots: 2,
+            lock_timeout_ms: 0,
         }
     }
 }
