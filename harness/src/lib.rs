@@ -7,3 +7,5 @@ pub mod engine;
 pub mod observation;
 pub mod oracle;
 pub mod outcome;
+pub mod model;
+pub mod spec;
