@@ -126,7 +126,7 @@ fn failing_run_exits_1_saves_and_replays() {
             .expect("RunResult JSON");
     assert_eq!(result.depth, 4);
     assert_eq!(result.sequences, 7 + 49 + 343 + 2401);
-    assert_eq!(result.failures.len(), 2);
+    assert_eq!(result.failures.len(), 1);
 
     let file = dir.join(format!("{}.yaml", result.failures[0].id));
     insta::assert_snapshot!(
@@ -142,7 +142,7 @@ fn failing_run_exits_1_saves_and_replays() {
     let o = harness(&["replay", "--toy", "correct", &d]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("replayed 2 files: 2 passed, 0 failed, 0 stale, 0 invalid"),
+        stdout(&o).contains("replayed 1 files: 1 passed, 0 failed, 0 stale, 0 invalid"),
         "{}",
         stdout(&o)
     );

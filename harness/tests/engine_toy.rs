@@ -80,30 +80,40 @@ fn dedup_executes_fewer_steps_and_reaches_the_same_states() {
         subject: &s,
         reference: &r,
     };
-    let prog = CountingProgress::default();
     let full = explore(p, &cfg(4, false), &NoProgress);
-    let dd = explore(p, &cfg(4, true), &prog);
-    assert_eq!(dd.sequences, full.sequences);
     assert_eq!(full.steps, 7 + 49 + 343 + 2401);
-    assert!(
-        dd.steps < full.steps / 10,
-        "dedup executed {} of {}",
-        dd.steps,
-        full.steps
-    );
-    assert_eq!(dd.distinct_states, full.distinct_states);
-    assert_eq!(
-        prog.0.load(Ordering::Relaxed) as u128,
-        full.sequences,
-        "skipped subtrees still count as covered"
-    );
-    // Every action x outcome pair seen without dedup is seen with it.
-    for (a, row) in full.coverage.to_coverage(sys.action_names(), &[]).actions {
-        let got = dd.coverage.to_coverage(sys.action_names(), &[]).actions[&a].clone();
-        for k in row.keys() {
-            assert!(got.contains_key(k), "{a}/{k} lost by dedup");
+    for depth_first in [false, true] {
+        let prog = CountingProgress::default();
+        let c = ExploreConfig {
+            depth_first,
+            ..cfg(4, true)
+        };
+        let dd = explore(p, &c, &prog);
+        assert_eq!(dd.sequences, full.sequences);
+        assert!(
+            dd.steps < full.steps / 10,
+            "dedup executed {} of {}",
+            dd.steps,
+            full.steps
+        );
+        assert_eq!(dd.distinct_states, full.distinct_states);
+        assert_eq!(
+            prog.0.load(Ordering::Relaxed) as u128,
+            full.sequences,
+            "depth_first={depth_first}: skipped subtrees still count as covered"
+        );
+        // Every action x outcome pair seen without dedup is seen with it.
+        let got = dd.coverage.to_coverage(sys.action_names(), &[]).actions;
+        for (a, row) in full.coverage.to_coverage(sys.action_names(), &[]).actions {
+            for k in row.keys() {
+                assert!(got[&a].contains_key(k), "{a}/{k} lost by dedup");
+            }
         }
     }
+    // Level order merges globally: 4 states, each expanded once with all 7 steps, plus the
+    // root's 7 children = at most 7 + 4 * 7 executed steps.
+    let lv = explore(p, &cfg(4, true), &NoProgress);
+    assert!(lv.steps <= 7 + 4 * 7, "level order executed {}", lv.steps);
 }
 
 #[test]
@@ -140,8 +150,11 @@ fn results_do_not_depend_on_thread_count() {
         subject: &s,
         reference: &r,
     };
-    for dedup in [true, false] {
-        let c = cfg(4, dedup);
+    for (dedup, depth_first) in [(true, false), (true, true), (false, true)] {
+        let c = ExploreConfig {
+            depth_first,
+            ..cfg(4, dedup)
+        };
         let one = pool(1).install(|| explore(p, &c, &NoProgress));
         assert!(!one.failures.is_empty(), "the planted bug is found");
         for n in [2, 3, 4] {

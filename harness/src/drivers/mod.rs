@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod core;
+pub mod fs_system;
 pub mod oracle;
 
 /// Filesystem settings every driver is built with (the spec's `config`), so the core and the

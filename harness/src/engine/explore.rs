@@ -29,6 +29,9 @@ pub struct ExploreConfig {
     pub shard: Option<(u32, u32)>,
     /// Raw failing sequences kept per first-step subtree (the rest are only counted).
     pub max_failures_per_task: usize,
+    /// With dedup: explore depth-first with a deduplication table per first-step subtree
+    /// instead of level-order with one global table (fewer merges, less memory).
+    pub depth_first: bool,
 }
 
 impl Default for ExploreConfig {
@@ -39,6 +42,7 @@ impl Default for ExploreConfig {
             dedup: true,
             shard: None,
             max_failures_per_task: 4,
+            depth_first: false,
         }
     }
 }
@@ -93,9 +97,29 @@ impl Progress for NoProgress {
     fn covered(&self, _n: u64) {}
 }
 
-/// Explores every sequence of the configured space. Parallelism comes from the current rayon
-/// pool (wrap the call in `ThreadPool::install` to choose the thread count).
+/// Explores every sequence of the configured space: level-order with global deduplication
+/// when `cfg.dedup` (unless `cfg.depth_first`), depth-first per first step otherwise.
+/// Parallelism comes from the current rayon pool (wrap the call in `ThreadPool::install` to
+/// choose the thread count).
 pub fn explore<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    cfg: &ExploreConfig,
+    progress: &dyn Progress,
+) -> Exploration
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    if cfg.dedup && !cfg.depth_first {
+        return super::levels::explore_levels(p, cfg, progress);
+    }
+    explore_depth_first(p, cfg, progress)
+}
+
+/// Depth-first exploration, one parallel task per first step, each with its own
+/// deduplication table when `cfg.dedup`.
+pub fn explore_depth_first<S, A, B>(
     p: Parties<'_, S, A, B>,
     cfg: &ExploreConfig,
     progress: &dyn Progress,

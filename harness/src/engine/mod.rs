@@ -3,6 +3,7 @@
 
 pub mod count;
 pub mod explore;
+pub mod levels;
 pub mod progress;
 pub mod regression;
 pub mod run;

@@ -74,7 +74,12 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
                     diffs.push(format!("{p}: children {oc:?}, model {children:?}"));
                 }
             }
-            (Node::File(f), Some(NodeObs::File { data, generation, .. })) => {
+            (
+                Node::File(f),
+                Some(NodeObs::File {
+                    data, generation, ..
+                }),
+            ) => {
                 if data.as_slice() != &*f.data {
                     diffs.push(format!(
                         "{p}: contents {}, model {}",
@@ -83,10 +88,15 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
                     ));
                 }
                 if *generation != f.generation {
-                    diffs.push(format!("{p}: generation {generation}, model {}", f.generation));
+                    diffs.push(format!(
+                        "{p}: generation {generation}, model {}",
+                        f.generation
+                    ));
                 }
             }
-            (Node::Dir { .. }, Some(_)) => diffs.push(format!("{p}: a file, model has a directory")),
+            (Node::Dir { .. }, Some(_)) => {
+                diffs.push(format!("{p}: a file, model has a directory"))
+            }
             (Node::File(_), Some(_)) => diffs.push(format!("{p}: a directory, model has a file")),
         }
     }
@@ -105,5 +115,9 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
             diffs.push(e);
         }
     }
-    if diffs.is_empty() { Ok(()) } else { Err(diffs.join("; ")) }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(diffs.join("; "))
+    }
 }

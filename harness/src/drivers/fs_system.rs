@@ -1,0 +1,235 @@
+//! The filesystem as an engine [`System`]: the loaded spec (model, preconditions, effects,
+//! postconditions, invariants) over the `call::Call` vocabulary, plus building the core and
+//! oracle drivers with the spec's configuration.
+
+use super::core::CoreDriver;
+use super::oracle::OracleDriver;
+use super::{FsConfig, StorageChoice};
+use crate::call::{Call, CallOutcome};
+use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
+use crate::model::{ModelState, Storage};
+use crate::observation::Observation;
+use crate::spec::{PostResult, Spec, Verdict};
+use std::cell::RefCell;
+use std::path::Path;
+
+/// The loaded spec as a [`System`].
+#[derive(Debug)]
+pub struct FsSystem {
+    spec: Spec,
+    calls: Vec<Call>,
+    action_names: Vec<String>,
+    clause_ids: Vec<String>,
+    /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
+    is_invariant: Vec<bool>,
+}
+
+thread_local! {
+    /// Postcondition results of the current step, reused so a passing step allocates nothing.
+    static POST: RefCell<Vec<PostResult>> = const { RefCell::new(Vec::new()) };
+}
+
+impl FsSystem {
+    /// Wraps a loaded spec.
+    pub fn new(spec: Spec) -> Self {
+        let calls = spec.steps.iter().map(|s| s.call.clone()).collect();
+        let action_names = spec.actions.iter().map(|a| a.name.clone()).collect();
+        let clause_ids = spec.clause_ids();
+        let mut is_invariant = vec![false; clause_ids.len()];
+        for c in spec.invariant_clauses() {
+            if let Some(x) = is_invariant.get_mut(usize::from(c)) {
+                *x = true;
+            }
+        }
+        FsSystem {
+            spec,
+            calls,
+            action_names,
+            clause_ids,
+            is_invariant,
+        }
+    }
+
+    /// The spec.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// The driver configuration the spec asks for.
+    pub fn fs_config(&self) -> FsConfig {
+        let c = &self.spec.config;
+        FsConfig {
+            quota: c.quota,
+            chunk_overhead: c.chunk_overhead,
+            storage: match c.storage {
+                Storage::Auto => StorageChoice::Auto,
+                Storage::Sequential => StorageChoice::Sequential,
+                Storage::RandomAccess => StorageChoice::RandomAccess,
+            },
+            promotion_hard_limit: c.promotion_hard_limit,
+            max_nodes: c.max_nodes,
+            slots: c.slots,
+            lock_timeout_ms: c.default_lock_timeout_ms,
+        }
+    }
+
+    fn clause_names(&self, idx: impl IntoIterator<Item = u16>) -> Vec<String> {
+        let mut v: Vec<String> = idx
+            .into_iter()
+            .filter_map(|c| self.clause_ids.get(usize::from(c)).cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Loads the specs of `dir` and builds the system with a fresh core and oracle. The error is
+/// the spec loader's `file:line:col: message` list, ready to print.
+pub fn load(dir: &Path) -> Result<(FsSystem, CoreDriver, OracleDriver), String> {
+    let spec = crate::spec::load_specs(dir).map_err(|e| e.to_string())?;
+    let sys = FsSystem::new(spec);
+    let cfg = sys.fs_config();
+    let core = CoreDriver::new(cfg).map_err(|e| e.to_string())?;
+    Ok((sys, core, OracleDriver::new(cfg)))
+}
+
+/// How an outcome is written in reports: `Ok(...)` or `Err(Kind)` / `Err(WouldBlock: Reason)`.
+pub fn describe(o: &CallOutcome) -> String {
+    match o {
+        CallOutcome::Ok(v) => {
+            let s = format!("Ok({v:?})");
+            if s.chars().count() > 200 {
+                format!("{}...", s.chars().take(200).collect::<String>())
+            } else {
+                s
+            }
+        }
+        CallOutcome::Err {
+            kind,
+            reason: Some(r),
+        } => format!("Err({kind}: {r})"),
+        CallOutcome::Err { kind, reason: None } => format!("Err({kind})"),
+    }
+}
+
+impl System for FsSystem {
+    type Step = Call;
+    type Model = ModelState;
+    type Prediction = Verdict;
+    type Outcome = CallOutcome;
+    type Obs = Observation;
+
+    fn steps(&self) -> &[Call] {
+        &self.calls
+    }
+    fn label(&self, step: StepId) -> &str {
+        self.spec
+            .steps
+            .get(step as usize)
+            .map_or("?", |s| s.label.as_str())
+    }
+    fn action_names(&self) -> &[String] {
+        &self.action_names
+    }
+    fn action_of(&self, step: StepId) -> usize {
+        self.spec
+            .steps
+            .get(step as usize)
+            .map_or(usize::MAX, |s| s.action)
+    }
+    fn clause_ids(&self) -> &[String] {
+        &self.clause_ids
+    }
+    fn clause_text(&self, i: usize) -> Option<&str> {
+        self.spec.clauses.get(i).map(|c| c.rule.as_str())
+    }
+    fn init_model(&self) -> ModelState {
+        self.spec.init_state()
+    }
+    fn predict(&self, model: &mut ModelState, step: StepId) -> Verdict {
+        self.spec.predict_mut(model, step as usize)
+    }
+
+    fn check(&self, c: &StepCheck<'_, Self>, cov: &mut CoverageCounter, out: &mut Vec<Finding>) {
+        let v = c.prediction;
+        for (clause, held) in v.pre_results(&self.spec) {
+            if held {
+                cov.held(usize::from(clause));
+            } else {
+                cov.failed(usize::from(clause));
+            }
+        }
+        let matches = match (&v.outcome, c.outcome) {
+            (Ok(()), CallOutcome::Ok(_)) => true,
+            (Err(k), CallOutcome::Err { kind, .. }) => k == kind,
+            _ => false,
+        };
+        if !matches {
+            let mut f = Finding::new(
+                CheckKind::Outcome,
+                format!(
+                    "{}: expected {}, got {}",
+                    self.label(c.step),
+                    self.describe_expected(v),
+                    describe(c.outcome)
+                ),
+            );
+            // The clauses that decided the prediction: the failing precondition's, or every
+            // evaluated precondition's when success was predicted.
+            f.clauses = self.clause_names(
+                v.pre_results(&self.spec)
+                    .filter(|(_, held)| !*held || !v.failed)
+                    .map(|(c, _)| c),
+            );
+            out.push(f);
+        }
+        POST.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            self.spec
+                .check_post_into(c.step as usize, c.model_after, c.outcome, c.obs, &mut buf);
+            for r in buf.iter() {
+                cov.checked(usize::from(r.clause));
+                if !r.ok {
+                    let inv = self
+                        .is_invariant
+                        .get(usize::from(r.clause))
+                        .copied()
+                        .unwrap_or(false);
+                    let kind = if inv {
+                        CheckKind::Invariant
+                    } else {
+                        CheckKind::Post
+                    };
+                    let mut f =
+                        Finding::new(kind, format!("{}: {}", self.label(c.step), r.message));
+                    f.clauses = self.clause_names([r.clause]);
+                    out.push(f);
+                }
+            }
+        });
+        if let Err(m) = self.spec.model_matches(c.model_after, c.obs) {
+            out.push(Finding::new(
+                CheckKind::Abstraction,
+                format!("state differs from the model: {m}"),
+            ));
+        }
+    }
+
+    fn outcome_key(&self, o: &CallOutcome) -> &'static str {
+        o.key()
+    }
+    fn diff(&self, subject: &Observation, reference: &Observation) -> Vec<String> {
+        crate::observation::diff(subject, reference, "core", "oracle")
+    }
+    fn describe_expected(&self, p: &Verdict) -> String {
+        match p.outcome {
+            Ok(()) => "Ok".to_string(),
+            Err(k) => format!("Err({k})"),
+        }
+    }
+    fn describe_outcome(&self, o: &CallOutcome) -> String {
+        describe(o)
+    }
+}
