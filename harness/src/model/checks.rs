@@ -95,6 +95,26 @@ fn subtree_matches(c: &PostCtx, x: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn times(obs: &Observation, x: &str) -> Result<(u64, u64), String> {
+    match obs.nodes.get(x) {
+        Some(NodeObs::File { created, modified, .. } | NodeObs::Dir { created, modified, .. }) => Ok((*created, *modified)),
+        None => Err(format!("{x} does not exist")),
+    }
+}
+
+fn modified_latest(obs: &Observation, x: &str) -> Result<(), String> {
+    let (_, m) = times(obs, x)?;
+    let latest = obs
+        .nodes
+        .values()
+        .map(|n| match n {
+            NodeObs::File { created, modified, .. } | NodeObs::Dir { created, modified, .. } => (*created).max(*modified),
+        })
+        .max()
+        .unwrap_or(0);
+    if m == latest { Ok(()) } else { Err(format!("{x}: modified_at {m} is not now (a later timestamp {latest} exists)")) }
+}
+
 /// Every check a spec may name in `post:` or `invariants:`.
 pub static CHECKS: &[CheckDef] = &[
     CheckDef { name: "returns_unit", params: &[], doc: "the call returned nothing",
@@ -215,6 +235,69 @@ pub static CHECKS: &[CheckDef] = &[
         } },
     CheckDef { name: "observed_stats_match", params: &[], doc: "stats (used, free, counts, chunks) equal the model's",
         f: |c, _| expect("stats", c.obs.stats, super::stats(c.st, c.cfg)) },
+    CheckDef { name: "observed_handle_file_matches", params: &[S], doc: "the file the slot's handle is on matches the model (contents, generation)",
+        f: |c, a| match c.st.handle(args::slot(a, 0)) {
+            Some(h) => node_matches(c.st, c.obs, &h.path),
+            None => Err("no handle in the model".into()),
+        } },
+    CheckDef { name: "observed_write_time", params: &[S, B], doc: "after a write of n > 0 bytes the file's modified_at is now (the latest timestamp); created_at is older or equal",
+        f: |c, a| {
+            if args::bytes(a, 1).is_empty() {
+                return Ok(());
+            }
+            let Some(h) = c.st.handle(args::slot(a, 0)) else { return Err("no handle in the model".into()) };
+            modified_latest(c.obs, &h.path)
+        } },
+    CheckDef { name: "observed_modified_latest", params: &[P], doc: "the node's modified_at is now (no timestamp in the filesystem is later)",
+        f: |c, a| modified_latest(c.obs, p(a, 0)?) },
+    CheckDef { name: "observed_times_fresh", params: &[P], doc: "the node was just made: created_at = modified_at = now (the latest timestamp)",
+        f: |c, a| {
+            let x = p(a, 0)?;
+            let (cr, m) = times(c.obs, x)?;
+            expect(&format!("created_at of {x}"), cr, m)?;
+            modified_latest(c.obs, x)
+        } },
+    CheckDef { name: "observed_times_ordered", params: &[P], doc: "the node's created_at <= modified_at",
+        f: |c, a| {
+            let x = p(a, 0)?;
+            let (cr, m) = times(c.obs, x)?;
+            if cr <= m { Ok(()) } else { Err(format!("{x}: created_at {cr} is after modified_at {m}")) }
+        } },
+    CheckDef { name: "dir_times_constant", params: &[], doc: "invariant: every directory's modified_at equals its created_at",
+        f: |c, _| {
+            for (k, n) in &c.obs.nodes {
+                if let NodeObs::Dir { created, modified, .. } = n && created != modified {
+                    return Err(format!("directory {k}: created_at {created}, modified_at {modified}"));
+                }
+            }
+            Ok(())
+        } },
+    CheckDef { name: "observed_handle_file_times_ordered", params: &[S], doc: "the handle's file has created_at <= modified_at",
+        f: |c, a| {
+            let Some(h) = c.st.handle(args::slot(a, 0)) else { return Err("no handle in the model".into()) };
+            let (cr, m) = times(c.obs, &h.path)?;
+            if cr <= m { Ok(()) } else { Err(format!("{}: created_at {cr} is after modified_at {m}", h.path)) }
+        } },
+    CheckDef { name: "observed_entries_match", params: &[ArgKind::Entries], doc: "every imported file has the model's contents and generation",
+        f: |c, a| {
+            for (t, _) in args::entries(a, 0) {
+                if let Some(t) = t.norm.as_deref() {
+                    node_matches(c.st, c.obs, t)?;
+                }
+            }
+            Ok(())
+        } },
+    CheckDef { name: "observed_entries_fresh", params: &[ArgKind::Entries], doc: "every imported file has new timestamps (created_at = modified_at = now)",
+        f: |c, a| {
+            for (t, _) in args::entries(a, 0) {
+                if let Some(t) = t.norm.as_deref() {
+                    let (cr, m) = times(c.obs, t)?;
+                    expect(&format!("created_at of {t}"), cr, m)?;
+                    modified_latest(c.obs, t)?;
+                }
+            }
+            Ok(())
+        } },
     CheckDef { name: "used_within_quota", params: &[], doc: "invariant: used_bytes <= quota_bytes",
         f: |c, _| { let s = c.obs.stats; if s.used_bytes <= s.quota_bytes { Ok(()) } else { Err(format!("used {} > quota {}", s.used_bytes, s.quota_bytes)) } } },
     CheckDef { name: "free_is_quota_minus_used", params: &[], doc: "invariant: free_bytes = quota_bytes - used_bytes",
