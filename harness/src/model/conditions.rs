@@ -58,20 +58,24 @@ pub fn simulate_import(st: &ModelState, cfg: &ModelConfig, es: &[(PathArg, Arc<[
     s
 }
 
+// Entries are applied in order, so "would replace a directory" means a directory that exists
+// or that an earlier entry creates as a parent, and "below a file" means below an existing file
+// or below an earlier entry's file.
+
 fn import_dir_target(st: &ModelState, es: &[(PathArg, Arc<[u8]>)]) -> bool {
-    es.iter().any(|(t, _)| {
+    es.iter().enumerate().any(|(i, (t, _))| {
         let Some(t) = t.norm.as_deref() else { return false };
         t == "/"
             || st.is_dir(t)
-            || es.iter().any(|(o, _)| o.norm.as_deref().is_some_and(|o| o != t && path::is_within(o, t)))
+            || es[..i].iter().any(|(o, _)| o.norm.as_deref().is_some_and(|o| o != t && path::is_within(o, t)))
     })
 }
 
 fn import_file_parent(st: &ModelState, es: &[(PathArg, Arc<[u8]>)]) -> bool {
-    es.iter().any(|(t, _)| {
+    es.iter().enumerate().any(|(i, (t, _))| {
         let Some(t) = t.norm.as_deref() else { return false };
         st.file_ancestor(t)
-            || es.iter().any(|(o, _)| o.norm.as_deref().is_some_and(|o| o != t && path::is_within(t, o)))
+            || es[..i].iter().any(|(o, _)| o.norm.as_deref().is_some_and(|o| o != t && path::is_within(t, o)))
     })
 }
 

@@ -236,6 +236,11 @@ impl Spec {
         model::matches(st, &self.config, obs)
     }
 
+    /// The step with this display label (`open_wb(path=/a, slot=0, prealloc=0, mode=wb)`).
+    pub fn step_index(&self, label: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.label == label)
+    }
+
     /// The clause ids, indexed by [`ClauseIdx`].
     pub fn clause_ids(&self) -> Vec<String> {
         self.clauses.iter().map(|c| c.id.clone()).collect()
