@@ -299,8 +299,9 @@ fn import_validates_everything_first() {
         (&[("/ok", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/file/x", b"2")], "AlreadyExists"),
-        (&[("/p", b"1"), ("/p/q", b"2")], "AlreadyExists"),
-        (&[("/p/q", b"1"), ("/p", b"2")], "AlreadyExists"),
+        (&[("/p", b"1"), ("/p/q", b"2")], "IsADirectory"),
+        (&[("/p/q", b"1"), ("/p", b"2")], "IsADirectory"),
+        (&[("/file/x", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", &[0; 80]), ("/ok2", b"1")], "QuotaExceeded"),
         (&[("/dir", b"1"), ("..", b"2")], "InvalidInput"),
     ];
