@@ -153,18 +153,16 @@ impl NaiveFs {
                 f.modified = now;
             }
         }
-        let size = self.tree.file(&p).map_or(0, FileNode::size);
-        if preallocate > size {
-            if let Err(e) = self.fill_to(&p, preallocate) {
-                // The open fails as a whole: a created file goes again, an existing one (even
-                // one `wb` just truncated) is restored unchanged [fixed]. The charge was checked
-                // against the truncated state, as the open performs it.
-                match original {
-                    Some(f) => self.tree.replace(&p, Node::File(f)),
-                    None => self.tree.remove_subtree(&p),
-                }
-                return Err(e);
+        // `fill_to` does nothing unless `preallocate` is larger than the size.
+        if let Err(e) = self.fill_to(&p, preallocate) {
+            // The open fails as a whole (PREALLOC-5): a created file goes again, an existing
+            // one (even one `wb` just truncated) is restored unchanged. The charge was checked
+            // against the truncated state, as the open performs it.
+            match original {
+                Some(f) => self.tree.replace(&p, Node::File(f)),
+                None => self.tree.remove_subtree(&p),
             }
+            return Err(e);
         }
         // Ambiguity: an `ab` cursor starts at the size when open returns (after preallocation;
         // D-MemFS takes the size before it, but `ab` writes go to EOF either way).
