@@ -8,6 +8,7 @@
 
 pub mod accounting;
 mod content;
+pub mod driver;
 pub mod error;
 pub mod glob;
 pub mod handles;
