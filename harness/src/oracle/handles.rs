@@ -64,7 +64,7 @@ impl Mode {
 
 /// One handle: the normalized path it was opened at (stable: an open file cannot be removed,
 /// renamed, moved or replaced), its mode, cursor and closed flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Handle {
     pub path: String,
     pub mode: Mode,

@@ -10,6 +10,7 @@ pub mod accounting;
 mod content;
 pub mod driver;
 pub mod error;
+pub mod fingerprint;
 pub mod glob;
 pub mod handles;
 pub mod namespace;
