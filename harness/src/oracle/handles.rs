@@ -106,7 +106,7 @@ impl NaiveFs {
         let Some(mode) = Mode::parse(mode) else {
             return err(Kind::InvalidInput, path);
         };
-        // Ambiguity: [fixed] "preallocate with rb is InvalidInput" is placed with the other
+        // Ambiguity: (fixed) "preallocate with rb is InvalidInput" is placed with the other
         // argument checks, before the path is looked at (any preallocate > 0, whatever the size).
         if mode == Mode::Rb && preallocate > 0 {
             return err(Kind::InvalidInput, path);
@@ -218,7 +218,7 @@ impl NaiveFs {
     }
 
     /// Writes `data` at the cursor (at EOF for `ab`) and advances the cursor past it.
-    /// Zero bytes change nothing, not even an `ab` cursor [fixed] (D-MemFS moves it to EOF).
+    /// Zero bytes change nothing, not even an `ab` cursor (fixed) (D-MemFS moves it to EOF).
     pub fn write(&mut self, h: HandleId, data: &[u8]) -> Result<usize> {
         let hd = self.live(h)?;
         if !hd.mode.writable() {

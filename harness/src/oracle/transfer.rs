@@ -1,6 +1,6 @@
 //! Copies, traversal and bulk transfer (semantics §6 copy/copy_tree/walk/glob, §7). New files
 //! are loaded in one piece: one chunk if non-empty (none if empty), or random access, as the
-//! filesystem's storage setting says, and they charge exactly that [fixed].
+//! filesystem's storage setting says, and they charge exactly that (fixed).
 
 use super::NaiveFs;
 use super::accounting::{Storage, usage};
@@ -141,7 +141,7 @@ impl NaiveFs {
         Ok(out)
     }
 
-    /// Paths (never the root) matching `pattern`, sorted, without duplicates [fixed]. The
+    /// Paths (never the root) matching `pattern`, sorted, without duplicates (fixed). The
     /// pattern is not normalized (as D-MemFS), so it never fails; `Result` keeps call sites
     /// uniform with the core's signature.
     pub fn glob(&self, pattern: &str) -> Result<Vec<String>> {
