@@ -341,3 +341,20 @@ fn import_respects_max_nodes() {
     f.import_tree(&entries(&[("/a/b", b"1"), ("/a/d", b"2")]))
         .expect("exactly 4");
 }
+
+#[test]
+fn copy_tree_of_the_root_into_itself_copies_a_snapshot() {
+    // spec: COPYTREE-8, COPYTREE-6
+    let mut f = fs();
+    f.import_tree(&entries(&[("/a/b", b"12"), ("/c", b"3")]))
+        .expect("import");
+    f.copy_tree("/", "/a/snap").expect("copy_tree");
+    assert_eq!(f.listdir("/a/snap"), Ok(vec!["a".into(), "c".into()]));
+    assert_eq!(
+        f.listdir("/a/snap/a"),
+        Ok(vec!["b".into()]),
+        "the copy does not contain itself"
+    );
+    assert_eq!(get(&mut f, "/a/snap/a/b"), b"12");
+    check_invariants(&f);
+}
