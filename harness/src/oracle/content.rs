@@ -25,7 +25,7 @@ use super::error::{Kind, Result, err};
 impl NaiveFs {
     /// Writes `data` at `offset` of the file at `p` (a normalized file path). Appends (offset ==
     /// size) to a sequential file add one chunk; any other write to a sequential file promotes
-    /// it first. Success: generation +1, modified = now. Empty `data` changes nothing [fixed].
+    /// it first. Success: generation +1, modified = now. Empty `data` changes nothing (fixed).
     pub(crate) fn write_at(&mut self, p: &str, offset: u64, data: &[u8]) -> Result<()> {
         self.write_src(p, offset, Src::Bytes(data))
     }

@@ -1,6 +1,6 @@
 //! Copies, traversal and bulk transfer (semantics §6 copy/copy_tree/walk/glob, §7). New files
 //! are loaded in one piece: one chunk if non-empty (none if empty), or random access, as the
-//! filesystem's storage setting says, and they charge exactly that [fixed].
+//! filesystem's storage setting says, and they charge exactly that (fixed).
 
 use super::NaiveFs;
 use super::accounting::{Storage, usage};
@@ -141,7 +141,7 @@ impl NaiveFs {
         Ok(out)
     }
 
-    /// Paths (never the root) matching `pattern`, sorted, without duplicates [fixed]. The
+    /// Paths (never the root) matching `pattern`, sorted, without duplicates (fixed). The
     /// pattern is not normalized (as D-MemFS), so it never fails; `Result` keeps call sites
     /// uniform with the core's signature.
     pub fn glob(&self, pattern: &str) -> Result<Vec<String>> {
@@ -196,8 +196,8 @@ impl NaiveFs {
     }
 
     /// Imports files all or nothing, creating missing parents. Each check runs over every
-    /// entry before the next: paths valid; a directory at a path (root too) ->
-    /// `IsADirectory`; a path below an existing file or below another imported path ->
+    /// entry before the next: paths valid; a path that is a directory (root too) or that the
+    /// import itself needs as a directory -> `IsADirectory`; a path below an existing file ->
     /// `AlreadyExists`; an open target -> `WouldBlock(FileOpen)`; quota of the net change;
     /// node limit. Empty: no-op. Imported files: generation 0, new timestamps; a replaced file
     /// keeps its place in its directory's listing (D-MemFS dict semantics).
@@ -214,17 +214,24 @@ impl NaiveFs {
                 None => items.push((p, data.clone())),
             }
         }
-        if let Some((p, _)) = items.iter().find(|(p, _)| self.tree.is_dir(p)) {
+        // Every proper ancestor of an imported path must end up a directory, so an imported
+        // path that is one of them "would replace a directory" -> IsADirectory. Checked before
+        // AlreadyExists (the documented order), so {/p, /p/q} is IsADirectory: the "below a
+        // file of the same import" case of AlreadyExists is always preempted by this check.
+        let implied: BTreeSet<String> = items
+            .iter()
+            .flat_map(|(p, _)| path::ancestors_below_root(p))
+            .collect();
+        if let Some((p, _)) = items
+            .iter()
+            .find(|(p, _)| self.tree.is_dir(p) || implied.contains(p))
+        {
             return err(Kind::IsADirectory, p);
         }
-        let targets: BTreeSet<&str> = items.iter().map(|(p, _)| p.as_str()).collect();
-        // Ambiguity: {/a, /a/b} is AlreadyExists ("below a file in the same import"), not
-        // IsADirectory ("would replace a directory"): the directory check sees existing dirs only.
         for (p, _) in &items {
-            let ancestors = path::ancestors_below_root(p);
-            if ancestors
+            if path::ancestors_below_root(p)
                 .iter()
-                .any(|a| self.tree.is_file(a) || targets.contains(a.as_str()))
+                .any(|a| self.tree.is_file(a))
             {
                 return err(Kind::AlreadyExists, p);
             }

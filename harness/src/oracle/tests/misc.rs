@@ -141,3 +141,38 @@ fn observation_lists_nodes_stats_and_handle_slots() {
         other => panic!("expected a file, got {other:?}"),
     }
 }
+
+#[test]
+fn fingerprints_tell_states_apart_and_ignore_time_shifts() {
+    // spec: TREE-4
+    let mut a = fs();
+    put(&mut a, "/f", b"abc");
+    let b = a.clone();
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    let mut c = a.clone();
+    let h = c.open("/f", "rb", 0).expect("rb");
+    assert_ne!(c.fingerprint(), a.fingerprint(), "an open handle is state");
+    c.close(h);
+    assert_ne!(
+        c.fingerprint(),
+        a.fingerprint(),
+        "a closed slot is still observable"
+    );
+    let mut d = a.clone();
+    d.import_tree(&[("/f".into(), b"abc".to_vec())])
+        .expect("import");
+    assert_ne!(
+        d.fingerprint(),
+        a.fingerprint(),
+        "generation and layout count"
+    );
+    // The same history shifted in time: different exact fingerprints, equal relative ones.
+    let mut e = NaiveFs::new(cfg());
+    e.set_now(10);
+    put(&mut e, "/f", b"abc");
+    let mut g = NaiveFs::new(cfg());
+    g.set_now(20);
+    put(&mut g, "/f", b"abc");
+    assert_ne!(e.fingerprint(), g.fingerprint());
+    assert_eq!(e.fingerprint_relative_time(), g.fingerprint_relative_time());
+}

@@ -269,3 +269,15 @@ fn move_past_max_nodes_makes_nothing() {
     assert_eq!(obs(&f), before);
     f.move_path("/f", "/a/f").expect("one new dir fits");
 }
+
+#[test]
+fn rename_below_a_file_source_is_invalid_input() {
+    // spec: RENAME-4, MOVE-4
+    let mut f = fs();
+    put(&mut f, "/f", b"1");
+    assert_eq!(kind(f.rename("/f", "/f/x")), "InvalidInput");
+    assert_eq!(kind(f.move_path("/f", "/f/x/y")), "InvalidInput");
+    f.rename("/f", "/fx")
+        .expect("a sibling sharing the prefix is not inside");
+    assert!(f.is_file("/fx"));
+}

@@ -170,3 +170,22 @@ fn glob_double_star_lists_everything_below_root_once() {
     want.sort();
     assert_eq!(all, want);
 }
+
+#[test]
+fn glob_special_characters_in_names() {
+    // spec: PATH-10, GLOB-1, GLOB-6
+    let mut f = fs();
+    for p in ["/a b", "/x*y", "/q?", "/é.txt", "/.a"] {
+        f.import_tree(&[(p.to_string(), Vec::new())])
+            .expect("import");
+    }
+    assert_eq!(f.glob("/x[*]y"), Ok(vec!["/x*y".to_string()]));
+    assert_eq!(f.glob("/q[?]"), Ok(vec!["/q?".to_string()]));
+    assert_eq!(f.glob("/? ?"), Ok(vec!["/a b".to_string()]));
+    assert_eq!(
+        f.glob("/?.txt"),
+        Ok(vec!["/é.txt".to_string()]),
+        "one character, not one byte"
+    );
+    assert_eq!(f.glob("/.*"), Ok(vec!["/.a".to_string()]));
+}

@@ -299,8 +299,9 @@ fn import_validates_everything_first() {
         (&[("/ok", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/file/x", b"2")], "AlreadyExists"),
-        (&[("/p", b"1"), ("/p/q", b"2")], "AlreadyExists"),
-        (&[("/p/q", b"1"), ("/p", b"2")], "AlreadyExists"),
+        (&[("/p", b"1"), ("/p/q", b"2")], "IsADirectory"),
+        (&[("/p/q", b"1"), ("/p", b"2")], "IsADirectory"),
+        (&[("/file/x", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", &[0; 80]), ("/ok2", b"1")], "QuotaExceeded"),
         (&[("/dir", b"1"), ("..", b"2")], "InvalidInput"),
     ];
@@ -339,4 +340,21 @@ fn import_respects_max_nodes() {
     assert_eq!(obs(&f), before);
     f.import_tree(&entries(&[("/a/b", b"1"), ("/a/d", b"2")]))
         .expect("exactly 4");
+}
+
+#[test]
+fn copy_tree_of_the_root_into_itself_copies_a_snapshot() {
+    // spec: COPYTREE-8, COPYTREE-6
+    let mut f = fs();
+    f.import_tree(&entries(&[("/a/b", b"12"), ("/c", b"3")]))
+        .expect("import");
+    f.copy_tree("/", "/a/snap").expect("copy_tree");
+    assert_eq!(f.listdir("/a/snap"), Ok(vec!["a".into(), "c".into()]));
+    assert_eq!(
+        f.listdir("/a/snap/a"),
+        Ok(vec!["b".into()]),
+        "the copy does not contain itself"
+    );
+    assert_eq!(get(&mut f, "/a/snap/a/b"), b"12");
+    check_invariants(&f);
 }
