@@ -200,12 +200,17 @@ fn with_system(spec: &SpecArgs, r: Runner<'_>) -> Exit {
             reference: &reference,
         });
     }
-    // INTEGRATION: replaced by the filesystem system once the spec loader is merged.
-    eprintln!(
-        "error: {}: the filesystem spec loader is not integrated yet",
-        spec.specs.display()
-    );
-    Exit::Usage
+    match crate::drivers::fs_system::load(&spec.specs) {
+        Ok((sys, core, oracle)) => r.go(Parties {
+            system: &sys,
+            subject: &core,
+            reference: &oracle,
+        }),
+        Err(e) => {
+            eprintln!("{e}");
+            Exit::Usage
+        }
+    }
 }
 
 fn explore_cmd<S, A, B>(p: Parties<'_, S, A, B>, a: &ExploreArgs) -> Exit
