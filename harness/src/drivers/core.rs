@@ -52,6 +52,31 @@ impl CoreDriver {
         &mut self.slots
     }
 
+    /// A state hash combined with every slot's handle (path, mode, closed, cursor).
+    fn with_slots(&self, fs_hash: u64) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        fs_hash.hash(&mut h);
+        for s in &self.slots {
+            match s {
+                None => 0u8.hash(&mut h),
+                Some(s) => {
+                    let closed = s.handle.is_closed();
+                    1u8.hash(&mut h);
+                    s.handle.path().hash(&mut h);
+                    s.handle.mode().hash(&mut h);
+                    closed.hash(&mut h);
+                    if closed {
+                        s.closed_pos
+                    } else {
+                        s.handle.tell().unwrap_or(0)
+                    }
+                    .hash(&mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+
     fn handle(&mut self, slot: u8) -> Result<&mut FileHandle, CallOutcome> {
         match self.slots.get_mut(usize::from(slot)) {
             Some(Some(s)) => Ok(&mut s.handle),
@@ -363,27 +388,11 @@ impl Driver for CoreDriver {
     }
 
     fn fingerprint(&self) -> Result<u64, DriverError> {
-        let mut h = std::hash::DefaultHasher::new();
-        self.fs.fingerprint_relative_time().hash(&mut h);
-        for s in &self.slots {
-            match s {
-                None => 0u8.hash(&mut h),
-                Some(s) => {
-                    let closed = s.handle.is_closed();
-                    1u8.hash(&mut h);
-                    s.handle.path().hash(&mut h);
-                    s.handle.mode().hash(&mut h);
-                    closed.hash(&mut h);
-                    if closed {
-                        s.closed_pos
-                    } else {
-                        s.handle.tell().unwrap_or(0)
-                    }
-                    .hash(&mut h);
-                }
-            }
-        }
-        Ok(h.finish())
+        Ok(self.with_slots(self.fs.fingerprint_relative_time()))
+    }
+
+    fn observation_digest(&self) -> Option<u64> {
+        Some(self.with_slots(self.fs.fingerprint()))
     }
 
     fn fork(&self) -> Result<Self, DriverError> {

@@ -71,7 +71,7 @@ pub struct Exploration {
     pub sequences: u128,
     /// Steps executed on the drivers.
     pub steps: u64,
-    /// Distinct states (model + subject + reference fingerprints).
+    /// Distinct states (model state + subject fingerprint).
     pub distinct_states: u64,
     /// Executed steps per depth (index 0 = depth 1).
     pub steps_per_depth: Vec<u64>,
@@ -177,7 +177,7 @@ where
         failures: setup_failures,
         ..Default::default()
     };
-    let mut states: HashSet<(u64, u64, u64)> = HashSet::new();
+    let mut states: HashSet<(u64, u64)> = HashSet::new();
     for r in results {
         out.steps += r.steps_per_depth.iter().sum::<u64>();
         for (d, n) in r.steps_per_depth.iter().enumerate() {
@@ -194,13 +194,52 @@ where
     out
 }
 
+/// A node whose children are being visited.
+pub(crate) struct Parent<S: System, A, B> {
+    pub model: S::Model,
+    pub subject: A,
+    pub reference: B,
+    pub seen: Option<super::run::Seen<S::Obs>>,
+    pub fps: Fps,
+}
+
+/// A node's driver fingerprints, computed on first use (and inherited from the parent when
+/// a step changed nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fps {
+    s: Option<u64>,
+    r: Option<u64>,
+}
+
+impl Fps {
+    pub fn subject<D: super::system::Driver>(&mut self, d: &D) -> Option<u64> {
+        if self.s.is_none() {
+            self.s = d.fingerprint().ok();
+        }
+        self.s
+    }
+    pub fn reference<D: super::system::Driver>(&mut self, d: &D) -> Option<u64> {
+        if self.r.is_none() {
+            self.r = d.fingerprint().ok();
+        }
+        self.r
+    }
+}
+
+/// Hash of a model state with fixed keys (every task must hash alike).
+pub(crate) fn model_hash<M: Hash>(m: &M) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    m.hash(&mut h);
+    h.finish()
+}
+
 struct TaskResult {
     steps_per_depth: Vec<u64>,
     time_per_depth: Vec<Duration>,
     failing_nodes: u64,
     failures: Vec<RawFailure>,
     coverage: CoverageCounter,
-    states: HashSet<(u64, u64, u64)>,
+    states: HashSet<(u64, u64)>,
 }
 
 /// Exact dedup key: the model itself (not its hash) plus both driver fingerprints and, with a
@@ -270,21 +309,27 @@ where
             states: HashSet::new(),
         },
     };
-    let model = p.system.init_model();
-    t.child(&model, &subject, &reference, first);
+    let root = Parent {
+        model: p.system.init_model(),
+        subject,
+        reference,
+        seen: None,
+        fps: Fps::default(),
+    };
+    t.child(&root, first);
     t.progress.covered(t.pending_progress);
     t.res
 }
 
 impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
-    /// Visits the node `prefix + step` below a parent state, then its subtree.
-    fn child(&mut self, model: &S::Model, parent_s: &A, parent_r: &B, step: StepId) {
+    /// Visits the node `prefix + step` below `parent`, then its subtree.
+    fn child(&mut self, parent: &Parent<S, A, B>, step: StepId) {
         let position = self.prefix.len();
         let remaining = self.cfg.depth - position - 1;
         self.prefix.push(step);
         self.used[step as usize] += 1;
         let started = Instant::now();
-        let forked = (parent_s.fork(), parent_r.fork());
+        let forked = (parent.subject.fork(), parent.reference.fork());
         let (mut subject, mut reference) = match forked {
             (Ok(x), Ok(y)) => (x, y),
             (x, y) => {
@@ -304,8 +349,9 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                 return;
             }
         };
-        let (next, failure) = self.p.exec_step(
-            model,
+        let (model, result) = self.p.exec_step(
+            &parent.model,
+            parent.seen.as_ref(),
             &mut subject,
             &mut reference,
             step,
@@ -314,12 +360,27 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             &mut self.scratch,
         );
         self.res.steps_per_depth[position] += 1;
-        if let Some(f) = failure {
-            self.res.time_per_depth[position] += started.elapsed();
-            self.fail(f, remaining);
-            return;
-        }
-        let explore_below = self.note_state(&next, &subject, &reference, remaining);
+        let seen = match result {
+            Ok(s) => s,
+            Err(f) => {
+                self.res.time_per_depth[position] += started.elapsed();
+                self.fail(f, remaining);
+                return;
+            }
+        };
+        let fps = if seen.unchanged {
+            parent.fps
+        } else {
+            Fps::default()
+        };
+        let mut node = Parent {
+            model,
+            subject,
+            reference,
+            seen: Some(seen),
+            fps,
+        };
+        let explore_below = self.note_state(&mut node, remaining);
         self.res.time_per_depth[position] += started.elapsed();
         if explore_below {
             self.tick(1);
@@ -331,7 +392,7 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                 {
                     continue;
                 }
-                self.child(&next, &subject, &reference, s as StepId);
+                self.child(&node, s as StepId);
             }
         } else {
             let n = self.subtree_size(remaining);
@@ -342,38 +403,28 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
     }
 
     /// Records the state reached; returns whether its subtree still needs exploring.
-    fn note_state(
-        &mut self,
-        model: &S::Model,
-        subject: &A,
-        reference: &B,
-        remaining: usize,
-    ) -> bool {
-        let (fs, fr) = match (subject.fingerprint(), reference.fingerprint()) {
-            (Ok(a), Ok(b)) => (a, b),
+    fn note_state(&mut self, node: &mut Parent<S, A, B>, remaining: usize) -> bool {
+        let Some(fs) = node.fps.subject(&node.subject) else {
             // No fingerprint: explore (never merge what cannot be compared).
-            _ => return remaining > 0,
+            return remaining > 0;
         };
-        let mh = {
-            // Fixed keys: the state set of every task must use the same hash.
-            let mut h = std::hash::DefaultHasher::new();
-            model.hash(&mut h);
-            h.finish()
-        };
-        self.res.states.insert((mh, fs, fr));
+        self.res.states.insert((model_hash(&node.model), fs));
         if remaining == 0 {
             return false;
         }
         if !self.cfg.dedup {
             return true;
         }
+        let Some(fr) = node.fps.reference(&node.reference) else {
+            return true;
+        };
         let used = if self.cfg.max_repeat.is_some() {
             self.prefix_counts()
         } else {
             Vec::new()
         };
         let key = StateKey {
-            model: model.clone(),
+            model: node.model.clone(),
             subject: fs,
             reference: fr,
             used,

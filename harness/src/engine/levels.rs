@@ -10,12 +10,11 @@
 //! depends on the thread count or scheduling.
 
 use super::count;
-use super::explore::{Exploration, ExploreConfig, Progress, RawFailure};
-use super::run::{DriverFor, Parties, StepFailure};
+use super::explore::{Exploration, ExploreConfig, Fps, Progress, RawFailure, model_hash};
+use super::run::{DriverFor, Parties, Seen, StepFailure};
 use super::system::{CheckKind, CoverageCounter, Finding, StepId, System};
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 /// Parents expanded per parallel batch (bounds the memory of not-yet-deduplicated children).
@@ -26,6 +25,8 @@ struct Node<S: System, A, B> {
     subject: A,
     reference: B,
     seq: Vec<StepId>,
+    seen: Option<Seen<S::Obs>>,
+    fps: Fps,
 }
 
 /// Exact identity of an explored state (see `explore::StateKey`).
@@ -42,7 +43,7 @@ enum Child<S: System, A, B> {
     Passed {
         node: Option<Node<S, A, B>>,
         key: Option<Key<S::Model>>,
-        triple: Option<(u64, u64, u64)>,
+        state: Option<(u64, u64)>,
     },
     Failed(RawFailure),
 }
@@ -83,6 +84,8 @@ where
             subject: s,
             reference: r,
             seq: Vec::new(),
+            seen: None,
+            fps: Fps::default(),
         },
         (s, r) => {
             let findings = [s.err(), r.err()]
@@ -118,7 +121,7 @@ where
             });
         }
     }
-    let mut states: HashSet<(u64, u64, u64)> = HashSet::new();
+    let mut states: HashSet<(u64, u64)> = HashSet::new();
     let mut frontier = vec![root];
     for depth in 1..=cfg.depth {
         let level_start = Instant::now();
@@ -148,8 +151,8 @@ where
                                 out.failures.push(f);
                             }
                         }
-                        Child::Passed { node, key, triple } => {
-                            if let Some(t) = triple {
+                        Child::Passed { node, key, state } => {
+                            if let Some(t) = state {
                                 states.insert(t);
                             }
                             let Some(node) = node else { continue };
@@ -236,8 +239,9 @@ where
             }
         };
         steps += 1;
-        let (model, fail) = p.exec_step(
+        let (model, result) = p.exec_step(
             &parent.model,
+            parent.seen.as_ref(),
             &mut subject,
             &mut reference,
             step,
@@ -245,40 +249,62 @@ where
             &mut cov,
             &mut scratch,
         );
-        if let Some(failure) = fail {
-            children.push(Child::Failed(RawFailure {
-                steps: seq,
-                failure,
-            }));
-            continue;
-        }
-        let fps = (subject.fingerprint(), reference.fingerprint());
-        let (key, triple) = match fps {
-            (Ok(fs), Ok(fr)) => {
-                let mut h = std::hash::DefaultHasher::new();
-                model.hash(&mut h);
-                let triple = (h.finish(), fs, fr);
-                let key = (remaining > 0).then(|| Key {
-                    model: model.clone(),
-                    subject: fs,
-                    reference: fr,
-                    used: if cfg.max_repeat.is_some() {
-                        counts(&seq)
-                    } else {
-                        Vec::new()
-                    },
-                });
-                (key, Some(triple))
+        let seen = match result {
+            Ok(s) => s,
+            Err(failure) => {
+                children.push(Child::Failed(RawFailure {
+                    steps: seq,
+                    failure,
+                }));
+                continue;
             }
-            _ => (None, None),
+        };
+        let mut fps = if seen.unchanged {
+            parent.fps
+        } else {
+            Fps::default()
+        };
+        let Some(fs) = fps.subject(&subject) else {
+            // No fingerprint: never merged, always expanded.
+            let node = (remaining > 0).then(|| Node {
+                model,
+                subject,
+                reference,
+                seq,
+                seen: Some(seen),
+                fps,
+            });
+            children.push(Child::Passed {
+                node,
+                key: None,
+                state: None,
+            });
+            continue;
+        };
+        let state = Some((model_hash(&model), fs));
+        let key = if remaining > 0 {
+            fps.reference(&reference).map(|fr| Key {
+                model: model.clone(),
+                subject: fs,
+                reference: fr,
+                used: if cfg.max_repeat.is_some() {
+                    counts(&seq)
+                } else {
+                    Vec::new()
+                },
+            })
+        } else {
+            None
         };
         let node = (remaining > 0).then(|| Node {
             model,
             subject,
             reference,
             seq,
+            seen: Some(seen),
+            fps,
         });
-        children.push(Child::Passed { node, key, triple });
+        children.push(Child::Passed { node, key, state });
     }
     BatchOut {
         children,

@@ -5,6 +5,7 @@ use super::system::{
     CheckKind, CoverageCounter, Driver, DriverError, Finding, StepCheck, StepId, System,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The three parties of a run: the system (model + checks), the subject driver (the
 /// implementation under test) and the reference driver (the oracle), both in their initial
@@ -80,20 +81,51 @@ impl StepFailure {
     }
 }
 
+/// What the explorer remembers about a checked state so the next step can skip work: the
+/// observation (equal for both drivers once checked) and each driver's observation digest.
+#[derive(Debug)]
+pub struct Seen<O> {
+    pub obs: Arc<O>,
+    pub digest_subject: Option<u64>,
+    pub digest_reference: Option<u64>,
+    /// Both digests equal the parent's: the step changed nothing either driver shows.
+    pub unchanged: bool,
+}
+
+impl<O> Clone for Seen<O> {
+    fn clone(&self) -> Self {
+        Seen {
+            obs: Arc::clone(&self.obs),
+            digest_subject: self.digest_subject,
+            digest_reference: self.digest_reference,
+            unchanged: self.unchanged,
+        }
+    }
+}
+
+fn same(a: Option<u64>, b: Option<u64>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if x == y)
+}
+
 impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
     /// Executes `step` at `position` on both drivers (already forked from the parent state),
-    /// checks it, and returns the model after the step, plus the failure if any check failed.
+    /// checks it, and returns the model after the step with either what was seen (success)
+    /// or the failure. `before` is the parent's [`Seen`] (`None` at the root): a driver whose
+    /// observation digest did not change reuses the parent's observation instead of observing
+    /// again, and when neither changed the (already equal) observations are not re-compared.
     /// `scratch` is a reusable finding buffer (left empty on success).
+    #[allow(clippy::too_many_arguments)]
     pub fn exec_step(
         &self,
         model_before: &S::Model,
+        before: Option<&Seen<S::Obs>>,
         subject: &mut A,
         reference: &mut B,
         step: StepId,
         position: usize,
         cov: &mut CoverageCounter,
         scratch: &mut Vec<Finding>,
-    ) -> (S::Model, Option<StepFailure>) {
+    ) -> (S::Model, Result<Seen<S::Obs>, StepFailure>) {
         let sys = self.system;
         let mut model = model_before.clone();
         let prediction = sys.predict(&mut model, step);
@@ -104,7 +136,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             );
             return (
                 model,
-                Some(self.failure(
+                Err(self.failure(
                     position,
                     String::new(),
                     String::new(),
@@ -134,11 +166,35 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                     .as_ref()
                     .map(|o| sys.describe_outcome(o))
                     .unwrap_or_else(|e| e.to_string());
-                return (model, Some(self.failure(position, exp, obs, rf, fs)));
+                return (model, Err(self.failure(position, exp, obs, rf, fs)));
             }
         };
         cov.outcome(sys.action_of(step), sys.outcome_key(&out_s));
-        let (obs_s, obs_r) = match (subject.observe(), reference.observe()) {
+        let ds = subject.observation_digest();
+        let dr = reference.observation_digest();
+        let keep_s = before.filter(|b| same(b.digest_subject, ds));
+        let keep_r = before.filter(|b| same(b.digest_reference, dr));
+        let observed = |keep: Option<&Seen<S::Obs>>, r: Result<S::Obs, DriverError>| match keep {
+            Some(b) => Ok(Arc::clone(&b.obs)),
+            None => r.map(Arc::new),
+        };
+        let obs_s = observed(
+            keep_s,
+            if keep_s.is_some() {
+                Err(DriverError::new("", ""))
+            } else {
+                subject.observe()
+            },
+        );
+        let obs_r = observed(
+            keep_r,
+            if keep_r.is_some() {
+                Err(DriverError::new("", ""))
+            } else {
+                reference.observe()
+            },
+        );
+        let (obs_s, obs_r) = match (obs_s, obs_r) {
             (Ok(s), Ok(r)) => (s, r),
             (s, r) => {
                 let fs = [s.err(), r.err()]
@@ -147,18 +203,17 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                     .map(|e| driver_finding(&e))
                     .collect();
                 let exp = sys.describe_expected(&prediction);
-                return (
-                    model,
-                    Some(self.failure(
-                        position,
-                        exp,
-                        sys.describe_outcome(&out_s),
-                        sys.describe_outcome(&out_r),
-                        fs,
-                    )),
+                let f = self.failure(
+                    position,
+                    exp,
+                    sys.describe_outcome(&out_s),
+                    sys.describe_outcome(&out_r),
+                    fs,
                 );
+                return (model, Err(f));
             }
         };
+        let unchanged = keep_s.is_some() && keep_r.is_some();
         scratch.clear();
         let check = StepCheck {
             step,
@@ -168,7 +223,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             prediction: &prediction,
             outcome: &out_s,
             reference: &out_r,
-            obs: &obs_s,
+            obs: obs_s.as_ref(),
         };
         sys.check(&check, cov, scratch);
         if out_s != out_r {
@@ -183,7 +238,8 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 ),
             ));
         }
-        if obs_s != obs_r {
+        // Both unchanged: both still show the parent's observation, already found equal.
+        if !unchanged && !Arc::ptr_eq(&obs_s, &obs_r) && *obs_s != *obs_r {
             let mut f = Finding::new(
                 CheckKind::State,
                 format!(
@@ -196,7 +252,13 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             scratch.push(f);
         }
         if scratch.is_empty() {
-            return (model, None);
+            let seen = Seen {
+                obs: obs_s,
+                digest_subject: ds,
+                digest_reference: dr,
+                unchanged,
+            };
+            return (model, Ok(seen));
         }
         let fail = self.failure(
             position,
@@ -205,7 +267,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             sys.describe_outcome(&out_r),
             std::mem::take(scratch),
         );
-        (model, Some(fail))
+        (model, Err(fail))
     }
 
     fn failure(
@@ -250,9 +312,11 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         };
         let mut model = self.system.init_model();
         let mut scratch = Vec::new();
+        let mut seen: Option<Seen<S::Obs>> = None;
         for (position, &step) in seq.iter().enumerate() {
-            let (next, fail) = self.exec_step(
+            let (next, r) = self.exec_step(
                 &model,
+                seen.as_ref(),
                 &mut subject,
                 &mut reference,
                 step,
@@ -260,8 +324,9 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 cov,
                 &mut scratch,
             );
-            if fail.is_some() {
-                return fail;
+            match r {
+                Ok(s) => seen = Some(s),
+                Err(f) => return Some(f),
             }
             model = next;
         }

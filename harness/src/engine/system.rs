@@ -28,7 +28,7 @@ pub trait System: Sync {
     /// What a driver reports for one step (a value or an error).
     type Outcome: Clone + PartialEq + Debug + Serialize + Send;
     /// A driver's complete observable state.
-    type Obs: PartialEq + Debug + Serialize + Send;
+    type Obs: PartialEq + Debug + Serialize + Send + Sync;
 
     /// The alphabet: every concrete step, indexed by [`StepId`].
     fn steps(&self) -> &[Self::Step];
@@ -118,6 +118,13 @@ pub trait Driver: Send + Sized {
     /// monotone shift of time. Two states with equal fingerprints (and equal models) are
     /// treated as the same state by deduplication.
     fn fingerprint(&self) -> Result<u64, DriverError>;
+    /// A hash of everything [`Driver::observe`] would show (absolute times included), if the
+    /// driver can compute one more cheaply than observing: two states of this driver with
+    /// equal digests must have equal observations. The explorer then reuses the parent's
+    /// observation when a step leaves the digest unchanged (queries and failed calls).
+    fn observation_digest(&self) -> Option<u64> {
+        None
+    }
     /// An independent copy of this driver in the same state.
     fn fork(&self) -> Result<Self, DriverError>;
 }
