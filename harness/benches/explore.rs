@@ -30,5 +30,50 @@ fn toy(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, toy);
+/// The filesystem system on the default specs: depth 2 without dedup (every step executed and
+/// checked three ways) and depth 3 with dedup.
+fn filesystem(c: &mut Criterion) {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let Ok((sys, core, oracle)) = harness::drivers::fs_system::load(&specs) else {
+        eprintln!(
+            "skipping the filesystem bench: {} does not load",
+            specs.display()
+        );
+        return;
+    };
+    let p = Parties {
+        system: &sys,
+        subject: &core,
+        reference: &oracle,
+    };
+    let mut g = c.benchmark_group("explore_fs");
+    g.sample_size(10);
+    for (name, cfg) in [
+        (
+            "depth2_no_dedup",
+            ExploreConfig {
+                depth: 2,
+                dedup: false,
+                ..Default::default()
+            },
+        ),
+        (
+            "depth3_dedup",
+            ExploreConfig {
+                depth: 3,
+                dedup: true,
+                ..Default::default()
+            },
+        ),
+    ] {
+        let steps = explore(p, &cfg, &NoProgress).steps;
+        g.throughput(Throughput::Elements(steps));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(explore(p, &cfg, &NoProgress).steps))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, toy, filesystem);
 criterion_main!(benches);

@@ -11,6 +11,14 @@ use crate::engine::system::System;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 
+/// `println!` that ignores a closed stdout (`harness ... | head` must not panic).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 /// Exit statuses of the CLI contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -250,29 +258,32 @@ where
     if let Some(b) = &bar {
         b.finish();
     }
-    println!("{}", session::summary_line(&s.result, s.failing_nodes));
+    out!("{}", session::summary_line(&s.result, s.failing_nodes));
     for (f, path) in &s.regressions {
         let labels: Vec<&str> = f.steps.iter().map(|s| s.label.as_str()).collect();
-        println!("FAIL {}: {}", f.id, labels.join(" ; "));
-        println!(
+        out!("FAIL {}: {}", f.id, labels.join(" ; "));
+        out!(
             "  step {}: expected {}, observed {}: {}",
-            f.failing_step, f.expected, f.observed, f.message
+            f.failing_step,
+            f.expected,
+            f.observed,
+            f.message
         );
         if !f.clauses.is_empty() {
-            println!("  clauses: {}", f.clauses.join(", "));
+            out!("  clauses: {}", f.clauses.join(", "));
         }
         if let Some(p) = path {
-            println!("  saved: {}", p.display());
+            out!("  saved: {}", p.display());
         }
     }
     for e in &s.write_errors {
         eprintln!("error: {e}");
     }
-    if let Some(path) = &a.json {
-        if let Err(e) = write_json(path, &s.result) {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+    if let Some(path) = &a.json
+        && let Err(e) = write_json(path, &s.result)
+    {
+        eprintln!("error: {e}");
+        return Exit::Usage;
     }
     if s.result.failures.is_empty() && s.failing_nodes == 0 {
         Exit::Conform
@@ -306,38 +317,39 @@ where
         match &st {
             ReplayStatus::Pass => {
                 counts[0] += 1;
-                println!("PASS    {}", f.display());
+                out!("PASS    {}", f.display());
             }
             ReplayStatus::Fail(fail) => {
                 counts[1] += 1;
-                println!(
+                out!(
                     "FAIL    {}: step {}: {}",
                     f.display(),
                     fail.position + 1,
                     fail.message()
                 );
-                println!(
+                out!(
                     "        expected {}, observed {}",
-                    fail.expected, fail.observed
+                    fail.expected,
+                    fail.observed
                 );
             }
             ReplayStatus::Stale(why) => {
                 counts[2] += 1;
-                println!(
+                out!(
                     "STALE   {}: the spec no longer has these steps; update or delete the file",
                     f.display()
                 );
                 for w in why {
-                    println!("        {w}");
+                    out!("        {w}");
                 }
             }
             ReplayStatus::Invalid(e) => {
                 counts[3] += 1;
-                println!("INVALID {e}");
+                out!("INVALID {e}");
             }
         }
     }
-    println!(
+    out!(
         "replayed {} files: {} passed, {} failed, {} stale, {} invalid",
         files.len(),
         counts[0],
@@ -364,9 +376,9 @@ fn list_cmd<S: System>(sys: &S, what: ListWhat) -> Exit {
                 }
             }
             for (a, c) in sys.action_names().iter().zip(n) {
-                println!("{a}\t{c} steps");
+                out!("{a}\t{c} steps");
             }
-            println!(
+            out!(
                 "{} actions, {} steps",
                 sys.action_names().len(),
                 sys.steps().len()
@@ -375,11 +387,11 @@ fn list_cmd<S: System>(sys: &S, what: ListWhat) -> Exit {
         ListWhat::Clauses => {
             for (i, c) in sys.clause_ids().iter().enumerate() {
                 match sys.clause_text(i) {
-                    Some(t) => println!("{c}\t{t}"),
-                    None => println!("{c}"),
+                    Some(t) => out!("{c}\t{t}"),
+                    None => out!("{c}"),
                 }
             }
-            println!("{} clauses", sys.clause_ids().len());
+            out!("{} clauses", sys.clause_ids().len());
         }
     }
     Exit::Conform

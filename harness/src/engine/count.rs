@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn starting_with_partitions_the_space() {
         for cap in [None, Some(1), Some(2)] {
-            let total: u128 = sequences_by_length(&vec![cap; 4], 4)[1..].iter().sum();
+            let total: u128 = sequences_by_length(&[cap; 4], 4)[1..].iter().sum();
             let split: u128 = (0..4).map(|s| sequences_starting_with(4, 4, cap, s)).sum();
             assert_eq!(total, split, "cap={cap:?}");
         }

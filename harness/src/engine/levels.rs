@@ -111,15 +111,15 @@ where
     let mut visited: HashSet<Key<S::Model>> = HashSet::new();
     // The root is expanded with every step only when unsharded; a sharded run must still
     // expand a later state equal to the root with every step.
-    if cfg.shard.is_none() {
-        if let (Ok(fs), Ok(fr)) = (root.subject.fingerprint(), root.reference.fingerprint()) {
-            visited.insert(Key {
-                model: root.model.clone(),
-                subject: fs,
-                reference: fr,
-                used: Vec::new(),
-            });
-        }
+    if cfg.shard.is_none()
+        && let (Ok(fs), Ok(fr)) = (root.subject.fingerprint(), root.reference.fingerprint())
+    {
+        visited.insert(Key {
+            model: root.model.clone(),
+            subject: fs,
+            reference: fr,
+            used: Vec::new(),
+        });
     }
     let mut states: HashSet<(u64, u64)> = HashSet::new();
     let mut frontier = vec![root];
