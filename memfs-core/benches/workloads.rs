@@ -2,7 +2,9 @@
 //! workloads (the seed stress workload, a small-file cycle, a 64 MiB stream, a large listdir
 //! and a recursive glob). Run: `cargo bench -p memfs-core --bench workloads`.
 
-use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
+};
 use memfs_core::{MemoryFileSystem, OpenMode};
 use std::hint::black_box;
 use std::io::{Read, Write};
@@ -18,14 +20,18 @@ const STREAM_PIECE: usize = 64 * 1024;
 
 fn quick<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
     let mut g = c.benchmark_group(name);
-    g.sample_size(20).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(20)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1));
     g
 }
 
 /// Seed 000: 50 threads x 1000 iterations of mkdir (exist_ok), write, read back and compare.
 fn seed_workload(c: &mut Criterion) {
     let mut g = c.benchmark_group("seed_50x1000");
-    g.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
     g.throughput(Throughput::Elements((SEED_THREADS * SEED_ITERS) as u64));
     g.bench_function("memfs", |b| {
         b.iter(|| {
@@ -71,7 +77,10 @@ fn seed_workload(c: &mut Criterion) {
                             w.write_all(data.as_bytes()).expect("write");
                             drop(w);
                             let mut got = Vec::new();
-                            path.open_file().expect("open").read_to_end(&mut got).expect("read");
+                            path.open_file()
+                                .expect("open")
+                                .read_to_end(&mut got)
+                                .expect("read");
                             assert_eq!(got, data.as_bytes());
                         }
                     })
@@ -110,7 +119,10 @@ fn small_file_cycle(c: &mut Criterion) {
             w.write_all(&payload).expect("write");
             drop(w);
             let mut got = Vec::new();
-            path.open_file().expect("open").read_to_end(&mut got).expect("read");
+            path.open_file()
+                .expect("open")
+                .read_to_end(&mut got)
+                .expect("read");
             black_box(got)
         })
     });
@@ -121,7 +133,9 @@ fn small_file_cycle(c: &mut Criterion) {
 fn stream_64mib(c: &mut Criterion) {
     let piece = vec![0xa5u8; STREAM_PIECE];
     let mut g = c.benchmark_group("stream_64MiB_in_64KiB");
-    g.sample_size(10).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
     g.throughput(Throughput::Bytes(2 * STREAM_TOTAL as u64));
     g.bench_function("memfs", |b| {
         b.iter(|| {
@@ -177,17 +191,33 @@ fn listdir_1000(c: &mut Criterion) {
     let fs = MemoryFileSystem::new();
     fs.mkdir("/big", false).expect("mkdir");
     for i in 0..1000 {
-        fs.open(&format!("/big/f{i}.txt"), OpenMode::Write).expect("create").close();
+        fs.open(&format!("/big/f{i}.txt"), OpenMode::Write)
+            .expect("create")
+            .close();
     }
-    g.bench_function("memfs", |b| b.iter(|| black_box(fs.listdir("/big").expect("listdir"))));
+    g.bench_function("memfs", |b| {
+        b.iter(|| black_box(fs.listdir("/big").expect("listdir")))
+    });
     let root = VfsPath::new(MemoryFS::new());
     let big = root.join("big").expect("join");
     big.create_dir().expect("mkdir");
     for i in 0..1000 {
-        drop(big.join(format!("f{i}.txt")).expect("join").create_file().expect("create"));
+        drop(
+            big.join(format!("f{i}.txt"))
+                .expect("join")
+                .create_file()
+                .expect("create"),
+        );
     }
     g.bench_function("vfs_memoryfs", |b| {
-        b.iter(|| black_box(big.read_dir().expect("read_dir").map(|p| p.filename()).collect::<Vec<_>>()))
+        b.iter(|| {
+            black_box(
+                big.read_dir()
+                    .expect("read_dir")
+                    .map(|p| p.filename())
+                    .collect::<Vec<_>>(),
+            )
+        })
     });
     g.finish();
 }
@@ -200,12 +230,23 @@ fn glob_1000(c: &mut Criterion) {
         let dir = format!("/d{}/e{}", i % 10, i % 7);
         fs.mkdir(&dir, true).expect("mkdir");
         let ext = if i % 2 == 0 { "txt" } else { "bin" };
-        fs.open(&format!("{dir}/f{i}.{ext}"), OpenMode::Write).expect("create").close();
+        fs.open(&format!("{dir}/f{i}.{ext}"), OpenMode::Write)
+            .expect("create")
+            .close();
     }
     assert_eq!(fs.glob("/**/*.txt").expect("glob").len(), 500);
-    g.bench_function("memfs", |b| b.iter(|| black_box(fs.glob("/**/*.txt").expect("glob"))));
+    g.bench_function("memfs", |b| {
+        b.iter(|| black_box(fs.glob("/**/*.txt").expect("glob")))
+    });
     g.finish();
 }
 
-criterion_group!(benches, seed_workload, small_file_cycle, stream_64mib, listdir_1000, glob_1000);
+criterion_group!(
+    benches,
+    seed_workload,
+    small_file_cycle,
+    stream_64mib,
+    listdir_1000,
+    glob_1000
+);
 criterion_main!(benches);

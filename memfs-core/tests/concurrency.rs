@@ -5,7 +5,9 @@
 
 mod common;
 use common::*;
-use memfs_core::{BlockReason, ErrorKind, FileHandle, LockWait, MemoryFileSystem, OpenMode, OpenOptions};
+use memfs_core::{
+    BlockReason, ErrorKind, FileHandle, LockWait, MemoryFileSystem, OpenMode, OpenOptions,
+};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -74,9 +76,13 @@ fn test_timeout_none_blocks_until_released() {
     };
     // the writer cannot finish while the reader holds the lock
     thread::sleep(Duration::from_millis(100));
-    assert!(!done.load(Ordering::SeqCst), "writer must wait for the reader");
+    assert!(
+        !done.load(Ordering::SeqCst),
+        "writer must wait for the reader"
+    );
     drop(reader);
-    rx.recv_timeout(GUARD).expect("writer should succeed after the reader releases");
+    rx.recv_timeout(GUARD)
+        .expect("writer should succeed after the reader releases");
     t.join().unwrap();
     assert_eq!(get(&fs, "/f.bin"), b"new");
 }
@@ -93,7 +99,9 @@ fn test_positive_timeout_succeeds_when_released_in_time() {
         thread::spawn(move || {
             let opts = OpenOptions::new().lock_timeout(LockWait::For(Duration::from_secs(15)));
             tx.send(()).unwrap();
-            let r = fs.open_with("/f", OpenMode::Read, &opts).map(|mut h| h.read_data(None).unwrap());
+            let r = fs
+                .open_with("/f", OpenMode::Read, &opts)
+                .map(|mut h| h.read_data(None).unwrap());
             r.map_err(|e| e.kind())
         })
     };
@@ -107,8 +115,12 @@ fn test_positive_timeout_succeeds_when_released_in_time() {
     let _w = fs.open("/f", OpenMode::Write).unwrap();
     let fs2 = fs.clone();
     let r = thread::spawn(move || {
-        fs2.open_with("/f", OpenMode::Read, &OpenOptions::new().lock_timeout(LockWait::For(Duration::from_millis(20))))
-            .map(|_| ())
+        fs2.open_with(
+            "/f",
+            OpenMode::Read,
+            &OpenOptions::new().lock_timeout(LockWait::For(Duration::from_millis(20))),
+        )
+        .map(|_| ())
     })
     .join()
     .unwrap();
@@ -127,7 +139,9 @@ fn test_waiting_on_one_file_does_not_stall_others() {
         let fs = fs.clone();
         thread::spawn(move || {
             started_tx.send(()).unwrap();
-            fs.open_with("/locked", OpenMode::Write, &forever()).map(|_| ()).map_err(|e| e.kind())
+            fs.open_with("/locked", OpenMode::Write, &forever())
+                .map(|_| ())
+                .map_err(|e| e.kind())
         })
     };
     started_rx.recv().unwrap();
@@ -150,7 +164,10 @@ fn test_waiting_on_one_file_does_not_stall_others() {
     };
     let ok = rx.recv_timeout(GUARD);
     drop(holder);
-    assert!(ok.is_ok(), "operations on other files stalled behind a lock wait");
+    assert!(
+        ok.is_ok(),
+        "operations on other files stalled behind a lock wait"
+    );
     worker.join().unwrap();
     assert_eq!(waiter.join().unwrap(), Ok(()));
 }
@@ -229,7 +246,8 @@ fn test_no_torn_reads() {
             thread::spawn(move || {
                 for i in 0..100u8 {
                     let mut h = fs.open_with("/f", OpenMode::Write, &forever()).unwrap();
-                    h.write_all(&[id.wrapping_mul(100).wrapping_add(i); 4096]).unwrap();
+                    h.write_all(&[id.wrapping_mul(100).wrapping_add(i); 4096])
+                        .unwrap();
                     h.close();
                 }
             })
@@ -245,7 +263,10 @@ fn test_no_torn_reads() {
                     let data = h.read_data(None).unwrap();
                     h.close();
                     assert_eq!(data.len(), 4096, "a reader saw a partial file");
-                    assert!(data.iter().all(|b| *b == data[0]), "a reader saw a torn write");
+                    assert!(
+                        data.iter().all(|b| *b == data[0]),
+                        "a reader saw a torn write"
+                    );
                     seen += 1;
                 }
             })
@@ -285,7 +306,11 @@ fn test_no_lost_appends() {
     assert_eq!(records.len(), 800);
     records.sort();
     records.dedup();
-    assert_eq!(records.len(), 800, "every acknowledged append is there exactly once");
+    assert_eq!(
+        records.len(),
+        800,
+        "every acknowledged append is there exactly once"
+    );
     assert_eq!(fs.stat("/log").unwrap().generation, 800);
     check_invariants(&fs);
 }
@@ -294,14 +319,21 @@ fn test_no_lost_appends() {
 fn test_quota_never_exceeded_under_contention() {
     // spec: CONC-12, QUOTA-11
     let quota = 20_000;
-    let fs = Arc::new(build(MemoryFileSystem::builder().quota(quota).chunk_overhead(16)));
+    let fs = Arc::new(build(
+        MemoryFileSystem::builder().quota(quota).chunk_overhead(16),
+    ));
     let stop = Arc::new(AtomicBool::new(false));
     let monitor = {
         let (fs, stop) = (fs.clone(), stop.clone());
         thread::spawn(move || {
             while !stop.load(Ordering::SeqCst) {
                 let s = fs.stats();
-                assert!(s.used_bytes <= s.quota_bytes, "used {} > quota {}", s.used_bytes, s.quota_bytes);
+                assert!(
+                    s.used_bytes <= s.quota_bytes,
+                    "used {} > quota {}",
+                    s.used_bytes,
+                    s.quota_bytes
+                );
                 assert_eq!(s.free_bytes, s.quota_bytes - s.used_bytes);
                 thread::yield_now();
             }
@@ -318,14 +350,24 @@ fn test_quota_never_exceeded_under_contention() {
                     let size = ((t * 131 + i * 37) % 900) as usize + 1;
                     let r = match i % 4 {
                         0 => fs.import_tree([(p.clone(), vec![t as u8; size])]),
-                        1 => fs.copy(&format!("/w{t}/f0"), &format!("/w{t}/c{i}")).or_else(|e| {
-                            if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::AlreadyExists {
+                        1 => fs
+                            .copy(&format!("/w{t}/f0"), &format!("/w{t}/c{i}"))
+                            .or_else(|e| {
+                                if e.kind() == ErrorKind::NotFound
+                                    || e.kind() == ErrorKind::AlreadyExists
+                                {
+                                    Ok(())
+                                } else {
+                                    Err(e)
+                                }
+                            }),
+                        2 => fs.remove(&p).or_else(|e| {
+                            if e.kind() == ErrorKind::NotFound {
                                 Ok(())
                             } else {
                                 Err(e)
                             }
                         }),
-                        2 => fs.remove(&p).or_else(|e| if e.kind() == ErrorKind::NotFound { Ok(()) } else { Err(e) }),
                         _ => {
                             let mut h = fs.open(&p, OpenMode::Append).unwrap();
                             h.write_data(&vec![1u8; size]).map(|_| ())
@@ -344,7 +386,10 @@ fn test_quota_never_exceeded_under_contention() {
     let total_quota_errors: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
     stop.store(true, Ordering::SeqCst);
     monitor.join().unwrap();
-    assert!(total_quota_errors > 0, "the workload must actually hit the quota");
+    assert!(
+        total_quota_errors > 0,
+        "the workload must actually hit the quota"
+    );
     check_invariants(&fs);
 }
 
@@ -413,7 +458,9 @@ fn test_concurrent_stat_during_writes() {
         let fs = fs.clone();
         thread::spawn(move || {
             for i in 0..50 {
-                let mut h = fs.open_with("/target.bin", OpenMode::Write, &forever()).unwrap();
+                let mut h = fs
+                    .open_with("/target.bin", OpenMode::Write, &forever())
+                    .unwrap();
                 h.write_all(&vec![b'x'; i + 1]).unwrap();
                 h.close();
             }
@@ -459,7 +506,10 @@ fn test_export_as_bytesio_races_with_remove() {
             for _ in 0..200 {
                 match fs.remove("/f.bin") {
                     Ok(()) => {}
-                    Err(e) => assert!(matches!(e.kind(), ErrorKind::NotFound | ErrorKind::WouldBlock), "{e}"),
+                    Err(e) => assert!(
+                        matches!(e.kind(), ErrorKind::NotFound | ErrorKind::WouldBlock),
+                        "{e}"
+                    ),
                 }
                 if !fs.exists("/f.bin") {
                     let mut h = fs.open_with("/f.bin", OpenMode::Write, &forever()).unwrap();
@@ -490,7 +540,10 @@ fn test_rename_races_keep_counts_exact() {
             thread::spawn(move || {
                 for round in 0..50 {
                     let i = round % 10;
-                    let (a, b) = (format!("/d{t}/f{i}"), format!("/d{}/moved_{t}_{i}", (t + 1) % 4));
+                    let (a, b) = (
+                        format!("/d{t}/f{i}"),
+                        format!("/d{}/moved_{t}_{i}", (t + 1) % 4),
+                    );
                     fs.rename(&a, &b).unwrap();
                     fs.rename(&b, &a).unwrap();
                     fs.walk("/").unwrap();

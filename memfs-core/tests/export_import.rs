@@ -19,7 +19,10 @@ fn sample() -> MemoryFileSystem {
 }
 
 fn map(entries: &[(&str, &[u8])]) -> BTreeMap<String, Vec<u8>> {
-    entries.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect()
+    entries
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect()
 }
 
 // ------------------------------------------------------------------ export
@@ -31,9 +34,17 @@ fn test_export_tree_returns_all_files() {
     let all = fs.export_tree("/", false).unwrap();
     assert_eq!(
         all,
-        map(&[("/d/a.bin", b"aaa"), ("/d/sub/b.bin", b"bb"), ("/top.bin", b"t"), ("/d/empty.bin", b"")])
+        map(&[
+            ("/d/a.bin", b"aaa"),
+            ("/d/sub/b.bin", b"bb"),
+            ("/top.bin", b"t"),
+            ("/d/empty.bin", b"")
+        ])
     );
-    assert_eq!(fs.export_tree("/d/sub", false).unwrap(), map(&[("/d/sub/b.bin", b"bb")]));
+    assert_eq!(
+        fs.export_tree("/d/sub", false).unwrap(),
+        map(&[("/d/sub/b.bin", b"bb")])
+    );
     assert_eq!(fs.export_tree("/emptydir", false).unwrap(), BTreeMap::new());
 }
 
@@ -41,19 +52,29 @@ fn test_export_tree_returns_all_files() {
 fn test_export_tree_missing_and_file_prefix() {
     // spec: EXPORT-2
     let fs = sample();
-    assert_eq!(fs.export_tree("/nonexistent", false).unwrap(), BTreeMap::new());
-    assert_eq!(fs.export_tree("/d/a.bin", false).unwrap(), map(&[("/d/a.bin", b"aaa")]));
+    assert_eq!(
+        fs.export_tree("/nonexistent", false).unwrap(),
+        BTreeMap::new()
+    );
+    assert_eq!(
+        fs.export_tree("/d/a.bin", false).unwrap(),
+        map(&[("/d/a.bin", b"aaa")])
+    );
 }
 
 #[test]
 fn test_export_tree_only_dirty() {
     // spec: EXPORT-3, GEN-3, IMPORT-9
     let fs = fs();
-    fs.import_tree([("/i/clean", &b"c"[..]), ("/i/touched", &b"t"[..])]).unwrap();
+    fs.import_tree([("/i/clean", &b"c"[..]), ("/i/touched", &b"t"[..])])
+        .unwrap();
     append(&fs, "/i/touched", b"+");
     put(&fs, "/written", b"w");
     fs.open("/created-empty", OpenMode::Write).unwrap().close();
-    assert_eq!(fs.export_tree("/", true).unwrap(), map(&[("/i/touched", b"t+"), ("/written", b"w")]));
+    assert_eq!(
+        fs.export_tree("/", true).unwrap(),
+        map(&[("/i/touched", b"t+"), ("/written", b"w")])
+    );
     assert_eq!(fs.export_tree("/", false).unwrap().len(), 4);
 }
 
@@ -61,10 +82,23 @@ fn test_export_tree_only_dirty() {
 fn test_iter_export_tree_matches_export_tree() {
     // spec: EXPORT-4
     let fs = sample();
-    for (prefix, dirty) in [("/", false), ("/d", false), ("/", true), ("/missing", false), ("/top.bin", false)] {
-        let lazy: BTreeMap<String, Vec<u8>> =
-            fs.iter_export_tree(prefix, dirty).unwrap().map(|r| r.unwrap()).collect();
-        assert_eq!(lazy, fs.export_tree(prefix, dirty).unwrap(), "{prefix} {dirty}");
+    for (prefix, dirty) in [
+        ("/", false),
+        ("/d", false),
+        ("/", true),
+        ("/missing", false),
+        ("/top.bin", false),
+    ] {
+        let lazy: BTreeMap<String, Vec<u8>> = fs
+            .iter_export_tree(prefix, dirty)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            lazy,
+            fs.export_tree(prefix, dirty).unwrap(),
+            "{prefix} {dirty}"
+        );
     }
 }
 
@@ -107,24 +141,45 @@ fn test_export_as_bytesio_is_copy() {
     bio.seek(SeekFrom::Start(0)).unwrap();
     bio.read_to_end(&mut s).unwrap();
     assert_eq!(s, b"ZZZZ");
-    assert_eq!(fs.export_as_bytesio("/d/a.bin", Some(3)).unwrap().into_inner(), b"new", "equal to max is fine");
+    assert_eq!(
+        fs.export_as_bytesio("/d/a.bin", Some(3))
+            .unwrap()
+            .into_inner(),
+        b"new",
+        "equal to max is fine"
+    );
 }
 
 #[test]
 fn test_export_as_bytesio_max_size_exceeds_raises() {
     // spec: EXPORT-7
     let fs = sample();
-    assert_eq!(kind(fs.export_as_bytesio("/d/a.bin", Some(2))), ErrorKind::InvalidInput);
-    assert_eq!(kind(fs.export_as_bytesio("/d/a.bin", Some(0))), ErrorKind::InvalidInput);
+    assert_eq!(
+        kind(fs.export_as_bytesio("/d/a.bin", Some(2))),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        kind(fs.export_as_bytesio("/d/a.bin", Some(0))),
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
 fn test_export_as_bytesio_on_dir_raises() {
     // spec: EXPORT-8
     let fs = sample();
-    assert_eq!(kind(fs.export_as_bytesio("/d", None)), ErrorKind::IsADirectory);
-    assert_eq!(kind(fs.export_as_bytesio("/", None)), ErrorKind::IsADirectory);
-    assert_eq!(kind(fs.export_as_bytesio("/missing", None)), ErrorKind::NotFound);
+    assert_eq!(
+        kind(fs.export_as_bytesio("/d", None)),
+        ErrorKind::IsADirectory
+    );
+    assert_eq!(
+        kind(fs.export_as_bytesio("/", None)),
+        ErrorKind::IsADirectory
+    );
+    assert_eq!(
+        kind(fs.export_as_bytesio("/missing", None)),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
@@ -136,7 +191,11 @@ fn test_export_never_waits_forever_on_a_writer() {
     let w = fs.open("/f", OpenMode::Append).unwrap();
     assert_blocked(fs.export_tree("/", false), BlockReason::LockTimeout);
     assert_blocked(fs.export_as_bytesio("/f", None), BlockReason::LockTimeout);
-    assert_eq!(fs.export_tree("/g", false).unwrap(), map(&[("/g", b"y")]), "other files are readable");
+    assert_eq!(
+        fs.export_tree("/g", false).unwrap(),
+        map(&[("/g", b"y")]),
+        "other files are readable"
+    );
     drop(w);
     assert_eq!(fs.export_tree("/", false).unwrap().len(), 2);
 }
@@ -163,7 +222,11 @@ fn test_import_tree_directory_target_raises() {
     let before = full(&fs);
     for target in ["/d", "/d/sub", "/", "", "/emptydir"] {
         assert_eq!(
-            kind(fs.import_tree([("/new.bin", &b"1"[..]), (target, &b"2"[..]), ("/top.bin", &b"z"[..])])),
+            kind(fs.import_tree([
+                ("/new.bin", &b"1"[..]),
+                (target, &b"2"[..]),
+                ("/top.bin", &b"z"[..])
+            ])),
             ErrorKind::IsADirectory,
             "{target:?}"
         );
@@ -176,15 +239,33 @@ fn test_import_tree_below_file_raises() {
     // spec: IMPORT-3, IMPORT-6
     let fs = sample();
     let before = full(&fs);
-    assert_eq!(kind(fs.import_tree([("/top.bin/x", &b"1"[..])])), ErrorKind::AlreadyExists);
-    assert_eq!(kind(fs.import_tree([("/top.bin/x/y", &b"1"[..])])), ErrorKind::AlreadyExists);
     assert_eq!(
-        kind(fs.import_tree([("/n/g", &b"1"[..]), ("/n/g/h", &b"2"[..])])),
-        ErrorKind::AlreadyExists,
-        "below a file of the same import"
+        kind(fs.import_tree([("/top.bin/x", &b"1"[..])])),
+        ErrorKind::AlreadyExists
+    );
+    assert_eq!(
+        kind(fs.import_tree([("/top.bin/x/y", &b"1"[..])])),
+        ErrorKind::AlreadyExists
     );
     assert_eq!(full(&fs), before);
-    assert!(!fs.exists("/n"));
+}
+
+#[test]
+fn test_import_tree_file_and_path_below_it_in_one_import() {
+    // spec: IMPORT-2, IMPORT-6
+    // `/n/g` is both a file of the import and a directory that `/n/g/h` needs: it "would
+    // replace a directory", and that check (IsADirectory) comes before the below-a-file check,
+    // whatever the order of the entries.
+    let fs = sample();
+    let before = full(&fs);
+    for entries in [
+        [("/n/g", &b"1"[..]), ("/n/g/h", &b"2"[..])],
+        [("/n/g/h", &b"2"[..]), ("/n/g", &b"1"[..])],
+    ] {
+        assert_eq!(kind(fs.import_tree(entries)), ErrorKind::IsADirectory);
+        assert_eq!(full(&fs), before);
+        assert!(!fs.exists("/n"));
+    }
 }
 
 #[test]
@@ -207,7 +288,11 @@ fn test_import_tree_all_or_nothing_on_quota_fail() {
     let fs = exact(128);
     put(&fs, "/existing.bin", b"before");
     let original = full(&fs);
-    let huge = [("/a.bin", vec![b'x'; 64]), ("/b.bin", vec![b'y'; 70]), ("/existing.bin", b"after".to_vec())];
+    let huge = [
+        ("/a.bin", vec![b'x'; 64]),
+        ("/b.bin", vec![b'y'; 70]),
+        ("/existing.bin", b"after".to_vec()),
+    ];
     assert_eq!(kind(fs.import_tree(huge.clone())), ErrorKind::QuotaExceeded);
     assert_eq!(full(&fs), original);
     check_invariants(&fs);
@@ -221,14 +306,19 @@ fn test_import_tree_charges_net_change() {
     // replacing 60 B by 90 B needs 30 B more, not 90
     fs.import_tree([("/a", vec![2u8; 90])]).unwrap();
     assert_eq!(fs.stats().used_bytes, 90);
-    assert_eq!(kind(fs.import_tree([("/b", vec![3u8; 20])])), ErrorKind::QuotaExceeded);
+    assert_eq!(
+        kind(fs.import_tree([("/b", vec![3u8; 20])])),
+        ErrorKind::QuotaExceeded
+    );
     // shrinking one file makes room for another in the same import
-    fs.import_tree([("/a", vec![4u8; 50]), ("/b", vec![5u8; 50])]).unwrap();
+    fs.import_tree([("/a", vec![4u8; 50]), ("/b", vec![5u8; 50])])
+        .unwrap();
     assert_eq!(fs.stats().used_bytes, 100);
     check_invariants(&fs);
     // with chunk overhead the charge is exactly what the imported files use
     let fs2 = common::fs();
-    fs2.import_tree([("/x/1", vec![1u8; 10]), ("/x/2", vec![2u8; 300])]).unwrap();
+    fs2.import_tree([("/x/1", vec![1u8; 10]), ("/x/2", vec![2u8; 300])])
+        .unwrap();
     check_invariants(&fs2);
 }
 
@@ -245,8 +335,12 @@ fn test_import_tree_empty_dict_is_noop() {
 fn test_import_tree_creates_and_overwrites() {
     // spec: IMPORT-8
     let fs = sample();
-    fs.import_tree([("/new/deep/f.bin", &b"deep"[..]), ("/d/a.bin", &b"replaced"[..]), ("rel.bin", &b"r"[..])])
-        .unwrap();
+    fs.import_tree([
+        ("/new/deep/f.bin", &b"deep"[..]),
+        ("/d/a.bin", &b"replaced"[..]),
+        ("rel.bin", &b"r"[..]),
+    ])
+    .unwrap();
     assert!(fs.is_dir("/new/deep"));
     assert_eq!(get(&fs, "/new/deep/f.bin"), b"deep");
     assert_eq!(get(&fs, "/d/a.bin"), b"replaced");
@@ -263,11 +357,15 @@ fn test_import_tree_resets_generation_and_timestamps() {
     append(&fs, "/f", b"2");
     assert_eq!(fs.stat("/f").unwrap().generation, 2);
     clock.set(20);
-    fs.import_tree([("/f", &b"x"[..]), ("/g/h", &b"y"[..])]).unwrap();
+    fs.import_tree([("/f", &b"x"[..]), ("/g/h", &b"y"[..])])
+        .unwrap();
     let f = fs.stat("/f").unwrap();
     assert_eq!((f.generation, f.modified_at), (0, Timestamp(20)));
     let h = fs.stat("/g/h").unwrap();
-    assert_eq!((h.generation, h.created_at, h.modified_at), (0, Timestamp(20), Timestamp(20)));
+    assert_eq!(
+        (h.generation, h.created_at, h.modified_at),
+        (0, Timestamp(20), Timestamp(20))
+    );
     assert_eq!(fs.stat("/g").unwrap().created_at, Timestamp(20));
 }
 

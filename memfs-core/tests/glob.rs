@@ -29,7 +29,10 @@ fn test_glob_star_does_not_match_slash() {
     assert_eq!(fs.glob("/dir/*.txt").unwrap(), v(&["/dir/b.txt"]));
     assert_eq!(fs.glob("/*/*.txt").unwrap(), v(&["/dir/b.txt"]));
     assert_eq!(fs.glob("/d*t").unwrap(), Vec::<String>::new());
-    assert_eq!(fs.glob("/dir/*").unwrap(), v(&["/dir/a.bin", "/dir/b.txt", "/dir/sub"]));
+    assert_eq!(
+        fs.glob("/dir/*").unwrap(),
+        v(&["/dir/a.bin", "/dir/b.txt", "/dir/sub"])
+    );
 }
 
 #[test]
@@ -47,7 +50,10 @@ fn test_glob_character_class() {
     // spec: GLOB-3
     let fs = sample();
     assert_eq!(fs.glob("/[abc].txt").unwrap(), v(&["/a.txt"]));
-    assert_eq!(fs.glob("/dir/[ab].*").unwrap(), v(&["/dir/a.bin", "/dir/b.txt"]));
+    assert_eq!(
+        fs.glob("/dir/[ab].*").unwrap(),
+        v(&["/dir/a.bin", "/dir/b.txt"])
+    );
     assert_eq!(fs.glob("/dir/[!a].*").unwrap(), v(&["/dir/b.txt"]));
     assert_eq!(fs.glob("/[!ab].txt").unwrap(), Vec::<String>::new());
     assert_eq!(fs.glob("/[xyz]*").unwrap(), Vec::<String>::new());
@@ -64,19 +70,33 @@ fn test_glob_doublestar_matches_recursively() {
     );
     assert_eq!(
         fs.glob("/**/*.txt").unwrap(),
-        v(&["/a.txt", "/dir/b.txt", "/dir/sub/c.txt", "/dir/sub/deep/d.txt"])
+        v(&[
+            "/a.txt",
+            "/dir/b.txt",
+            "/dir/sub/c.txt",
+            "/dir/sub/deep/d.txt"
+        ])
     );
     assert_eq!(fs.glob("/**/c.txt").unwrap(), v(&["/dir/sub/c.txt"]));
     assert_eq!(fs.glob("/dir/**/deep").unwrap(), v(&["/dir/sub/deep"]));
-    assert_eq!(fs.glob("/**/sub/**/*.txt").unwrap(), v(&["/dir/sub/c.txt", "/dir/sub/deep/d.txt"]));
+    assert_eq!(
+        fs.glob("/**/sub/**/*.txt").unwrap(),
+        v(&["/dir/sub/c.txt", "/dir/sub/deep/d.txt"])
+    );
 }
 
 #[test]
 fn test_glob_consecutive_double_star() {
     // spec: GLOB-4, GLOB-8
     let fs = sample();
-    assert_eq!(fs.glob("/**/**/*.txt").unwrap(), fs.glob("/**/*.txt").unwrap());
-    assert_eq!(fs.glob("/**/**/**/d.txt").unwrap(), v(&["/dir/sub/deep/d.txt"]));
+    assert_eq!(
+        fs.glob("/**/**/*.txt").unwrap(),
+        fs.glob("/**/*.txt").unwrap()
+    );
+    assert_eq!(
+        fs.glob("/**/**/**/d.txt").unwrap(),
+        v(&["/dir/sub/deep/d.txt"])
+    );
 }
 
 #[test]
@@ -97,7 +117,10 @@ fn test_glob_dots_and_case() {
     put(&fs, "/lower.txt", b"l");
     fs.mkdir("/.cfg", false).unwrap();
     put(&fs, "/.cfg/x.txt", b"x");
-    assert_eq!(fs.glob("/*.txt").unwrap(), v(&["/.hidden.txt", "/lower.txt"]));
+    assert_eq!(
+        fs.glob("/*.txt").unwrap(),
+        v(&["/.hidden.txt", "/lower.txt"])
+    );
     assert_eq!(fs.glob("/*.TXT").unwrap(), v(&["/Upper.TXT"]));
     assert_eq!(fs.glob("/upper.txt").unwrap(), Vec::<String>::new());
     assert_eq!(fs.glob("/**/x.txt").unwrap(), v(&["/.cfg/x.txt"]));

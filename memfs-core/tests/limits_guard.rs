@@ -3,8 +3,8 @@
 mod common;
 use common::*;
 use memfs_core::{
-    ErrorKind, FixedMemoryProbe, GuardAction, GuardMode, MemoryFileSystem, MemoryProbe, MfsError, OpenMode,
-    OpenOptions,
+    ErrorKind, FixedMemoryProbe, GuardAction, GuardMode, MemoryFileSystem, MemoryProbe, MfsError,
+    OpenMode, OpenOptions,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,7 +31,10 @@ fn test_node_limit_counts_root() {
     put(&fs, "/f", b"x");
     let before = full(&fs);
     let e = err(fs.mkdir("/b", false));
-    assert_eq!(std::io::Error::from(e.clone()).kind(), std::io::ErrorKind::StorageFull);
+    assert_eq!(
+        std::io::Error::from(e.clone()).kind(),
+        std::io::ErrorKind::StorageFull
+    );
     assert_eq!(limit_of(e), 3);
     assert_eq!(full(&fs), before);
 }
@@ -41,7 +44,10 @@ fn test_node_limit_mkdir_chain_is_all_or_nothing() {
     // spec: LIMIT-2
     let fs = limited(3);
     let before = snap(&fs);
-    assert_eq!(kind(fs.mkdir("/x/y/z", false)), ErrorKind::NodeLimitExceeded);
+    assert_eq!(
+        kind(fs.mkdir("/x/y/z", false)),
+        ErrorKind::NodeLimitExceeded
+    );
     assert_eq!(snap(&fs), before, "no partial chain");
     assert!(!fs.exists("/x"));
     fs.mkdir("/x/y", false).unwrap();
@@ -77,9 +83,18 @@ fn test_node_limit_copy_import_move() {
     assert_eq!(fs.stats().file_count + fs.stats().dir_count, 4);
     let before = full(&fs);
     assert_eq!(kind(fs.copy_tree("/d", "/e")), ErrorKind::NodeLimitExceeded);
-    assert_eq!(kind(fs.import_tree([("/n/1", &b"a"[..])])), ErrorKind::NodeLimitExceeded);
-    assert_eq!(kind(fs.import_tree([("/i1", &b"a"[..]), ("/i2", &b"b"[..])])), ErrorKind::NodeLimitExceeded);
-    assert_eq!(kind(fs.move_path("/g", "/m/n/g")), ErrorKind::NodeLimitExceeded);
+    assert_eq!(
+        kind(fs.import_tree([("/n/1", &b"a"[..])])),
+        ErrorKind::NodeLimitExceeded
+    );
+    assert_eq!(
+        kind(fs.import_tree([("/i1", &b"a"[..]), ("/i2", &b"b"[..])])),
+        ErrorKind::NodeLimitExceeded
+    );
+    assert_eq!(
+        kind(fs.move_path("/g", "/m/n/g")),
+        ErrorKind::NodeLimitExceeded
+    );
     assert_eq!(full(&fs), before, "nothing half-done");
     // one node is left: a copy fits, a second does not
     fs.copy("/g", "/h").unwrap();
@@ -121,9 +136,14 @@ impl MemoryProbe for CountingProbe {
 #[test]
 fn test_guard_none_never_consults_probe() {
     // spec: GUARD-1
-    let probe = Arc::new(CountingProbe { available: Some(0), calls: AtomicUsize::new(0) });
+    let probe = Arc::new(CountingProbe {
+        available: Some(0),
+        calls: AtomicUsize::new(0),
+    });
     let fs = build(
-        MemoryFileSystem::builder().memory_probe(probe.clone()).memory_guard(GuardMode::None, GuardAction::Error),
+        MemoryFileSystem::builder()
+            .memory_probe(probe.clone())
+            .memory_guard(GuardMode::None, GuardAction::Error),
     );
     put(&fs, "/f", &[0u8; 10_000]);
     fs.import_tree([("/g", vec![1u8; 5_000])]).unwrap();
@@ -158,7 +178,10 @@ fn test_guard_init_warn_records_warning() {
             .memory_guard(GuardMode::Init, GuardAction::Warn),
     );
     let w = fs.take_warnings();
-    assert!(!w.is_empty(), "a warning about the quota not fitting in host memory");
+    assert!(
+        !w.is_empty(),
+        "a warning about the quota not fitting in host memory"
+    );
     assert!(fs.take_warnings().is_empty(), "warnings are taken once");
     put(&fs, "/f", b"works");
 }
@@ -176,9 +199,16 @@ fn test_guard_per_write_error() {
     let mut h = fs.open("/small", OpenMode::Append).unwrap();
     assert_eq!(kind(h.write_data(&[0u8; 100_000])), ErrorKind::OutOfMemory);
     h.close();
-    assert_eq!(kind(fs.import_tree([("/big", vec![0u8; 100_000])])), ErrorKind::OutOfMemory);
     assert_eq!(
-        kind(fs.open_with("/pre", OpenMode::Write, &OpenOptions::new().preallocate(100_000))),
+        kind(fs.import_tree([("/big", vec![0u8; 100_000])])),
+        ErrorKind::OutOfMemory
+    );
+    assert_eq!(
+        kind(fs.open_with(
+            "/pre",
+            OpenMode::Write,
+            &OpenOptions::new().preallocate(100_000)
+        )),
         ErrorKind::OutOfMemory
     );
     assert_eq!(full(&fs), before, "nothing changed");

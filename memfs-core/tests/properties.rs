@@ -31,8 +31,11 @@ fn raw_path() -> impl Strategy<Value = String> {
         4 => Just("a"), 3 => Just("b"), 2 => Just("c"), 2 => Just("."), 3 => Just(".."), 1 => Just(""),
     ];
     let sep = prop_oneof![4 => Just("/"), 1 => Just("\\"), 1 => Just("//")];
-    (prop_oneof![Just(""), Just("/"), Just("//"), Just("\\")], prop::collection::vec((part, sep), 0..6)).prop_map(
-        |(lead, parts)| {
+    (
+        prop_oneof![Just(""), Just("/"), Just("//"), Just("\\")],
+        prop::collection::vec((part, sep), 0..6),
+    )
+        .prop_map(|(lead, parts)| {
             let mut s = lead.to_string();
             for (i, (p, sep)) in parts.iter().enumerate() {
                 if i > 0 {
@@ -41,8 +44,7 @@ fn raw_path() -> impl Strategy<Value = String> {
                 s.push_str(p);
             }
             s
-        },
-    )
+        })
 }
 
 proptest! {
@@ -131,11 +133,27 @@ proptest! {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Write { file: usize, mode: usize, seek: Option<u64>, len: usize },
-    Truncate { file: usize, size: u64 },
-    Remove { file: usize },
-    Copy { from: usize, to: usize },
-    Import { file: usize, len: usize },
+    Write {
+        file: usize,
+        mode: usize,
+        seek: Option<u64>,
+        len: usize,
+    },
+    Truncate {
+        file: usize,
+        size: u64,
+    },
+    Remove {
+        file: usize,
+    },
+    Copy {
+        from: usize,
+        to: usize,
+    },
+    Import {
+        file: usize,
+        len: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {

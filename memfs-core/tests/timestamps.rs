@@ -25,7 +25,10 @@ fn test_timestamps_come_from_the_clock() {
 fn test_created_at_equals_modified_at_on_creation() {
     // spec: TIME-2
     let (fs, clock) = clocked(1_234);
-    for (i, m) in [OpenMode::Write, OpenMode::Append, OpenMode::Exclusive].into_iter().enumerate() {
+    for (i, m) in [OpenMode::Write, OpenMode::Append, OpenMode::Exclusive]
+        .into_iter()
+        .enumerate()
+    {
         clock.set(1_000 * (i as u64 + 1));
         fs.open(&format!("/f{i}"), m).unwrap().close();
         let st = fs.stat(&format!("/f{i}")).unwrap();
@@ -80,7 +83,11 @@ fn test_directory_timestamps_are_creation_time() {
     fs.mkdir("/a/b", true).unwrap();
     for d in ["/a", "/a/b"] {
         let st = fs.stat(d).unwrap();
-        assert_eq!((st.created_at, st.modified_at), (Timestamp(10), Timestamp(10)), "{d}");
+        assert_eq!(
+            (st.created_at, st.modified_at),
+            (Timestamp(10), Timestamp(10)),
+            "{d}"
+        );
     }
     assert_eq!(fs.stat("/a/c").unwrap().created_at, Timestamp(20));
 }
@@ -114,7 +121,11 @@ fn test_move_preserves_timestamps() {
     clock.set(2);
     fs.move_path("/a.bin", "/x/y/b.bin").unwrap();
     assert_eq!(fs.stat("/x/y/b.bin").unwrap(), before);
-    assert_eq!(fs.stat("/x/y").unwrap().created_at, Timestamp(2), "parents made by move are new");
+    assert_eq!(
+        fs.stat("/x/y").unwrap().created_at,
+        Timestamp(2),
+        "parents made by move are new"
+    );
 }
 
 #[test]
@@ -127,7 +138,10 @@ fn test_new_file_has_generation_zero() {
     for p in ["/f", "/g", "/h"] {
         assert_eq!(fs.stat(p).unwrap().generation, 0, "{p}");
     }
-    assert!(fs.export_tree("/", true).unwrap().is_empty(), "nothing is dirty yet");
+    assert!(
+        fs.export_tree("/", true).unwrap().is_empty(),
+        "nothing is dirty yet"
+    );
 }
 
 #[test]
@@ -141,9 +155,15 @@ fn test_generation_increments_on_write_and_truncate() {
     h.truncate(Some(1)).unwrap();
     assert_eq!(fs.stat("/f").unwrap().generation, 3);
     h.truncate(Some(1)).unwrap();
-    assert_eq!(fs.stat("/f").unwrap().generation, 3, "no size change, no bump");
+    assert_eq!(
+        fs.stat("/f").unwrap().generation,
+        3,
+        "no size change, no bump"
+    );
     h.close();
     assert_eq!(fs.export_tree("/", true).unwrap().len(), 1);
-    fs.open_with("/p", OpenMode::Write, &OpenOptions::new().preallocate(4)).unwrap().close();
+    fs.open_with("/p", OpenMode::Write, &OpenOptions::new().preallocate(4))
+        .unwrap()
+        .close();
     assert_eq!(fs.stat("/p").unwrap().generation, 1);
 }
