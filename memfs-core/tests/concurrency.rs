@@ -558,3 +558,147 @@ fn test_rename_races_keep_counts_exact() {
     assert_eq!(fs.stats().dir_count, 5);
     check_invariants(&fs);
 }
+
+#[test]
+fn test_copy_waits_for_writer_then_succeeds() {
+    // spec: CONC-7, COPY-6
+    let fs = Arc::new(build(
+        MemoryFileSystem::builder().default_lock_timeout(LockWait::For(Duration::from_secs(15))),
+    ));
+    put(&fs, "/src", b"old");
+    let mut w = fs.open("/src", OpenMode::Write).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let copier = {
+        let fs = fs.clone();
+        thread::spawn(move || {
+            tx.send(()).unwrap();
+            fs.copy("/src", "/dst").map_err(|e| e.kind())
+        })
+    };
+    rx.recv().unwrap();
+    thread::sleep(Duration::from_millis(50));
+    w.write_all(b"new").unwrap();
+    w.close();
+    assert_eq!(copier.join().unwrap(), Ok(()));
+    assert_eq!(
+        get(&fs, "/dst"),
+        b"new",
+        "the copy read the file after the writer closed"
+    );
+}
+
+#[test]
+fn test_export_wait_holds_no_filesystem_lock() {
+    // spec: EXPORT-9, LOCK-10
+    let fs = Arc::new(build(
+        MemoryFileSystem::builder().default_lock_timeout(LockWait::For(Duration::from_secs(15))),
+    ));
+    put(&fs, "/locked", b"L");
+    put(&fs, "/free", b"F");
+    let writer = fs.open("/locked", OpenMode::Append).unwrap();
+    let exported = Arc::new(AtomicBool::new(false));
+    let exporter = {
+        let (fs, exported) = (fs.clone(), exported.clone());
+        thread::spawn(move || {
+            let r = fs.export_tree("/", false);
+            exported.store(true, Ordering::SeqCst);
+            r.map_err(|e| e.kind())
+        })
+    };
+    thread::sleep(Duration::from_millis(50));
+    let (tx, rx) = mpsc::channel();
+    let worker = {
+        let fs = fs.clone();
+        thread::spawn(move || {
+            fs.mkdir("/m", false).unwrap();
+            put(&fs, "/m/x", b"x");
+            fs.rename("/m/x", "/m/y").unwrap();
+            assert_eq!(
+                fs.export_as_bytesio("/free", None).unwrap().into_inner(),
+                b"F"
+            );
+            tx.send(()).unwrap();
+        })
+    };
+    let worked = rx.recv_timeout(GUARD);
+    let export_was_waiting = !exported.load(Ordering::SeqCst);
+    drop(writer);
+    worker.join().unwrap();
+    assert!(
+        worked.is_ok(),
+        "operations stalled while an export waited for a file lock"
+    );
+    assert!(
+        export_was_waiting,
+        "the export must still be waiting for the writer"
+    );
+    let r = exporter.join().unwrap();
+    assert!(
+        r.is_ok(),
+        "the export succeeds once the writer closes: {r:?}"
+    );
+}
+
+#[test]
+fn test_structural_races_leave_no_orphans() {
+    // spec: CONC-12, TREE-4, TREE-5, QUOTA-11
+    let fs = Arc::new(build(
+        MemoryFileSystem::builder()
+            .quota(2_000_000)
+            .default_lock_timeout(LockWait::For(Duration::from_millis(200))),
+    ));
+    let ok_kinds = [
+        ErrorKind::NotFound,
+        ErrorKind::AlreadyExists,
+        ErrorKind::WouldBlock,
+        ErrorKind::QuotaExceeded,
+    ];
+    let check = move |r: memfs_core::Result<()>| {
+        if let Err(e) = r {
+            assert!(ok_kinds.contains(&e.kind()), "unexpected {e:?}");
+        }
+    };
+    let threads: Vec<_> = (0..6usize)
+        .map(|t| {
+            let fs = fs.clone();
+            thread::spawn(move || {
+                for i in 0..150usize {
+                    match t {
+                        0 => check(fs.import_tree([(format!("/shared/x/f{i}"), vec![1u8; 100])])),
+                        1 => check(fs.rmtree("/shared")),
+                        2 => {
+                            check(fs.copy_tree("/shared", "/copy"));
+                            check(fs.rmtree("/copy"));
+                        }
+                        3 => {
+                            check(fs.rename("/shared/x", "/shared/y"));
+                            check(fs.move_path("/shared/y", "/shared/x"));
+                        }
+                        4 => {
+                            check(fs.mkdir("/shared/x", true).or_else(|e| {
+                                if e.kind() == ErrorKind::AlreadyExists {
+                                    Ok(())
+                                } else {
+                                    Err(e)
+                                }
+                            }));
+                            if let Ok(mut h) = fs.open(&format!("/shared/x/w{i}"), OpenMode::Write)
+                            {
+                                check(h.write_data(&[2u8; 50]).map(|_| ()));
+                            }
+                        }
+                        _ => {
+                            check(fs.export_tree("/", false).map(|_| ()));
+                            let _ = fs.glob("/**");
+                            let _ = fs.walk("/");
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("no panic");
+    }
+    check_invariants(&fs);
+}

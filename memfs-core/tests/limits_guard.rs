@@ -7,7 +7,7 @@ use memfs_core::{
     OpenMode, OpenOptions,
 };
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 fn limited(n: u64) -> MemoryFileSystem {
     build(MemoryFileSystem::builder().max_nodes(n))
@@ -212,6 +212,46 @@ fn test_guard_per_write_error() {
         ErrorKind::OutOfMemory
     );
     assert_eq!(full(&fs), before, "nothing changed");
+    check_invariants(&fs);
+}
+
+/// A probe whose answer the test changes, to simulate the host filling up.
+#[derive(Debug)]
+struct AdjustableProbe(AtomicU64);
+
+impl MemoryProbe for AdjustableProbe {
+    fn available_bytes(&self) -> Option<u64> {
+        Some(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[test]
+fn test_guard_per_write_error_on_copy_truncate_import() {
+    // spec: GUARD-4
+    let probe = Arc::new(AdjustableProbe(AtomicU64::new(u64::MAX)));
+    let fs = build(
+        MemoryFileSystem::builder()
+            .memory_probe(probe.clone())
+            .memory_guard(GuardMode::PerWrite, GuardAction::Error),
+    );
+    fs.mkdir("/d", false).unwrap();
+    put(&fs, "/d/big", &[1u8; 100_000]);
+    put(&fs, "/d/small", &[2u8; 10]);
+    // the host fills up
+    probe.0.store(1_000, Ordering::SeqCst);
+    let before = full(&fs);
+    assert_eq!(kind(fs.copy("/d/big", "/d/big2")), ErrorKind::OutOfMemory);
+    assert_eq!(kind(fs.copy_tree("/d", "/e")), ErrorKind::OutOfMemory);
+    let mut h = fs.open("/d/small", OpenMode::ReadWrite).unwrap();
+    assert_eq!(kind(h.truncate(Some(100_000))), ErrorKind::OutOfMemory);
+    h.close();
+    assert_eq!(
+        kind(fs.import_tree([("/d/i", vec![0u8; 100_000])])),
+        ErrorKind::OutOfMemory
+    );
+    assert_eq!(full(&fs), before, "nothing changed");
+    // small allocations still pass
+    fs.copy("/d/small", "/d/small2").unwrap();
     check_invariants(&fs);
 }
 

@@ -486,3 +486,24 @@ fn test_independent_mfs_instances_isolated() {
     put(&b, "/h", &[1u8; 28]);
     assert!(b.exists("/h"));
 }
+
+#[test]
+fn test_truncate_grow_beyond_quota_changes_nothing() {
+    // spec: QUOTA-9, QUOTA-5, HANDLE-12, QUOTA-12
+    for storage in [StorageKind::Auto, StorageKind::RandomAccess] {
+        let fs = build(MemoryFileSystem::builder().quota(300).storage(storage));
+        put(&fs, "/f", b"abc");
+        let before = full(&fs);
+        let mut h = fs.open("/f", OpenMode::ReadWrite).unwrap();
+        h.seek_to(SeekFrom::Start(2)).unwrap();
+        assert_eq!(
+            kind(h.truncate(Some(1_000))),
+            ErrorKind::QuotaExceeded,
+            "{storage:?}"
+        );
+        assert_eq!(h.tell().unwrap(), 2);
+        h.close();
+        assert_eq!(full(&fs), before, "{storage:?}");
+        check_invariants(&fs);
+    }
+}
