@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use memfs_core::{ErrorKind, MemoryFileSystem, OpenMode, Timestamp};
+use std::collections::BTreeMap;
 
 fn src_tree() -> MemoryFileSystem {
     let fs = fs();
@@ -289,4 +290,20 @@ fn test_copy_tree_creates_new_timestamps() {
         2,
         "the source is untouched"
     );
+}
+
+#[test]
+fn test_copy_tree_of_root_is_a_snapshot() {
+    // spec: COPYTREE-8, COPYTREE-6
+    let fs = src_tree();
+    let before = fs.export_tree("/", false).unwrap();
+    fs.copy_tree("/", "/backup").unwrap();
+    let after = fs.export_tree("/backup", false).unwrap();
+    let expected: BTreeMap<String, Vec<u8>> = before
+        .into_iter()
+        .map(|(p, b)| (format!("/backup{p}"), b))
+        .collect();
+    assert_eq!(after, expected);
+    assert!(!fs.exists("/backup/backup"));
+    check_invariants(&fs);
 }

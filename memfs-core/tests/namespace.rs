@@ -637,3 +637,21 @@ fn test_walk_top_down_insertion_order() {
     );
     assert_eq!(fs.walk("/b/x").unwrap(), vec![e("/b/x", &[], &["deep"])]);
 }
+
+#[test]
+fn test_open_file_check_is_by_subtree_not_by_name_prefix() {
+    // spec: RMTREE-5, RENAME-8, CONC-5
+    let fs = build(short_default());
+    fs.mkdir("/a", false).unwrap();
+    fs.mkdir("/ab", false).unwrap();
+    put(&fs, "/a/f", b"1");
+    put(&fs, "/ab/f", b"2");
+    let h = fs.open("/ab/f", OpenMode::Read).unwrap();
+    fs.rename("/a", "/a2").unwrap();
+    fs.move_path("/a2", "/a").unwrap();
+    fs.rmtree("/a").unwrap();
+    assert!(!fs.exists("/a"));
+    assert_eq!(fs.import_tree([("/a/f", &b"3"[..])]), Ok(()));
+    drop(h);
+    check_invariants(&fs);
+}
