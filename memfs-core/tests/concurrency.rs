@@ -702,3 +702,35 @@ fn test_structural_races_leave_no_orphans() {
     }
     check_invariants(&fs);
 }
+
+#[test]
+fn test_default_timeout_forever_waits_until_release() {
+    // spec: LOCK-6, LOCK-5
+    let fs = Arc::new(build(
+        MemoryFileSystem::builder().default_lock_timeout(LockWait::Forever),
+    ));
+    put(&fs, "/f", b"1");
+    let w = fs.open("/f", OpenMode::Write).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = {
+        let fs = fs.clone();
+        thread::spawn(move || {
+            let r = fs
+                .open("/f", OpenMode::Read)
+                .map(|mut h| h.read_data(None).unwrap());
+            tx.send(()).unwrap();
+            r.map_err(|e| e.kind())
+        })
+    };
+    // still waiting: a Forever default never gives up on its own
+    assert!(
+        rx.recv_timeout(Duration::from_millis(100)).is_err(),
+        "the reader must wait for the writer"
+    );
+    let mut w = w;
+    w.write_all(b"2").unwrap();
+    w.close();
+    rx.recv_timeout(GUARD)
+        .expect("the reader gets in once the writer closes");
+    assert_eq!(reader.join().unwrap(), Ok(b"2".to_vec()));
+}

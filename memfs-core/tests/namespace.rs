@@ -156,7 +156,9 @@ fn test_stat_is_directory() {
     let st = fs.stat("/mydir").unwrap();
     assert!(st.is_dir);
     assert_eq!((st.size, st.generation), (0, 0));
-    assert!(fs.stat("/").unwrap().is_dir);
+    let root = fs.stat("/").unwrap();
+    assert!(root.is_dir);
+    assert_eq!((root.size, root.generation), (0, 0));
 }
 
 #[test]
