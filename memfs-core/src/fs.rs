@@ -321,14 +321,14 @@ impl MemoryFileSystem {
     fn unlink_created(&self, p: &str, node: &Arc<FileNode>) {
         let sh = &*self.inner;
         let mut tree = lock(&sh.tree);
-        if let Some(Node::File(f)) = tree.get(p) {
-            if Arc::ptr_eq(f, node) {
-                tree.detach(p);
-                tree.files -= 1;
-                let d = lock(&node.data);
-                sh.quota.release(d.charged(sh.cfg.overhead));
-                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
-            }
+        if let Some(Node::File(f)) = tree.get(p)
+            && Arc::ptr_eq(f, node)
+        {
+            tree.detach(p);
+            tree.files -= 1;
+            let d = lock(&node.data);
+            sh.quota.release(d.charged(sh.cfg.overhead));
+            sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
         }
     }
 

@@ -88,9 +88,9 @@ impl FileLock {
     }
 
     #[cfg(not(loom))]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
@@ -127,9 +127,9 @@ impl FileLock {
     }
 
     #[cfg(loom)]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
