@@ -42,9 +42,12 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let Some(node) = node else {
         return Err(errs::not_found(s));
     };
-    let bytes = lock(&node.data).to_vec();
+    let d_lock = lock(&node.data);
+    // The memory guard runs before the copy allocates.
+    let bytes = sh.guard_write(d, d_lock.size()).map(|()| d_lock.to_vec());
+    drop(d_lock);
     node.lock.release(Access::Read);
-    sh.guard_write(d, bytes.len() as u64)?;
+    let bytes = bytes?;
     let now = sh.now();
     let generation = u64::from(!bytes.is_empty());
     let data = FileData::with_bytes(sh.cfg.storage, bytes, now, generation);
@@ -189,19 +192,18 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
         }
         f.lock.release(Access::Read);
     };
-    let now = sh.now();
-    let mut t = Totals {
-        files: 0,
-        dirs: 0,
-        chunks: 0,
-        charged: 0,
-    };
-    let copy = build(sh, &shape, now, &mut t);
     let mut files = Vec::new();
     shape_files(&shape, &mut files);
+    let bytes: u64 = files.iter().map(|f| lock(&f.data).size()).sum();
+    // The memory guard runs before the copy allocates.
+    let copy = sh.guard_write(d, bytes).map(|()| {
+        let mut t = Totals { files: 0, dirs: 0, chunks: 0, charged: 0 };
+        (build(sh, &shape, sh.now(), &mut t), t)
+    });
     for f in files {
         f.lock.release(Access::Read);
     }
+    let (copy, t) = copy?;
     let mut tree = lock(&sh.tree);
     check_dst(&tree)?;
     sh.check_nodes(&tree, t.files + t.dirs + 1, d)?;
