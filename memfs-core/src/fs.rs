@@ -259,7 +259,10 @@ impl MemoryFileSystem {
                     sh.check_nodes(&tree, 1, p)?;
                     let now = sh.now();
                     let node = FileNode::new(
-                        FileLock::with_state(LockState { writer: true, ..LockState::default() }),
+                        FileLock::with_state(LockState {
+                            writer: true,
+                            ..LockState::default()
+                        }),
                         FileData::new(sh.cfg.storage, now),
                     );
                     let (_, name) = crate::path::split_parent(p);

@@ -78,11 +78,11 @@ fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
 
 /// The structure of a source subtree, captured under the tree lock.
 enum Shape {
-    Dir(Vec<(Box<str>, Shape)>),
+    Dir(Vec<(Arc<str>, Shape)>),
     File(Arc<FileNode>),
 }
 
-fn capture(d: &DirNode) -> Vec<(Box<str>, Shape)> {
+fn capture(d: &DirNode) -> Vec<(Arc<str>, Shape)> {
     d.children
         .iter()
         .map(|(name, node)| {
@@ -95,7 +95,7 @@ fn capture(d: &DirNode) -> Vec<(Box<str>, Shape)> {
         .collect()
 }
 
-fn shape_files<'a>(items: &'a [(Box<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
+fn shape_files<'a>(items: &'a [(Arc<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
     for (_, s) in items {
         match s {
             Shape::File(f) => out.push(f),
@@ -115,7 +115,7 @@ struct Totals {
 
 fn build(
     sh: &Shared,
-    items: &[(Box<str>, Shape)],
+    items: &[(Arc<str>, Shape)],
     now: crate::clock::Timestamp,
     t: &mut Totals,
 ) -> DirNode {
@@ -197,7 +197,12 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let bytes: u64 = files.iter().map(|f| lock(&f.data).size()).sum();
     // The memory guard runs before the copy allocates.
     let copy = sh.guard_write(d, bytes).map(|()| {
-        let mut t = Totals { files: 0, dirs: 0, chunks: 0, charged: 0 };
+        let mut t = Totals {
+            files: 0,
+            dirs: 0,
+            chunks: 0,
+            charged: 0,
+        };
         (build(sh, &shape, sh.now(), &mut t), t)
     });
     for f in files {

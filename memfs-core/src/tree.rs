@@ -27,7 +27,8 @@ impl FileNode {
 }
 
 /// Children of a directory in insertion order.
-pub(crate) type Children = IndexMap<Box<str>, Node, FxBuild>;
+/// Names are shared `Arc<str>` so copying a tree (`fork`) does not allocate per name.
+pub(crate) type Children = IndexMap<Arc<str>, Node, FxBuild>;
 
 /// A directory.
 #[derive(Debug, Default)]
