@@ -200,15 +200,16 @@ impl MemoryFileSystem {
     /// Opens `path` in `mode` with options (preallocate, lock timeout).
     pub fn open_with(&self, path: &str, mode: OpenMode, opts: &OpenOptions) -> Result<FileHandle> {
         let sh = &*self.inner;
-        let norm = normalize(path)?;
-        let p: &str = &norm;
-        // Argument check right after the path: preallocating a read-only open is meaningless.
+        // An argument check like the mode, before the path is looked at (as the oracle does):
+        // preallocating a read-only open is meaningless.
         if mode == OpenMode::Read && opts.preallocate > 0 {
             return Err(errs::invalid(
-                p,
+                path,
                 "preallocate needs a writable mode (wb, ab, r+b, xb), not rb",
             ));
         }
+        let norm = normalize(path)?;
+        let p: &str = &norm;
         let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
         let access = if mode == OpenMode::Read {
             Access::Read
@@ -287,10 +288,10 @@ impl MemoryFileSystem {
             let res = {
                 let node = handle.node();
                 let mut d = lock(&node.data);
-                if mode == OpenMode::Write && !created {
-                    d.reset(&sh.ctx(p), now);
-                }
-                let r = if opts.preallocate > d.size() {
+                let r = if mode == OpenMode::Write && !created {
+                    sh.guard_write(p, opts.preallocate)
+                        .and_then(|()| d.reset(&sh.ctx(p), now, opts.preallocate))
+                } else if opts.preallocate > d.size() {
                     sh.guard_write(p, opts.preallocate - d.size())
                         .and_then(|()| d.truncate(&sh.ctx(p), opts.preallocate, now))
                 } else {

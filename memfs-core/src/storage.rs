@@ -348,20 +348,49 @@ impl FileData {
         Ok(())
     }
 
-    /// `wb` on an existing file: empty it, keeping its storage kind (D-MemFS truncates in place);
-    /// generation +1 and modified_at = now even if it was already empty.
-    pub(crate) fn reset(&mut self, ctx: &Ctx<'_>, now: Timestamp) {
-        let charged = self.charged(ctx.overhead);
-        ctx.quota.release(charged);
-        ctx.chunks.fetch_sub(self.chunk_count(), Ordering::Relaxed);
+    /// `wb` on an existing file, with its preallocation: empty it (generation +1, modified_at =
+    /// now, even if already empty), then zero-fill to `prealloc` if > 0 (a write: generation
+    /// +1 again), keeping the storage kind (D-MemFS truncates in place). The net quota change is
+    /// reserved in one step; if it does not fit nothing changes (integrator decision 1).
+    pub(crate) fn reset(
+        &mut self,
+        ctx: &Ctx<'_>,
+        now: Timestamp,
+        prealloc: u64,
+    ) -> Result<(), MfsError> {
+        let old = self.charged(ctx.overhead);
+        let old_chunks = self.chunk_count();
+        let (new, new_chunks) = match self.store {
+            Store::Seq { .. } if prealloc > 0 => (prealloc + ctx.overhead, 1),
+            Store::Seq { .. } => (0, 0),
+            Store::Random(_) => (prealloc, 0),
+        };
+        if new > old {
+            ctx.quota
+                .reserve(new - old)
+                .map_err(|r| ctx.quota_err(new, r.available + old))?;
+        } else {
+            ctx.quota.release(old - new);
+        }
+        ctx.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
+        ctx.chunks.fetch_add(new_chunks, Ordering::Relaxed);
+        let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
             Store::Seq { chunks, ends } => {
                 chunks.clear();
                 ends.clear();
+                if prealloc > 0 {
+                    chunks.push(Arc::from(zeros));
+                    ends.push(prealloc);
+                }
             }
-            Store::Random(b) => *b = Arc::new(Vec::new()),
+            Store::Random(b) => *b = Arc::new(zeros),
         }
         self.touch(now);
+        if prealloc > 0 {
+            self.touch(now);
+        }
+        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@ use crate::Result;
 use crate::errs;
 use crate::fs::Shared;
 use crate::lock::Access;
-use crate::path::{normalize, split_parent};
+use crate::path::{self, normalize, split_parent};
 use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
@@ -104,6 +104,15 @@ fn shape_files<'a>(items: &'a [(Arc<str>, Shape)], out: &mut Vec<&'a Arc<FileNod
     }
 }
 
+/// The path of `target` inside a captured subtree rooted at `base` (for error messages).
+fn shape_path(items: &[(Arc<str>, Shape)], target: &Arc<FileNode>, base: &str) -> Option<String> {
+    items.iter().find_map(|(name, s)| match s {
+        Shape::File(f) if Arc::ptr_eq(f, target) => Some(path::join(base, name)),
+        Shape::File(_) => None,
+        Shape::Dir(sub) => shape_path(sub, target, &path::join(base, name)),
+    })
+}
+
 /// Builds the copy of a captured subtree (reading each file's bytes) and returns it with
 /// (files, dirs, chunks, charged, bytes) totals; the top directory is not counted.
 struct Totals {
@@ -181,6 +190,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
             f.lock.release(Access::Read);
         }
         let f = Arc::clone(files[i]);
+        let f_path = shape_path(&items, &f, s).unwrap_or_else(|| s.to_string());
         drop(tree);
         // Wait for the writer to go without holding anything, then capture again.
         let left = match deadline {
@@ -188,7 +198,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
             None => LockWait::Forever,
         };
         if !f.lock.acquire(Access::Read, left) {
-            return Err(errs::lock_timeout(s));
+            return Err(errs::lock_timeout(&f_path));
         }
         f.lock.release(Access::Read);
     };
@@ -259,13 +269,19 @@ pub(crate) fn iter_export<'a>(
     let norm = normalize(prefix)?;
     let mut list: Vec<(String, Arc<FileNode>)> = Vec::new();
     {
+        // With `only_dirty`, clean files are left out here, before any file lock is taken, so
+        // a clean write-locked file is skipped rather than a WouldBlock (integrator decision 3,
+        // D-MemFS behaviour). A generation never goes back to 0 on the same node.
+        let mut add = |p: &str, f: &Arc<FileNode>| {
+            if !only_dirty || lock(&f.data).generation > 0 {
+                list.push((p.to_string(), Arc::clone(f)));
+            }
+        };
         let tree = lock(&sh.tree);
         match tree.kind_at(&norm) {
             None => {}
-            Some(Kind::File(f)) => list.push((norm.to_string(), Arc::clone(f))),
-            Some(Kind::Dir(d)) => for_each_file(d, &norm, &mut |p, f| {
-                list.push((p.to_string(), Arc::clone(f)))
-            }),
+            Some(Kind::File(f)) => add(&norm, f),
+            Some(Kind::Dir(d)) => for_each_file(d, &norm, &mut add),
         }
     }
     Ok(list
