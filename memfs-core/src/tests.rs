@@ -253,7 +253,7 @@ fn rename_check_order() {
     assert_eq!(
         fs.rename("/a", "/z").unwrap_err(),
         MfsError::WouldBlock {
-            path: "/a".into(),
+            path: "/a/b/f".into(),
             reason: BlockReason::FileOpen
         }
     );
