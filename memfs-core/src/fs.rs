@@ -379,6 +379,10 @@ impl MemoryFileSystem {
                 is_dir: true,
             }),
             Some(Kind::File(f)) => {
+                // Read the data outside the tree lock (a big write may hold it a while); the
+                // file's data cannot change once unlinked, so this stays linearizable.
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(Stat {
                     size: d.size(),
@@ -412,7 +416,11 @@ impl MemoryFileSystem {
         match tree.kind_at(&norm) {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
-            Some(Kind::File(f)) => Ok(lock(&f.data).size()),
+            Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
+                Ok(lock(&f.data).size())
+            }
         }
     }
     /// Renames `src` to `dst`; `dst`'s parent must exist.
@@ -518,6 +526,8 @@ impl MemoryFileSystem {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
             Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(FileLayout {
                     kind: d.kind(),

@@ -269,20 +269,20 @@ pub(crate) fn iter_export<'a>(
     let norm = normalize(prefix)?;
     let mut list: Vec<(String, Arc<FileNode>)> = Vec::new();
     {
-        // With `only_dirty`, clean files are left out here, before any file lock is taken, so
-        // a clean write-locked file is skipped rather than a WouldBlock (integrator decision 3,
-        // D-MemFS behaviour). A generation never goes back to 0 on the same node.
-        let mut add = |p: &str, f: &Arc<FileNode>| {
-            if !only_dirty || lock(&f.data).generation > 0 {
-                list.push((p.to_string(), Arc::clone(f)));
-            }
-        };
         let tree = lock(&sh.tree);
         match tree.kind_at(&norm) {
             None => {}
-            Some(Kind::File(f)) => add(&norm, f),
-            Some(Kind::Dir(d)) => for_each_file(d, &norm, &mut add),
+            Some(Kind::File(f)) => list.push((norm.to_string(), Arc::clone(f))),
+            Some(Kind::Dir(d)) => for_each_file(d, &norm, &mut |p, f| {
+                list.push((p.to_string(), Arc::clone(f)))
+            }),
         }
+    }
+    // With `only_dirty`, clean files are left out now, before any file lock is taken (and
+    // outside the tree lock), so a clean write-locked file is skipped rather than a WouldBlock
+    // (integrator decision 3, D-MemFS behaviour). A node's generation never returns to 0.
+    if only_dirty {
+        list.retain(|(_, f)| lock(&f.data).generation > 0);
     }
     Ok(list
         .into_iter()
