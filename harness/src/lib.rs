@@ -1,4 +1,6 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
+pub mod call;
 pub mod observation;
+pub mod oracle;
 pub mod outcome;
