@@ -377,3 +377,21 @@ fn test_import_export_roundtrip() {
     fs.import_tree(tree.clone()).unwrap();
     assert_eq!(fs.export_tree("/", false).unwrap(), tree);
 }
+
+#[test]
+fn test_only_dirty_skips_clean_files_before_locking() {
+    // spec: EXPORT-10, EXPORT-3
+    let fs = build(short_default());
+    fs.import_tree([("/clean", &b"c"[..])]).unwrap();
+    put(&fs, "/dirty", b"d");
+    // a writer on the clean file that writes nothing keeps it clean
+    let w = fs.open("/clean", OpenMode::Append).unwrap();
+    assert_eq!(fs.stat("/clean").unwrap().generation, 0);
+    assert_eq!(fs.export_tree("/", true).unwrap(), map(&[("/dirty", b"d")]));
+    let lazy: Result<BTreeMap<String, Vec<u8>>, _> =
+        fs.iter_export_tree("/", true).unwrap().collect();
+    assert_eq!(lazy.unwrap(), map(&[("/dirty", b"d")]));
+    // without only_dirty the clean file must be read, and its writer blocks that
+    assert_blocked(fs.export_tree("/", false), BlockReason::LockTimeout);
+    drop(w);
+}

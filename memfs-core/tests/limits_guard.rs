@@ -281,3 +281,34 @@ fn test_guard_unknown_memory_lets_everything_through() {
         assert!(fs.take_warnings().is_empty());
     }
 }
+
+#[test]
+fn test_node_limit_checked_before_quota() {
+    // spec: LIMIT-6
+    let fs = build(
+        MemoryFileSystem::builder()
+            .max_nodes(4)
+            .quota(100)
+            .chunk_overhead(0),
+    );
+    fs.mkdir("/d", false).unwrap();
+    put(&fs, "/d/f", &[1u8; 60]);
+    fs.mkdir("/x", false).unwrap();
+    let before = full(&fs);
+    // each of these would pass both the node limit and the quota
+    assert_eq!(kind(fs.copy("/d/f", "/g")), ErrorKind::NodeLimitExceeded);
+    assert_eq!(kind(fs.copy_tree("/d", "/e")), ErrorKind::NodeLimitExceeded);
+    assert_eq!(
+        kind(fs.import_tree([("/g", vec![0u8; 200])])),
+        ErrorKind::NodeLimitExceeded
+    );
+    assert_eq!(
+        kind(fs.open_with(
+            "/g",
+            OpenMode::Exclusive,
+            &OpenOptions::new().preallocate(200)
+        )),
+        ErrorKind::NodeLimitExceeded
+    );
+    assert_eq!(full(&fs), before);
+}

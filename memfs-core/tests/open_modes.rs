@@ -377,7 +377,7 @@ fn test_failed_preallocate_removes_created_file() {
         );
         assert_eq!(full(&fs), before);
     }
-    for m in [OpenMode::ReadWrite, OpenMode::Append] {
+    for m in [OpenMode::ReadWrite, OpenMode::Append, OpenMode::Write] {
         assert_eq!(
             kind(fs.open_with("/old", m, &OpenOptions::new().preallocate(200))),
             ErrorKind::QuotaExceeded
@@ -400,5 +400,36 @@ fn test_random_access_storage_open_modes() {
         fs.file_layout("/f").unwrap().kind,
         StorageKind::RandomAccess
     );
+    check_invariants(&fs);
+}
+
+#[test]
+fn test_wb_preallocate_reserves_the_net_change() {
+    // spec: PREALLOC-2, PREALLOC-5, OPEN-9
+    let (fs, clock) = clocked_with(MemoryFileSystem::builder().quota(100).chunk_overhead(0), 1);
+    put(&fs, "/old", &[9u8; 10]);
+    let st = fs.stat("/old").unwrap();
+    clock.set(2);
+    // a failed wb+preallocate keeps the old content, generation and modified_at
+    assert_eq!(
+        kind(fs.open_with(
+            "/old",
+            OpenMode::Write,
+            &OpenOptions::new().preallocate(101)
+        )),
+        ErrorKind::QuotaExceeded
+    );
+    assert_eq!(fs.stat("/old").unwrap(), st);
+    assert_eq!(get(&fs, "/old"), vec![9u8; 10]);
+    // the old 10 bytes are released by the truncation: 100 bytes fit exactly
+    fs.open_with(
+        "/old",
+        OpenMode::Write,
+        &OpenOptions::new().preallocate(100),
+    )
+    .unwrap()
+    .close();
+    assert_eq!(get(&fs, "/old"), vec![0u8; 100]);
+    assert_eq!(fs.stats().used_bytes, 100);
     check_invariants(&fs);
 }
