@@ -279,7 +279,7 @@ impl MemoryFileSystem {
                 }
             }
         };
-        let mut handle = FileHandle::new(Arc::clone(&self.inner), node, p.to_string(), mode);
+        let mut handle = FileHandle::new(Arc::clone(&self.inner), node, p, mode);
         let need_now = (mode == OpenMode::Write && !created)
             || opts.preallocate > 0
             || mode == OpenMode::Append;
