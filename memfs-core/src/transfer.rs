@@ -339,9 +339,20 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     let total: u64 = entries.values().map(|b| b.len() as u64).sum();
     sh.guard_write(&first, total)?;
     let now = sh.now();
+    // The new files are built (bytes copied) before the tree lock is taken.
+    let (mut new_charged, mut new_chunks) = (0, 0);
+    let datas: Vec<(String, FileData)> = entries
+        .into_iter()
+        .map(|(p, b)| {
+            let d = FileData::with_bytes(sh.cfg.storage, b, now, 0);
+            new_charged += d.charged(sh.cfg.overhead);
+            new_chunks += d.chunk_count();
+            (p, d)
+        })
+        .collect();
     // Proper ancestors of every import path: a path among them would have to be a directory.
     let mut ancestors: HashSet<&str> = HashSet::new();
-    for p in entries.keys() {
+    for (p, _) in &datas {
         let mut cur = p.as_str();
         while cur != "/" {
             cur = split_parent(cur).0;
@@ -351,7 +362,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
         }
     }
     let mut tree = lock(&sh.tree);
-    for p in entries.keys() {
+    for (p, _) in &datas {
         if p == "/"
             || matches!(tree.kind_at(p), Some(Kind::Dir(_)))
             || ancestors.contains(p.as_str())
@@ -359,7 +370,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
             return Err(errs::is_dir(p));
         }
     }
-    for p in entries.keys() {
+    for (p, _) in &datas {
         if tree.missing_dirs(split_parent(p).0).is_err() {
             return Err(errs::exists(p));
         }
@@ -367,7 +378,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     let mut old_charged = 0;
     let mut old_chunks = 0;
     let mut new_files = 0;
-    for p in entries.keys() {
+    for (p, _) in &datas {
         match tree.kind_at(p) {
             Some(Kind::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
             Some(Kind::File(f)) => {
@@ -383,14 +394,6 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
         .filter(|a| tree.kind_at(a).is_none())
         .count() as u64;
     sh.check_nodes(&tree, new_files + new_dirs, &first)?;
-    let mut datas = Vec::with_capacity(entries.len());
-    let (mut new_charged, mut new_chunks) = (0, 0);
-    for (p, b) in entries {
-        let d = FileData::with_bytes(sh.cfg.storage, b, now, 0);
-        new_charged += d.charged(sh.cfg.overhead);
-        new_chunks += d.chunk_count();
-        datas.push((p, d));
-    }
     if new_charged > old_charged {
         sh.quota
             .reserve(new_charged - old_charged)
