@@ -218,7 +218,7 @@ mod tests {
 
     const TRY: LockWait = LockWait::For(Duration::ZERO);
 
-    // spec: §4 §9
+    // spec: LOCK-1, LOCK-2, LOCK-3, LOCK-4, LOCK-7
     #[test]
     fn readers_share_writers_exclude() {
         let l = FileLock::default();
@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(l.state(), LockState::default());
     }
 
-    // spec: §4 (locks are not re-entrant)
+    // spec: LOCK-8
     #[test]
     fn not_reentrant() {
         let l = FileLock::default();
@@ -254,7 +254,7 @@ mod tests {
         assert!(!l.acquire(Access::Read, TRY));
     }
 
-    // spec: §4 §9 (writer preference)
+    // spec: LOCK-11, LOCK-5
     #[test]
     fn waiting_writer_blocks_new_readers_and_gets_the_lock() {
         let l = Arc::new(FileLock::default());
@@ -277,7 +277,7 @@ mod tests {
         assert_eq!(l.state(), LockState::default());
     }
 
-    // spec: §4 (a writer timing out lets readers in again)
+    // spec: LOCK-4, LOCK-11
     #[test]
     fn writer_timeout_unregisters() {
         let l = FileLock::default();
@@ -300,6 +300,7 @@ mod loom_tests {
         b.check(f);
     }
 
+    // spec: LOCK-7, CONC-13
     #[test]
     fn loom_lock_try_and_release_wakes() {
         model(|| {
@@ -318,6 +319,7 @@ mod loom_tests {
         });
     }
 
+    // spec: LOCK-11, CONC-13
     #[test]
     fn loom_lock_writer_preference() {
         model(|| {
@@ -339,6 +341,7 @@ mod loom_tests {
         });
     }
 
+    // spec: LOCK-1, CONC-13
     #[test]
     fn loom_lock_two_writers_exclusive() {
         model(|| {

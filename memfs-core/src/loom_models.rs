@@ -29,6 +29,7 @@ fn check_invariants(fs: &MemoryFileSystem) {
     assert_eq!(s.file_count, files);
 }
 
+// spec: CONC-5, CONC-12, CONC-13, TREE-4, TREE-5
 #[test]
 fn loom_fs_write_vs_remove() {
     model(|| {
@@ -58,6 +59,7 @@ fn loom_fs_write_vs_remove() {
     });
 }
 
+// spec: QUOTA-11, CONC-11, CONC-12
 #[test]
 fn loom_fs_two_writers_last_bytes() {
     model(|| {

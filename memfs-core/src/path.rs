@@ -123,7 +123,7 @@ pub(crate) fn is_within(p: &str, anc: &str) -> bool {
 mod tests {
     use super::*;
 
-    // spec: §1
+    // spec: PATH-1, PATH-2, PATH-3, PATH-4, PATH-5, PATH-6, PATH-7, PATH-10, PATH-11
     #[test]
     fn normalization_table() {
         let ok = [
@@ -151,7 +151,7 @@ mod tests {
         }
     }
 
-    // spec: §1
+    // spec: PATH-4, PATH-5
     #[test]
     fn normalized_paths_are_borrowed() {
         for p in ["/", "/a", "/a/b.txt", "/x/y/z"] {

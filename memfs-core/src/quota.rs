@@ -78,7 +78,7 @@ impl Quota {
 mod tests {
     use super::*;
 
-    // spec: §3
+    // spec: QUOTA-9, QUOTA-10
     #[test]
     fn reserve_up_to_the_limit_exactly() {
         let q = Quota::new(100, 0);
@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(q.used(), 0);
     }
 
-    // spec: §3 (used <= quota under concurrency)
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn concurrent_reservations_never_overshoot() {
         let q = crate::sync::Arc::new(Quota::new(1000, 0));
@@ -128,6 +128,7 @@ mod loom_tests {
     use super::*;
     use crate::sync::Arc;
 
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn loom_quota_last_bytes_one_winner() {
         let mut b = loom::model::Builder::new();
@@ -154,6 +155,7 @@ mod loom_tests {
         });
     }
 
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn loom_quota_release_then_reserve() {
         let mut b = loom::model::Builder::new();

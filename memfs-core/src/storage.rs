@@ -421,7 +421,7 @@ mod tests {
     }
     const T: Timestamp = Timestamp(7);
 
-    // spec: §3
+    // spec: QUOTA-1, QUOTA-2, STORE-1, STORE-3, STORE-10, STORE-11
     #[test]
     fn sequential_appends_charge_size_plus_overhead_per_chunk() {
         let env = Env::new(10_000);
@@ -443,7 +443,7 @@ mod tests {
         );
     }
 
-    // spec: §3
+    // spec: STORE-2, STORE-6, STORE-7, STORE-9
     #[test]
     fn promotion_charges_size_and_failure_restores_usage() {
         let env = Env::new(11 + 2 * 128 + 11);
@@ -477,7 +477,7 @@ mod tests {
         );
     }
 
-    // spec: §3
+    // spec: STORE-4, STORE-8
     #[test]
     fn sequential_only_and_hard_limit_are_unsupported() {
         let env = Env::new(1 << 20);
@@ -499,7 +499,7 @@ mod tests {
         assert_eq!(h.kind(), StorageKind::RandomAccess);
     }
 
-    // spec: §3
+    // spec: QUOTA-4, QUOTA-5, QUOTA-6, QUOTA-7, QUOTA-8
     #[test]
     fn truncation_rules() {
         let env = Env::new(1 << 20);

@@ -668,3 +668,28 @@ fn only_dirty_skips_clean_locked_files_without_waiting() {
     assert_eq!(out.keys().collect::<Vec<_>>(), ["/dirty"]);
     assert_eq!(kind(fs.export_tree("/", false)), ErrorKind::WouldBlock);
 }
+
+// spec: LIMIT-6, LIMIT-4, COPY-5
+#[test]
+fn node_limit_is_checked_before_quota() {
+    let fs = MemoryFileSystem::builder()
+        .max_nodes(3)
+        .quota(200)
+        .build()
+        .unwrap();
+    fs.mkdir("/d", false).unwrap();
+    write(&fs, "/d/f", &[1u8; 60]);
+    let fp = fs.fingerprint();
+    assert_eq!(kind(fs.copy("/d/f", "/g")), ErrorKind::NodeLimitExceeded);
+    assert_eq!(kind(fs.copy_tree("/d", "/e")), ErrorKind::NodeLimitExceeded);
+    assert_eq!(
+        kind(fs.import_tree([("/x", [0u8; 500])])),
+        ErrorKind::NodeLimitExceeded
+    );
+    let big = OpenOptions::new().preallocate(500);
+    assert_eq!(
+        kind(fs.open_with("/y", OpenMode::Write, &big)),
+        ErrorKind::NodeLimitExceeded
+    );
+    assert_eq!(fs.fingerprint(), fp);
+}
