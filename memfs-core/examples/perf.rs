@@ -3,7 +3,7 @@
 
 use memfs_core::{MemoryFileSystem, OpenMode};
 use std::io::{Read, Write};
-use std::sync::Arc;
+use memfs_core::sync::Arc;
 use std::time::Instant;
 
 /// The seed stress workload: 50 threads x 1000 iterations of mkdir, write, read back, compare.
