@@ -90,3 +90,30 @@ fn loom_fs_two_writers_last_bytes() {
         check_invariants(&fs);
     });
 }
+
+// spec: LOCK-5, LOCK-10, CONC-5, CONC-13
+#[test]
+fn loom_fs_waiting_open_revalidates_after_remove() {
+    model(|| {
+        let fs = Arc::new(MemoryFileSystem::new());
+        let mut w = fs.open("/f", OpenMode::Write).unwrap();
+        let fs2 = Arc::clone(&fs);
+        let t = loom::thread::spawn(move || {
+            let opts = OpenOptions::new().lock_timeout(LockWait::Forever);
+            // Keep the handle open until joined so the outcome is decided at open time.
+            fs2.open_with("/f", OpenMode::Read, &opts)
+        });
+        w.close();
+        let removed = fs.remove("/f");
+        let opened = t.join().unwrap();
+        // A waiter that wins the lock pins the file (remove sees it open); one that wakes
+        // after the remove finds the path gone.
+        match (&opened, &removed) {
+            (Ok(_), Err(e)) => assert_eq!(e.kind(), crate::ErrorKind::WouldBlock),
+            (Err(e), Ok(())) => assert_eq!(e.kind(), crate::ErrorKind::NotFound),
+            other => panic!("impossible outcome {other:?}"),
+        }
+        drop(opened);
+        check_invariants(&fs);
+    });
+}
