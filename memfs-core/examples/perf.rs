@@ -1,9 +1,9 @@
 //! Quick timing of the core's hot paths (not a benchmark suite; the criterion benches are in
 //! `benches/`): `cargo run -p memfs-core --release --example perf`.
 
+use memfs_core::sync::Arc;
 use memfs_core::{MemoryFileSystem, OpenMode};
 use std::io::{Read, Write};
-use memfs_core::sync::Arc;
 use std::time::Instant;
 
 /// The seed stress workload: 50 threads x 1000 iterations of mkdir, write, read back, compare.
