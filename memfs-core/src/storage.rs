@@ -205,10 +205,11 @@ impl FileData {
         }
         let n = data.len() as u64;
         let size = self.size();
-        let end = pos.checked_add(n).ok_or_else(|| MfsError::InvalidInput {
-            path: ctx.path.to_string(),
-            reason: "write position overflows a 64-bit offset".to_string(),
-        })?;
+        // A write ending past u64::MAX can never fit: a quota error, as the oracle's saturating
+        // arithmetic gives.
+        let end = pos
+            .checked_add(n)
+            .ok_or_else(|| ctx.quota_err(u64::MAX, ctx.quota.free_now()))?;
         match &mut self.store {
             Store::Seq { chunks, ends } if pos == size => {
                 ctx.reserve(n.saturating_add(ctx.overhead))?;

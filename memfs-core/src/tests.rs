@@ -693,3 +693,19 @@ fn node_limit_is_checked_before_quota() {
     );
     assert_eq!(fs.fingerprint(), fp);
 }
+
+// spec: HANDLE-10, QUOTA-9, QUOTA-12
+#[test]
+fn writes_far_past_eof_are_quota_errors() {
+    let fs = MemoryFileSystem::new();
+    let mut h = fs.open("/f", OpenMode::Write).unwrap();
+    h.write_all(b"ab").unwrap();
+    let used = fs.stats().used_bytes;
+    for at in [u64::MAX, u64::MAX - 1, 1 << 40] {
+        h.seek(SeekFrom::Start(at)).unwrap();
+        assert_eq!(kind(h.write_data(b"xy")), ErrorKind::QuotaExceeded);
+        assert_eq!(kind(h.truncate(Some(at))), ErrorKind::QuotaExceeded);
+    }
+    assert_eq!(fs.stats().used_bytes, used);
+    assert_eq!(fs.file_layout("/f").unwrap().kind, StorageKind::Sequential);
+}
