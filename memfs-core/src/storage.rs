@@ -11,14 +11,18 @@ use crate::sync::atomic::{AtomicU64, Ordering};
 /// How a file holds its bytes now.
 #[derive(Debug, Clone)]
 pub(crate) enum Store {
-    /// Append-only chunks; `ends[i]` is the end offset of `chunks[i]` (for binary search).
-    /// Chunks never change once written, so they are shared (`fork` copies refcounts).
-    Seq {
-        chunks: Vec<Arc<[u8]>>,
-        ends: Vec<u64>,
-    },
+    /// Append-only chunks with their end offsets (for binary search). Chunk bytes never
+    /// change once written, so they are shared (`fork` copies refcounts, not bytes).
+    Seq { chunks: Vec<Chunk> },
     /// One contiguous buffer, copied on write after a `fork`.
     Random(Arc<Vec<u8>>),
+}
+
+/// One sequential chunk: its bytes and the file offset where it ends.
+#[derive(Debug, Clone, Hash)]
+pub(crate) struct Chunk {
+    pub end: u64,
+    pub data: Arc<[u8]>,
 }
 
 /// Contents and metadata of one file (guarded by the file node's data mutex).
@@ -61,10 +65,7 @@ impl FileData {
     pub(crate) fn new(kind: StorageKind, now: Timestamp) -> Self {
         let store = match kind {
             StorageKind::RandomAccess => Store::Random(Arc::new(Vec::new())),
-            StorageKind::Auto | StorageKind::Sequential => Store::Seq {
-                chunks: Vec::new(),
-                ends: Vec::new(),
-            },
+            StorageKind::Auto | StorageKind::Sequential => Store::Seq { chunks: Vec::new() },
         };
         FileData {
             store,
@@ -87,9 +88,12 @@ impl FileData {
         if !bytes.is_empty() {
             match &mut d.store {
                 Store::Random(b) => *b = Arc::new(bytes),
-                Store::Seq { chunks, ends } => {
-                    ends.push(bytes.len() as u64);
-                    chunks.push(Arc::from(bytes));
+                Store::Seq { chunks } => {
+                    let end = bytes.len() as u64;
+                    chunks.push(Chunk {
+                        end,
+                        data: Arc::from(bytes),
+                    });
                 }
             }
         }
@@ -100,7 +104,7 @@ impl FileData {
     /// Size in bytes.
     pub(crate) fn size(&self) -> u64 {
         match &self.store {
-            Store::Seq { ends, .. } => ends.last().copied().unwrap_or(0),
+            Store::Seq { chunks } => chunks.last().map_or(0, |c| c.end),
             Store::Random(b) => b.len() as u64,
         }
     }
@@ -129,7 +133,7 @@ impl FileData {
     /// Chunk sizes in order (one entry, the size, for random access).
     pub(crate) fn chunk_sizes(&self) -> Vec<u64> {
         match &self.store {
-            Store::Seq { chunks, .. } => chunks.iter().map(|c| c.len() as u64).collect(),
+            Store::Seq { chunks, .. } => chunks.iter().map(|c| c.data.len() as u64).collect(),
             Store::Random(b) => vec![b.len() as u64],
         }
     }
@@ -146,16 +150,17 @@ impl FileData {
                 let p = pos as usize;
                 buf[..n].copy_from_slice(&b[p..p + n]);
             }
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 // First chunk whose end is past `pos`.
-                let mut i = ends.partition_point(|&e| e <= pos);
+                let mut i = chunks.partition_point(|c| c.end <= pos);
                 let mut done = 0;
                 let mut off = pos;
                 while done < n {
-                    let start = ends[i] - chunks[i].len() as u64;
+                    let c = &chunks[i].data;
+                    let start = chunks[i].end - c.len() as u64;
                     let within = (off - start) as usize;
-                    let take = (chunks[i].len() - within).min(n - done);
-                    buf[done..done + take].copy_from_slice(&chunks[i][within..within + take]);
+                    let take = (c.len() - within).min(n - done);
+                    buf[done..done + take].copy_from_slice(&c[within..within + take]);
                     done += take;
                     off += take as u64;
                     i += 1;
@@ -182,7 +187,13 @@ impl FileData {
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         match &self.store {
             Store::Random(b) => b.to_vec(),
-            Store::Seq { chunks, .. } => chunks.concat(),
+            Store::Seq { chunks } => {
+                let mut v = Vec::with_capacity(self.size() as usize);
+                for c in chunks {
+                    v.extend_from_slice(&c.data);
+                }
+                v
+            }
         }
     }
 
@@ -211,10 +222,12 @@ impl FileData {
             .checked_add(n)
             .ok_or_else(|| ctx.quota_err(u64::MAX, ctx.quota.free_now()))?;
         match &mut self.store {
-            Store::Seq { chunks, ends } if pos == size => {
+            Store::Seq { chunks } if pos == size => {
                 ctx.reserve(n.saturating_add(ctx.overhead))?;
-                chunks.push(Arc::from(data));
-                ends.push(end);
+                chunks.push(Chunk {
+                    end: end,
+                    data: Arc::from(data),
+                });
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
             }
             Store::Seq { .. } => {
@@ -274,7 +287,7 @@ impl FileData {
         let mut buf = Vec::with_capacity(end.max(size) as usize);
         if let Store::Seq { chunks, .. } = &self.store {
             for c in chunks {
-                buf.extend_from_slice(c);
+                buf.extend_from_slice(&c.data);
             }
         }
         if (end as usize) > buf.len() {
@@ -299,23 +312,24 @@ impl FileData {
             return Ok(());
         }
         match &mut self.store {
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 let old_chunks = chunks.len() as u64;
                 if new_size < size {
                     let old = size + ctx.overhead * old_chunks;
                     let mut joined = Vec::with_capacity(new_size as usize);
                     for c in chunks.iter() {
-                        let take = (new_size as usize - joined.len()).min(c.len());
-                        joined.extend_from_slice(&c[..take]);
+                        let take = (new_size as usize - joined.len()).min(c.data.len());
+                        joined.extend_from_slice(&c.data[..take]);
                         if joined.len() as u64 == new_size {
                             break;
                         }
                     }
                     chunks.clear();
-                    ends.clear();
                     if new_size > 0 {
-                        chunks.push(Arc::from(joined));
-                        ends.push(new_size);
+                        chunks.push(Chunk {
+                            end: new_size,
+                            data: Arc::from(joined),
+                        });
                     }
                     let new_chunks = chunks.len() as u64;
                     ctx.quota
@@ -325,8 +339,11 @@ impl FileData {
                 } else {
                     let pad = new_size - size;
                     ctx.reserve(pad.saturating_add(ctx.overhead))?;
-                    chunks.push(Arc::from(vec![0u8; pad as usize]));
-                    ends.push(new_size);
+                    let data = Arc::from(vec![0u8; pad as usize]);
+                    chunks.push(Chunk {
+                        end: new_size,
+                        data,
+                    });
                     ctx.chunks.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -377,12 +394,13 @@ impl FileData {
         ctx.chunks.fetch_add(new_chunks, Ordering::Relaxed);
         let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 chunks.clear();
-                ends.clear();
                 if prealloc > 0 {
-                    chunks.push(Arc::from(zeros));
-                    ends.push(prealloc);
+                    chunks.push(Chunk {
+                        end: prealloc,
+                        data: Arc::from(zeros),
+                    });
                 }
             }
             Store::Random(b) => *b = Arc::new(zeros),
