@@ -225,7 +225,7 @@ impl FileData {
             Store::Seq { chunks } if pos == size => {
                 ctx.reserve(n.saturating_add(ctx.overhead))?;
                 chunks.push(Chunk {
-                    end: end,
+                    end,
                     data: Arc::from(data),
                 });
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
