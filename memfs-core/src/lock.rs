@@ -175,6 +175,108 @@ impl FileLock {
         }
     }
 
+    /// Takes the lock if it is free for `a` right now and runs `f` in the same critical
+    /// section, so whoever sees the lock held also sees what `f` did (an open's `wb`
+    /// truncation). If `f` fails the lock is given back before anyone can see it. `None`: the
+    /// lock was busy and `f` did not run. `registered`: this caller is counted as a waiting
+    /// writer (see [`FileLock::register_writer`]) and stops being one once it holds the lock.
+    /// `f` must not touch this lock.
+    pub(crate) fn try_acquire_with<T, E>(
+        &self,
+        a: Access,
+        registered: bool,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Option<Result<T, E>> {
+        let mut st = lock(&self.state);
+        if !st.can_take(a) {
+            return None;
+        }
+        st.take(a);
+        if registered {
+            st.finish_wait(a);
+        }
+        match f() {
+            Ok(v) => Some(Ok(v)),
+            Err(e) => {
+                match a {
+                    Access::Read => st.readers -= 1,
+                    Access::Write => st.writer = false,
+                }
+                let wake = st.sleepers > 0;
+                drop(st);
+                if wake {
+                    self.cv.notify_all();
+                }
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// Counts the caller as a waiting writer: new readers wait behind it (writer preference)
+    /// while it waits outside every other lock.
+    pub(crate) fn register_writer(&self) {
+        lock(&self.state).waiting_writers += 1;
+    }
+
+    /// Stops counting the caller as a waiting writer (it gave up) and wakes the readers that
+    /// were held back for it.
+    pub(crate) fn unregister_writer(&self) {
+        let mut st = lock(&self.state);
+        st.finish_wait(Access::Write);
+        let wake = st.sleepers > 0;
+        drop(st);
+        if wake {
+            self.cv.notify_all();
+        }
+    }
+
+    /// Waits until the lock could be taken for `a`, without taking it (the caller then takes
+    /// it together with its side effect under the tree lock). `false`: the deadline passed.
+    /// Under loom a deadline means one re-check after a yield.
+    pub(crate) fn wait_available(&self, a: Access, deadline: Option<std::time::Instant>) -> bool {
+        let mut st = lock(&self.state);
+        #[cfg(loom)]
+        let mut yielded = false;
+        loop {
+            if st.can_take(a) {
+                return true;
+            }
+            match deadline {
+                None => {
+                    st.sleepers += 1;
+                    st = match self.cv.wait(st) {
+                        Ok(g) => g,
+                        Err(p) => p.into_inner(),
+                    };
+                    st.sleepers -= 1;
+                }
+                #[cfg(not(loom))]
+                Some(dl) => {
+                    let now = std::time::Instant::now();
+                    if now >= dl {
+                        return false;
+                    }
+                    st.sleepers += 1;
+                    st = match self.cv.wait_timeout(st, dl - now) {
+                        Ok((g, _)) => g,
+                        Err(p) => p.into_inner().0,
+                    };
+                    st.sleepers -= 1;
+                }
+                #[cfg(loom)]
+                Some(_) => {
+                    if yielded {
+                        return false;
+                    }
+                    drop(st);
+                    loom::thread::yield_now();
+                    yielded = true;
+                    st = lock(&self.state);
+                }
+            }
+        }
+    }
+
     /// Gives back one hold of kind `a` and wakes the waiters.
     pub(crate) fn release(&self, a: Access) {
         let mut st = lock(&self.state);

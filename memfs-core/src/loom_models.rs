@@ -117,3 +117,34 @@ fn loom_fs_waiting_open_revalidates_after_remove() {
         check_invariants(&fs);
     });
 }
+
+// spec: OPEN-9, CONC-10, LOCK-1
+#[test]
+fn loom_fs_wb_open_is_one_step_with_its_truncation() {
+    model(|| {
+        let fs = Arc::new(MemoryFileSystem::new());
+        {
+            let mut h = fs.open("/f", OpenMode::Write).unwrap();
+            h.write_data(b"abc").unwrap();
+        }
+        let fs2 = Arc::clone(&fs);
+        let t = loom::thread::spawn(move || {
+            let try_once = OpenOptions::new().lock_timeout(LockWait::For(Duration::ZERO));
+            fs2.open_with("/f", OpenMode::Write, &try_once)
+        });
+        let try_once = OpenOptions::new().lock_timeout(LockWait::For(Duration::ZERO));
+        match fs.open_with("/f", OpenMode::Read, &try_once) {
+            // Blocked by the writer: its truncation must already be visible.
+            Err(e) => {
+                assert_eq!(e.kind(), crate::ErrorKind::WouldBlock);
+                assert_eq!(fs.stat("/f").unwrap().size, 0);
+            }
+            Ok(mut r) => {
+                let d = r.read_data(None).unwrap();
+                assert!(d.is_empty() || d == b"abc", "torn read {d:?}");
+            }
+        }
+        drop(t.join().unwrap());
+        check_invariants(&fs);
+    });
+}
