@@ -260,8 +260,14 @@ impl MemoryFileSystem {
             }
             // The lock and what the open does to the file are one step: whoever sees this
             // handle's lock also sees the truncation and preallocation (linearizable open).
+            let needs_work =
+                matches!(mode, OpenMode::Write | OpenMode::Append) || opts.preallocate > 0;
             let taken = f.lock.try_acquire_with(access, registered.is_some(), || {
-                self.after_lock(&f, p, mode, opts.preallocate)
+                if needs_work {
+                    self.after_lock(&f, p, mode, opts.preallocate)
+                } else {
+                    Ok(0)
+                }
             });
             match taken {
                 Some(Ok(size)) => break (f, size),
