@@ -3,3 +3,5 @@
 pub mod call;
 pub mod observation;
 pub mod outcome;
+pub mod linearize;
+pub mod stress;
