@@ -3,8 +3,10 @@
 //! and the filesystem specification (the naive oracle) with a recorder for the core.
 
 pub mod checker;
+pub mod fs;
 pub mod history;
 pub mod partition;
+pub mod record;
 pub mod shrink;
 pub mod spec;
 pub mod toy;
