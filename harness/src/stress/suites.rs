@@ -331,7 +331,7 @@ enum Expect {
 // spec: CONC-1, QUOTA-1, CONC-4
 fn st04(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const THREADS: usize = 40;
-    const QUOTA: u64 = 32 * 1024;
+    const QUOTA: u64 = 24 * 1024;
     let n = cfg.iters(500);
     let fs = build(QUOTA)?;
     fs.mkdir("/st04", false).map_err(|e| format!("setup: {e}"))?;
