@@ -18,7 +18,6 @@ fn verdict(h: &[Op<KvCall, KvOut>]) -> CheckResult<KvCall, KvOut> {
     check_history(&KvSpec, h, &CheckOptions::default()).0
 }
 
-// spec: CONC-1
 #[test]
 fn overlapping_write_read_may_see_either_value() {
     // T0 writes 1 while T1 reads overlapping it: reading 1 or nothing are both linearizable.
@@ -31,7 +30,6 @@ fn overlapping_write_read_may_see_either_value() {
     }
 }
 
-// spec: CONC-1
 #[test]
 fn stale_read_after_completed_write_is_rejected() {
     // put(x,1) returned before get(x) was invoked, yet the read saw nothing.
@@ -45,7 +43,6 @@ fn stale_read_after_completed_write_is_rejected() {
     }
 }
 
-// spec: CONC-1
 #[test]
 fn two_successful_cas_from_the_same_value_are_rejected() {
     let h = vec![
@@ -60,7 +57,6 @@ fn two_successful_cas_from_the_same_value_are_rejected() {
     assert!(matches!(verdict(&ok), CheckResult::Linearizable));
 }
 
-// spec: CONC-1
 #[test]
 fn new_old_inversion_between_readers_is_rejected() {
     // Register x: 0 then a long write of 1. Reader A sees 1 and finishes; reader B starts later
@@ -95,7 +91,6 @@ fn big_valid_history(n_rounds: u64) -> Vec<Op<KvCall, KvOut>> {
     h
 }
 
-// spec: CONC-1
 #[test]
 fn large_valid_history_is_linearizable_and_partitioned() {
     let h = big_valid_history(2000);
@@ -105,7 +100,6 @@ fn large_valid_history_is_linearizable_and_partitioned() {
     assert_eq!(stats.ops, 24_000);
 }
 
-// spec: CONC-1
 #[test]
 fn planted_violation_in_large_history_is_found_and_shrunk() {
     let mut h = big_valid_history(500);
@@ -127,7 +121,6 @@ fn planted_violation_in_large_history_is_found_and_shrunk() {
     }
 }
 
-// spec: CONC-1
 #[test]
 fn a_global_op_merges_partitions_and_is_checked() {
     let h = vec![
@@ -140,7 +133,6 @@ fn a_global_op_merges_partitions_and_is_checked() {
     assert!(matches!(res, CheckResult::NotLinearizable(_)));
 }
 
-// spec: CONC-1
 #[test]
 fn exhausted_budget_is_reported_as_unknown_not_as_a_verdict() {
     let h = big_valid_history(50);

@@ -14,7 +14,7 @@ fn run(name: &str) -> SuiteRun {
     run
 }
 
-// spec: CONC-1, CONC-2
+// spec: CONC-10, CONC-11, CONC-12, CONC-13, TREE-3, TREE-4, QUOTA-1
 #[test]
 fn seed_workload_50x1000() {
     let r = run("seed");
@@ -22,39 +22,39 @@ fn seed_workload_50x1000() {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 }
 
-// spec: CONC-1, CONC-2
+// spec: CONC-10, CONC-11, CONC-12, CONC-13, QUOTA-1
 #[test]
 fn st01_dedicated_file_rewrite() {
     let r = run("st01");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 }
 
-// spec: CONC-1, CONC-3, LOCK-2
+// spec: CONC-3, CONC-5, REMOVE-3, LOCK-3, LOCK-4, CONC-10, CONC-13
 #[test]
 fn st02_create_delete_cycle() {
     run("st02");
 }
 
-// spec: CONC-1, LOCK-1, LOCK-2
+// spec: CONC-2, CONC-3, LOCK-1, LOCK-2, OPEN-9, CONC-10, CONC-11, CONC-13
 #[test]
 fn st03_mixed_readers_writers() {
     run("st03");
 }
 
-// spec: CONC-1, CONC-4, QUOTA-1
+// spec: CONC-12, CONC-10, CONC-13, TREE-3
 #[test]
 fn st04_quota_boundary() {
     let r = run("st04");
     assert!(r.errors.get("QuotaExceeded").copied().unwrap_or(0) > 0, "{:?}", r.errors);
 }
 
-// spec: CONC-1, CONC-3, RMTREE-1
+// spec: CONC-5, CONC-8, RMTREE-4, CONC-12, CONC-13
 #[test]
 fn st05_directory_tree() {
     run("st05");
 }
 
-// spec: CONC-1, RENAME-1, STAT-1
+// spec: CONC-8, CONC-12, CONC-13, RENAME-6
 #[test]
 fn st06_stat_during_real_renames() {
     run("st06");

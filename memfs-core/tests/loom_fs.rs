@@ -67,7 +67,7 @@ fn assert_consistent(fs: &MemoryFileSystem) {
     assert!(s.used_bytes <= s.quota_bytes);
 }
 
-// spec: CONC-3, REMOVE-3, LOCK-3
+// spec: CONC-5, REMOVE-3, CONC-10, TREE-4
 #[test]
 fn open_read_races_remove_of_the_same_file() {
     loom::model(|| {
@@ -104,7 +104,7 @@ fn open_read_races_remove_of_the_same_file() {
     });
 }
 
-// spec: CONC-3, RENAME-6, LOCK-3
+// spec: CONC-5, RENAME-6, CONC-11, TREE-4
 #[test]
 fn open_write_races_rename_of_an_ancestor() {
     loom::model(|| {
@@ -140,7 +140,7 @@ fn open_write_races_rename_of_an_ancestor() {
     });
 }
 
-// spec: CONC-3, RMTREE-4, LOCK-3
+// spec: CONC-5, RMTREE-4, CONC-12, TREE-4
 #[test]
 fn open_append_races_rmtree_of_an_ancestor() {
     loom::model(|| {
@@ -176,7 +176,7 @@ fn open_append_races_rmtree_of_an_ancestor() {
     });
 }
 
-// spec: CONC-1, OPEN-9, LOCK-1
+// spec: CONC-10, OPEN-9, LOCK-1, LOCK-3
 #[test]
 fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
     loom::model(|| {
@@ -216,7 +216,7 @@ fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
     });
 }
 
-// spec: CONC-3, IMPORT-5, IMPORT-1
+// spec: CONC-5, IMPORT-4, IMPORT-6
 #[test]
 fn import_tree_races_an_open_of_one_of_its_targets() {
     loom::model(|| {
