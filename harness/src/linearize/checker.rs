@@ -32,6 +32,10 @@ pub struct Witness<C, O> {
     pub ops: Vec<Op<C, O>>,
     /// Size of the failing partition before shrinking.
     pub original_len: usize,
+    /// Earlier operations of the partition replaced by the state they reach (0 = none).
+    pub cut_ops: usize,
+    /// Description of that start state (empty when starting from the initial state).
+    pub start_state: String,
 }
 
 impl<C: fmt::Debug, O: fmt::Debug> fmt::Display for Witness<C, O> {
@@ -43,6 +47,13 @@ impl<C: fmt::Debug, O: fmt::Debug> fmt::Display for Witness<C, O> {
             self.ops.len(),
             self.original_len
         )?;
+        if self.cut_ops > 0 {
+            writeln!(
+                f,
+                "starting after {} earlier operations, which every linearization runs first (quiescent cut), in state: {}",
+                self.cut_ops, self.start_state
+            )?;
+        }
         write!(f, "{}", Timeline { ops: &self.ops })
     }
 }
@@ -98,8 +109,10 @@ pub fn check_history<S: SequentialSpec>(
             Verdict::NotLinearizable => {
                 let original_len = ops.len();
                 let small = shrink(spec, ops, opts);
+                let start_state = if small.cut_ops > 0 { spec.describe_state(&small.start) } else { String::new() };
+                let witness = Witness { ops: small.ops, original_len, cut_ops: small.cut_ops, start_state };
                 let stats = CheckStats { elapsed: start.elapsed(), ..stats };
-                return (CheckResult::NotLinearizable(Witness { ops: small, original_len }), stats);
+                return (CheckResult::NotLinearizable(witness), stats);
             }
             Verdict::Unknown { steps } => unknown = Some((ops.len(), steps)),
         }

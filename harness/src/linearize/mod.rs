@@ -4,6 +4,7 @@
 
 pub mod checker;
 pub mod fs;
+pub mod fs_spec;
 pub mod history;
 pub mod partition;
 pub mod record;

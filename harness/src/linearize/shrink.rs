@@ -1,5 +1,10 @@
-//! Witness shrinking: remove operations (chunks first, then one at a time) while the
-//! remaining history stays non-linearizable, to reach a small, 1-minimal witness.
+//! Witness shrinking that stays sound: (1) the shortest non-linearizable prefix (verified);
+//! (2) cut at the latest quiescent point (no operation spans it): every linearization then
+//! runs the part before the cut first, so the part after it is non-linearizable from *every*
+//! state the part before can reach, in particular from the one a found linearization reaches;
+//! (3) remove read-only operations (removing an operation that never changes the state cannot
+//! turn a linearizable history into a non-linearizable one). Removing writers is not sound
+//! (a read would lose its write) and is not attempted.
 
 use super::checker::CheckOptions;
 use super::history::Op;
@@ -7,52 +12,107 @@ use super::spec::SequentialSpec;
 use super::wgl::{Verdict, check};
 use std::time::Instant;
 
-/// Shrinks a non-linearizable history. Candidates whose check comes back `Unknown` count as
-/// linearizable (kept ops), so shrinking never trades a definite witness for a doubtful one.
-pub fn shrink<S: SequentialSpec>(
-    spec: &S,
-    mut ops: Vec<Op<S::Call, S::Outcome>>,
-    opts: &CheckOptions,
-) -> Vec<Op<S::Call, S::Outcome>> {
+/// A shrunk witness: the operations and the state they start from.
+pub struct Shrunk<S: SequentialSpec> {
+    pub ops: Vec<Op<S::Call, S::Outcome>>,
+    /// The start state (the spec's initial one, or one reached by the cut-off prefix).
+    pub start: S::State,
+    /// Operations of the cut-off prefix (0 = starts from the initial state).
+    pub cut_ops: usize,
+}
+
+/// A spec started from a given state instead of its initial one.
+pub struct FromState<'a, S: SequentialSpec> {
+    pub spec: &'a S,
+    pub state: S::State,
+}
+
+impl<S: SequentialSpec> SequentialSpec for FromState<'_, S> {
+    type State = S::State;
+    type Call = S::Call;
+    type Outcome = S::Outcome;
+    fn init(&self) -> S::State {
+        self.state.clone()
+    }
+    fn apply(&self, state: &S::State, call: &S::Call) -> (S::State, S::Outcome) {
+        self.spec.apply(state, call)
+    }
+    fn state_hash(&self, state: &S::State) -> u64 {
+        self.spec.state_hash(state)
+    }
+    fn matches(&self, spec: &S::Outcome, observed: &S::Outcome) -> bool {
+        self.spec.matches(spec, observed)
+    }
+    fn is_read_only(&self, call: &S::Call) -> bool {
+        self.spec.is_read_only(call)
+    }
+}
+
+/// Shrinks a non-linearizable history (see the module documentation).
+pub fn shrink<S: SequentialSpec>(spec: &S, mut ops: Vec<Op<S::Call, S::Outcome>>, opts: &CheckOptions) -> Shrunk<S> {
     let deadline = Instant::now() + opts.shrink_budget;
-    let fails = |h: &[Op<S::Call, S::Outcome>]| {
-        matches!(check(spec, h, opts.max_steps_per_partition), Verdict::NotLinearizable)
+    let budget = opts.max_steps_per_partition;
+    let fails_from = |start: &S::State, h: &[Op<S::Call, S::Outcome>]| {
+        let from = FromState { spec, state: start.clone() };
+        matches!(check(&from, h, budget), Verdict::NotLinearizable)
     };
-    // Most witnesses are local in time: try ever shorter prefixes (by invocation) first.
     ops.sort_by_key(|o| o.invoke_ns);
-    let mut lo = 1usize;
-    let mut hi = ops.len();
+    let init = spec.init();
+
+    // (1) shortest failing prefix, by binary search, kept only if verified
+    let (mut lo, mut hi) = (1usize, ops.len());
     while lo < hi && Instant::now() < deadline {
         let mid = lo + (hi - lo) / 2;
-        if fails(&ops[..mid]) {
+        if fails_from(&init, &ops[..mid]) {
             hi = mid;
         } else {
             lo = mid + 1;
         }
     }
-    if hi < ops.len() && fails(&ops[..hi]) {
+    if hi < ops.len() && fails_from(&init, &ops[..hi]) {
         ops.truncate(hi);
     }
-    // Delta-debugging style chunk removal, down to single ops (1-minimality).
-    let mut chunk = (ops.len() / 2).max(1);
-    while Instant::now() < deadline {
-        let mut removed = false;
-        let mut start = 0;
-        while start < ops.len() && Instant::now() < deadline {
-            let end = (start + chunk).min(ops.len());
-            let candidate: Vec<_> = ops[..start].iter().chain(&ops[end..]).cloned().collect();
-            if !candidate.is_empty() && fails(&candidate) {
-                ops = candidate;
-                removed = true;
-            } else {
-                start = end;
-            }
+
+    // (2) latest quiescent cut whose suffix still fails from the prefix's state
+    let mut start = init;
+    let mut cut_ops = 0;
+    let mut cuts = Vec::new();
+    let mut max_ret = 0u64;
+    for j in 1..ops.len() {
+        max_ret = max_ret.max(ops[j - 1].return_ns);
+        if max_ret < ops[j].invoke_ns {
+            cuts.push(j);
         }
-        if chunk > 1 {
-            chunk /= 2;
-        } else if !removed {
+    }
+    for &j in cuts.iter().rev() {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let Verdict::Linearizable(order) = check(spec, &ops[..j], budget) else { continue };
+        let mut s = spec.init();
+        for i in order {
+            s = spec.apply(&s, &ops[i].call).0;
+        }
+        if fails_from(&s, &ops[j..]) {
+            ops.drain(..j);
+            start = s;
+            cut_ops = j;
             break;
         }
     }
-    ops
+
+    // (3) drop read-only operations that the violation does not need
+    let mut i = 0;
+    while i < ops.len() && Instant::now() < deadline {
+        if spec.is_read_only(&ops[i].call) {
+            let mut candidate = ops.clone();
+            candidate.remove(i);
+            if !candidate.is_empty() && fails_from(&start, &candidate) {
+                ops = candidate;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Shrunk { ops, start, cut_ops }
 }

@@ -15,7 +15,7 @@ pub enum Footprint {
 
 /// A deterministic sequential object: the reference behaviour of a linearizable one.
 pub trait SequentialSpec: Sync {
-    type State: Clone + Send;
+    type State: Clone + Send + Sync;
     type Call: Clone + Debug + Send + Sync;
     type Outcome: Clone + Debug + PartialEq + Send + Sync;
 
@@ -28,6 +28,15 @@ pub trait SequentialSpec: Sync {
     /// Whether an observed outcome is the one the specification produced.
     fn matches(&self, spec: &Self::Outcome, observed: &Self::Outcome) -> bool {
         spec == observed
+    }
+    /// Whether `call` never changes the state, whatever the state (such calls may be removed
+    /// from a witness without creating a spurious violation).
+    fn is_read_only(&self, _call: &Self::Call) -> bool {
+        false
+    }
+    /// A short human description of a state, shown with a witness that starts from it.
+    fn describe_state(&self, _state: &Self::State) -> String {
+        String::new()
     }
     /// The footprint of every operation of `history` (same order). Context is available so
     /// that, e.g., a handle operation can be attributed to the path its handle was opened on.

@@ -67,6 +67,14 @@ impl SequentialSpec for KvSpec {
         })
     }
 
+    fn is_read_only(&self, call: &KvCall) -> bool {
+        matches!(call, KvCall::Get(_) | KvCall::Len)
+    }
+
+    fn describe_state(&self, state: &Self::State) -> String {
+        format!("{state:?}")
+    }
+
     fn footprints(&self, history: &[Op<KvCall, KvOut>]) -> Vec<Footprint> {
         history
             .iter()
