@@ -4,8 +4,20 @@
 use harness::linearize::toy::{KvCall, KvOut, KvSpec};
 use harness::linearize::{CheckOptions, CheckResult, Op, check_history};
 
-fn op(thread: usize, call: KvCall, outcome: KvOut, invoke_ns: u64, return_ns: u64) -> Op<KvCall, KvOut> {
-    Op { thread, call, outcome, invoke_ns, return_ns }
+fn op(
+    thread: usize,
+    call: KvCall,
+    outcome: KvOut,
+    invoke_ns: u64,
+    return_ns: u64,
+) -> Op<KvCall, KvOut> {
+    Op {
+        thread,
+        call,
+        outcome,
+        invoke_ns,
+        return_ns,
+    }
 }
 fn put(k: &str, v: u64) -> KvCall {
     KvCall::Put(k.into(), v)
@@ -26,7 +38,10 @@ fn overlapping_write_read_may_see_either_value() {
             op(0, put("x", 1), KvOut::Unit, 10, 30),
             op(1, get("x"), KvOut::Value(seen), 20, 40),
         ];
-        assert!(matches!(verdict(&h), CheckResult::Linearizable), "seen {seen:?}");
+        assert!(
+            matches!(verdict(&h), CheckResult::Linearizable),
+            "seen {seen:?}"
+        );
     }
 }
 
@@ -82,10 +97,20 @@ fn big_valid_history(n_rounds: u64) -> Vec<Op<KvCall, KvOut>> {
             // see the old or the new value.
             h.push(op(t, put(k, r), KvOut::Unit, base, base + 40));
             let old = if r == 0 { None } else { Some(r - 1) };
-            let seen = if (r + t as u64) % 2 == 0 { Some(r) } else { old };
+            let seen = if (r + t as u64) % 2 == 0 {
+                Some(r)
+            } else {
+                old
+            };
             h.push(op(t + 4, get(k), KvOut::Value(seen), base + 10, base + 50));
             // after both returned, a read must see the new value
-            h.push(op(t + 4, get(k), KvOut::Value(Some(r)), base + 60, base + 70));
+            h.push(op(
+                t + 4,
+                get(k),
+                KvOut::Value(Some(r)),
+                base + 60,
+                base + 70,
+            ));
         }
     }
     h
@@ -113,7 +138,10 @@ fn planted_violation_in_large_history_is_found_and_shrunk() {
     match res {
         CheckResult::NotLinearizable(w) => {
             assert!(w.ops.len() <= 10, "witness not small: {w}");
-            assert!(w.ops.iter().any(|o| o.outcome == KvOut::Value(Some(100))), "{w}");
+            assert!(
+                w.ops.iter().any(|o| o.outcome == KvOut::Value(Some(100))),
+                "{w}"
+            );
             let shown = w.to_string();
             assert!(shown.contains("thread"), "timeline missing: {shown}");
         }
@@ -136,7 +164,10 @@ fn a_global_op_merges_partitions_and_is_checked() {
 #[test]
 fn exhausted_budget_is_reported_as_unknown_not_as_a_verdict() {
     let h = big_valid_history(50);
-    let opts = CheckOptions { max_steps_per_partition: 3, ..CheckOptions::default() };
+    let opts = CheckOptions {
+        max_steps_per_partition: 3,
+        ..CheckOptions::default()
+    };
     let (res, _) = check_history(&KvSpec, &h, &opts);
     assert!(matches!(res, CheckResult::Unknown { .. }), "{res:?}");
 }

@@ -7,10 +7,21 @@ use harness::stress::{RunCfg, SuiteRun, find_suite};
 fn run(name: &str) -> SuiteRun {
     let suite = find_suite(name).expect("suite exists");
     let run = (suite.run)(&RunCfg::default()).unwrap_or_else(|fatal| panic!("{name}: {fatal}"));
-    assert!(run.failures.is_empty(), "{name}: {} failure(s):\n{}", run.failures.len(), run.failures.join("\n"));
-    assert!(run.monitor.samples > 0, "{name}: the stats monitor took no sample");
+    assert!(
+        run.failures.is_empty(),
+        "{name}: {} failure(s):\n{}",
+        run.failures.len(),
+        run.failures.join("\n")
+    );
+    assert!(
+        run.monitor.samples > 0,
+        "{name}: the stats monitor took no sample"
+    );
     assert!(run.ops > 0, "{name}: no operation ran");
-    eprintln!("{name}: {:?} for {} ops, errors {:?}", run.elapsed, run.ops, run.errors);
+    eprintln!(
+        "{name}: {:?} for {} ops, errors {:?}",
+        run.elapsed, run.ops, run.errors
+    );
     run
 }
 
@@ -45,7 +56,11 @@ fn st03_mixed_readers_writers() {
 #[test]
 fn st04_quota_boundary() {
     let r = run("st04");
-    assert!(r.errors.get("QuotaExceeded").copied().unwrap_or(0) > 0, "{:?}", r.errors);
+    assert!(
+        r.errors.get("QuotaExceeded").copied().unwrap_or(0) > 0,
+        "{:?}",
+        r.errors
+    );
 }
 
 // spec: CONC-5, CONC-8, RMTREE-4, CONC-12, CONC-13

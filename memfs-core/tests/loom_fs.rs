@@ -7,7 +7,9 @@
 #![cfg(loom)]
 
 use loom::thread;
-use memfs_core::{BlockReason, ErrorKind, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions};
+use memfs_core::{
+    BlockReason, ErrorKind, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +20,10 @@ fn try_once() -> OpenOptions {
 }
 
 fn new_fs(files: &[(&str, &[u8])]) -> Arc<MemoryFileSystem> {
-    let fs = MemoryFileSystem::builder().quota(1 << 20).build().expect("build");
+    let fs = MemoryFileSystem::builder()
+        .quota(1 << 20)
+        .build()
+        .expect("build");
     for (p, d) in files {
         if let Some((parent, _)) = p.rsplit_once('/') {
             if !parent.is_empty() {
@@ -40,11 +45,23 @@ fn read(fs: &MemoryFileSystem, p: &str) -> Option<Vec<u8>> {
 }
 
 fn is_lock_timeout(e: &MfsError) -> bool {
-    matches!(e, MfsError::WouldBlock { reason: BlockReason::LockTimeout, .. })
+    matches!(
+        e,
+        MfsError::WouldBlock {
+            reason: BlockReason::LockTimeout,
+            ..
+        }
+    )
 }
 
 fn is_file_open(e: &MfsError) -> bool {
-    matches!(e, MfsError::WouldBlock { reason: BlockReason::FileOpen, .. })
+    matches!(
+        e,
+        MfsError::WouldBlock {
+            reason: BlockReason::FileOpen,
+            ..
+        }
+    )
 }
 
 /// Counts and usage equal the reachable tree (semantics §2): walked files and directories,
@@ -55,7 +72,11 @@ fn assert_consistent(fs: &MemoryFileSystem) {
     let mut charged = 0;
     for e in &walk {
         for f in &e.files {
-            let p = if e.dir == "/" { format!("/{f}") } else { format!("{}/{f}", e.dir) };
+            let p = if e.dir == "/" {
+                format!("/{f}")
+            } else {
+                format!("{}/{f}", e.dir)
+            };
             charged += fs.file_layout(&p).expect("layout").charged;
             files += 1;
         }
@@ -73,17 +94,20 @@ fn open_read_races_remove_of_the_same_file() {
     loom::model(|| {
         let fs = new_fs(&[("/f", b"data")]);
         let fs2 = fs.clone();
-        let reader = thread::spawn(move || match fs2.open_with("/f", OpenMode::Read, &try_once()) {
-            Ok(mut h) => {
-                let d = h.read_data(None).expect("read an open file");
-                h.close();
-                Some(d)
-            }
-            Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
-                None
-            }
-        });
+        let reader =
+            thread::spawn(
+                move || match fs2.open_with("/f", OpenMode::Read, &try_once()) {
+                    Ok(mut h) => {
+                        let d = h.read_data(None).expect("read an open file");
+                        h.close();
+                        Some(d)
+                    }
+                    Err(e) => {
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        None
+                    }
+                },
+            );
         let removed = fs.remove("/f");
         let seen = reader.join().expect("reader");
         if let Some(d) = &seen {
@@ -93,12 +117,18 @@ fn open_read_races_remove_of_the_same_file() {
             Ok(()) => assert!(!fs.exists("/f")),
             Err(e) => {
                 assert!(is_file_open(e), "remove failed with {e}");
-                assert!(seen.is_some(), "remove saw an open handle that never existed");
+                assert!(
+                    seen.is_some(),
+                    "remove saw an open handle that never existed"
+                );
                 assert_eq!(read(&fs, "/f").as_deref(), Some(&b"data"[..]));
             }
         }
         if seen.is_none() {
-            assert!(removed.is_ok(), "open said NotFound but the remove did not happen");
+            assert!(
+                removed.is_ok(),
+                "open said NotFound but the remove did not happen"
+            );
         }
         assert_consistent(&fs);
     });
@@ -110,18 +140,21 @@ fn open_write_races_rename_of_an_ancestor() {
     loom::model(|| {
         let fs = new_fs(&[("/d/f", b"old")]);
         let fs2 = fs.clone();
-        let writer = thread::spawn(move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
-            Ok(mut h) => {
-                h.write_data(b"NEW").expect("write");
-                h.close();
-                true
-            }
-            Err(e) => {
-                // after the rename /d/f is gone
-                assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
-                false
-            }
-        });
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"NEW").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // after the rename /d/f is gone
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        false
+                    }
+                },
+            );
         let renamed = fs.rename("/d", "/e");
         let wrote = writer.join().expect("writer");
         match &renamed {
@@ -146,25 +179,32 @@ fn open_append_races_rmtree_of_an_ancestor() {
     loom::model(|| {
         let fs = new_fs(&[("/d/s/f", b"ab")]);
         let fs2 = fs.clone();
-        let writer = thread::spawn(move || match fs2.open_with("/d/s/f", OpenMode::Append, &try_once()) {
-            Ok(mut h) => {
-                h.write_data(b"cd").expect("append");
-                h.close();
-                true
-            }
-            Err(e) => {
-                // creating under a removed directory: the parent is missing
-                assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
-                false
-            }
-        });
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/s/f", OpenMode::Append, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"cd").expect("append");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // creating under a removed directory: the parent is missing
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        false
+                    }
+                },
+            );
         let removed = fs.rmtree("/d");
         let wrote = writer.join().expect("writer");
         match &removed {
             Ok(()) => {
                 assert!(!fs.exists("/d"), "rmtree left /d");
                 let s = fs.stats();
-                assert_eq!((s.file_count, s.dir_count, s.used_bytes), (0, 1, 0), "rmtree left usage behind");
+                assert_eq!(
+                    (s.file_count, s.dir_count, s.used_bytes),
+                    (0, 1, 0),
+                    "rmtree left usage behind"
+                );
             }
             Err(e) => {
                 assert!(is_file_open(e), "rmtree failed with {e}");
@@ -182,19 +222,22 @@ fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
     loom::model(|| {
         let fs = new_fs(&[("/f", b"0123")]);
         let fs2 = fs.clone();
-        let writer = thread::spawn(move || match fs2.open_with("/f", OpenMode::Write, &try_once()) {
-            Ok(mut h) => {
-                // two writes: a reader must see neither the empty file nor the first half
-                h.write_data(b"ab").expect("write");
-                h.write_data(b"cd").expect("write");
-                h.close();
-                true
-            }
-            Err(e) => {
-                assert!(is_lock_timeout(&e), "{e}");
-                false
-            }
-        });
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/f", OpenMode::Write, &try_once()) {
+                    Ok(mut h) => {
+                        // two writes: a reader must see neither the empty file nor the first half
+                        h.write_data(b"ab").expect("write");
+                        h.write_data(b"cd").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        assert!(is_lock_timeout(&e), "{e}");
+                        false
+                    }
+                },
+            );
         let seen = match fs.open_with("/f", OpenMode::Read, &try_once()) {
             Ok(mut h) => {
                 let d = h.read_data(None).expect("read");
@@ -208,7 +251,11 @@ fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
         };
         let wrote = writer.join().expect("writer");
         if let Some(d) = seen {
-            assert!(d == b"0123" || d == b"abcd", "reader saw torn state {:?}", String::from_utf8_lossy(&d));
+            assert!(
+                d == b"0123" || d == b"abcd",
+                "reader saw torn state {:?}",
+                String::from_utf8_lossy(&d)
+            );
         }
         let end = read(&fs, "/f").expect("file");
         assert_eq!(end, if wrote { &b"abcd"[..] } else { &b"0123"[..] });
@@ -222,18 +269,21 @@ fn import_tree_races_an_open_of_one_of_its_targets() {
     loom::model(|| {
         let fs = new_fs(&[("/d/f", b"orig")]);
         let fs2 = fs.clone();
-        let writer = thread::spawn(move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
-            Ok(mut h) => {
-                h.write_data(b"MINE").expect("write");
-                h.close();
-                true
-            }
-            Err(e) => {
-                // the import may hold the file while replacing it
-                assert!(is_lock_timeout(&e), "{e}");
-                false
-            }
-        });
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"MINE").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // the import may hold the file while replacing it
+                        assert!(is_lock_timeout(&e), "{e}");
+                        false
+                    }
+                },
+            );
         let imported = fs.import_tree([("/d/f", &b"imported"[..]), ("/d/new/g", &b"x"[..])]);
         let wrote = writer.join().expect("writer");
         let f = read(&fs, "/d/f").expect("f survives");
@@ -241,7 +291,11 @@ fn import_tree_races_an_open_of_one_of_its_targets() {
             Ok(()) => {
                 assert_eq!(read(&fs, "/d/new/g").as_deref(), Some(&b"x"[..]));
                 // the open came before (its write was replaced) or after (it overwrote 4 bytes)
-                assert!(f == b"imported" || f == b"MINErted", "f = {:?}", String::from_utf8_lossy(&f));
+                assert!(
+                    f == b"imported" || f == b"MINErted",
+                    "f = {:?}",
+                    String::from_utf8_lossy(&f)
+                );
             }
             Err(e) => {
                 assert!(is_file_open(e), "import failed with {e}");

@@ -21,7 +21,10 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { max_steps_per_partition: 50_000_000, shrink_budget: Duration::from_secs(10) }
+        CheckOptions {
+            max_steps_per_partition: 50_000_000,
+            shrink_budget: Duration::from_secs(10),
+        }
     }
 }
 
@@ -64,7 +67,10 @@ pub enum CheckResult<C, O> {
     Linearizable,
     NotLinearizable(Witness<C, O>),
     /// Some partition exhausted its step budget (and none failed).
-    Unknown { partition_len: usize, steps: u64 },
+    Unknown {
+        partition_len: usize,
+        steps: u64,
+    },
 }
 
 /// Numbers about one check, for reports.
@@ -109,17 +115,38 @@ pub fn check_history<S: SequentialSpec>(
             Verdict::NotLinearizable => {
                 let original_len = ops.len();
                 let small = shrink(spec, ops, opts);
-                let start_state = if small.cut_ops > 0 { spec.describe_state(&small.start) } else { String::new() };
-                let witness = Witness { ops: small.ops, original_len, cut_ops: small.cut_ops, start_state };
-                let stats = CheckStats { elapsed: start.elapsed(), ..stats };
+                let start_state = if small.cut_ops > 0 {
+                    spec.describe_state(&small.start)
+                } else {
+                    String::new()
+                };
+                let witness = Witness {
+                    ops: small.ops,
+                    original_len,
+                    cut_ops: small.cut_ops,
+                    start_state,
+                };
+                let stats = CheckStats {
+                    elapsed: start.elapsed(),
+                    ..stats
+                };
                 return (CheckResult::NotLinearizable(witness), stats);
             }
             Verdict::Unknown { steps } => unknown = Some((ops.len(), steps)),
         }
     }
-    let stats = CheckStats { elapsed: start.elapsed(), ..stats };
+    let stats = CheckStats {
+        elapsed: start.elapsed(),
+        ..stats
+    };
     match unknown {
-        Some((partition_len, steps)) => (CheckResult::Unknown { partition_len, steps }, stats),
+        Some((partition_len, steps)) => (
+            CheckResult::Unknown {
+                partition_len,
+                steps,
+            },
+            stats,
+        ),
         None => (CheckResult::Linearizable, stats),
     }
 }

@@ -28,7 +28,12 @@ pub struct Workload {
 
 impl Default for Workload {
     fn default() -> Self {
-        Workload { threads: 4, dirs: 8, ops: 50_000, seed: 1 }
+        Workload {
+            threads: 4,
+            dirs: 8,
+            ops: 50_000,
+            seed: 1,
+        }
     }
 }
 
@@ -40,7 +45,8 @@ fn dir_names(n: usize) -> Vec<String> {
 pub fn spec_for(w: &Workload) -> Result<FsSpec, String> {
     let dirs = dir_names(w.dirs);
     let refs: Vec<&str> = dirs.iter().map(String::as_str).collect();
-    FsSpec::with_dirs(OracleConfig::default(), T0, &refs).map_err(|e| format!("oracle setup: {e:?}"))
+    FsSpec::with_dirs(OracleConfig::default(), T0, &refs)
+        .map_err(|e| format!("oracle setup: {e:?}"))
 }
 
 /// A tiny deterministic generator (xorshift64*), one per thread.
@@ -72,7 +78,9 @@ pub fn record(w: &Workload, deadline: Duration) -> Result<Vec<FsOp>, String> {
         let (fs, barrier, w) = (fs.clone(), barrier.clone(), *w);
         handles.push(std::thread::spawn(move || {
             let mut rec = Recorder::new(&fs, t, epoch, LockWait::For(Duration::ZERO));
-            let mut rng = Rng(w.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (t as u64 + 1) * 0x1234_5678_9abc_def1);
+            let mut rng =
+                Rng(w.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    ^ (t as u64 + 1) * 0x1234_5678_9abc_def1);
             barrier.wait();
             let mut i = 0u64;
             while rec.ops.len() < per_thread {
@@ -86,13 +94,18 @@ pub fn record(w: &Workload, deadline: Duration) -> Result<Vec<FsOp>, String> {
     let limit = Instant::now() + deadline;
     while !handles.iter().all(|h| h.is_finished()) {
         if Instant::now() > limit {
-            return Err(format!("watchdog: recording threads did not finish within {deadline:?}"));
+            return Err(format!(
+                "watchdog: recording threads did not finish within {deadline:?}"
+            ));
         }
         std::thread::sleep(Duration::from_millis(1));
     }
     let mut all = Vec::new();
     for h in handles {
-        all.extend(h.join().map_err(|_| "a recording thread panicked".to_string())?);
+        all.extend(
+            h.join()
+                .map_err(|_| "a recording thread panicked".to_string())?,
+        );
     }
     Ok(all)
 }
@@ -104,7 +117,12 @@ fn step(rec: &mut Recorder<'_>, rng: &mut Rng, t: usize, i: u64, dirs: u64) {
     let slot = (t * 2) as Slot;
     let data = format!("t{t}i{i}").into_bytes();
     let open = |rec: &mut Recorder<'_>, path: &str, mode: &str| {
-        rec.call(Call::Open { slot, path: path.into(), mode: mode.into(), preallocate: 0 }) == CallOutcome::Ok(crate::observation::StepValue::Unit)
+        rec.call(Call::Open {
+            slot,
+            path: path.into(),
+            mode: mode.into(),
+            preallocate: 0,
+        }) == CallOutcome::Ok(crate::observation::StepValue::Unit)
     };
     match rng.below(8) {
         // ST-02: create, write, close, remove
@@ -120,8 +138,14 @@ fn step(rec: &mut Recorder<'_>, rng: &mut Rng, t: usize, i: u64, dirs: u64) {
             let mode = if rng.below(3) == 0 { "ab" } else { "wb" };
             if open(rec, &f, mode) {
                 let (a, b) = data.split_at(data.len() / 2);
-                rec.call(Call::Write { slot, data: a.to_vec() });
-                rec.call(Call::Write { slot, data: b.to_vec() });
+                rec.call(Call::Write {
+                    slot,
+                    data: a.to_vec(),
+                });
+                rec.call(Call::Write {
+                    slot,
+                    data: b.to_vec(),
+                });
                 rec.call(Call::Close { slot });
             }
         }
@@ -136,10 +160,15 @@ fn step(rec: &mut Recorder<'_>, rng: &mut Rng, t: usize, i: u64, dirs: u64) {
         // ST-05: directory churn
         5 => match rng.below(4) {
             0 => {
-                rec.call(Call::Mkdir { path: format!("/p{k}/d"), exist_ok: true });
+                rec.call(Call::Mkdir {
+                    path: format!("/p{k}/d"),
+                    exist_ok: true,
+                });
             }
             1 => {
-                rec.call(Call::Listdir { path: format!("/p{k}") });
+                rec.call(Call::Listdir {
+                    path: format!("/p{k}"),
+                });
             }
             2 => {
                 if open(rec, &format!("/p{k}/d/h"), "wb") {
@@ -148,7 +177,9 @@ fn step(rec: &mut Recorder<'_>, rng: &mut Rng, t: usize, i: u64, dirs: u64) {
                 }
             }
             _ => {
-                rec.call(Call::Rmtree { path: format!("/p{k}/d") });
+                rec.call(Call::Rmtree {
+                    path: format!("/p{k}/d"),
+                });
             }
         },
         // ST-06: real renames and stats
@@ -187,7 +218,13 @@ impl std::fmt::Display for LinSummary {
         write!(
             f,
             "linearizability: {} ({} ops, {} threads, {} partitions, largest {}; recorded in {:.3} s, checked in {:.3} s)",
-            self.verdict, self.ops, self.threads, self.partitions, self.largest_partition, self.record_seconds, self.check_seconds
+            self.verdict,
+            self.ops,
+            self.threads,
+            self.partitions,
+            self.largest_partition,
+            self.record_seconds,
+            self.check_seconds
         )?;
         if let Some(w) = &self.witness {
             write!(f, "\n{w}")?;
@@ -197,16 +234,27 @@ impl std::fmt::Display for LinSummary {
 }
 
 /// Checks a recorded history of workload `w`.
-pub fn check_recorded(w: &Workload, history: &[FsOp], record_seconds: f64) -> Result<LinSummary, String> {
+pub fn check_recorded(
+    w: &Workload,
+    history: &[FsOp],
+    record_seconds: f64,
+) -> Result<LinSummary, String> {
     let spec = spec_for(w)?;
     let (res, stats) = check_history(&spec, history, &CheckOptions::default());
     let (linearizable, verdict, witness) = match res {
         CheckResult::Linearizable => (true, "linearizable".to_string(), None),
-        CheckResult::NotLinearizable(wit) => (false, "not linearizable".to_string(), Some(wit.to_string())),
-        CheckResult::Unknown { partition_len, steps } => (
+        CheckResult::NotLinearizable(wit) => {
+            (false, "not linearizable".to_string(), Some(wit.to_string()))
+        }
+        CheckResult::Unknown {
+            partition_len,
+            steps,
+        } => (
             false,
             "unknown".to_string(),
-            Some(format!("search budget exhausted after {steps} steps on a partition of {partition_len} ops")),
+            Some(format!(
+                "search budget exhausted after {steps} steps on a partition of {partition_len} ops"
+            )),
         ),
     };
     Ok(LinSummary {
@@ -224,7 +272,10 @@ pub fn check_recorded(w: &Workload, history: &[FsOp], record_seconds: f64) -> Re
 
 /// Records about `ops` operations of the default workload and checks them.
 pub fn record_and_check(ops: usize, deadline: Duration) -> Result<LinSummary, String> {
-    let w = Workload { ops, ..Workload::default() };
+    let w = Workload {
+        ops,
+        ..Workload::default()
+    };
     let start = Instant::now();
     let history = record(&w, deadline)?;
     check_recorded(&w, &history, start.elapsed().as_secs_f64())

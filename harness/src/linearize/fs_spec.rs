@@ -51,7 +51,10 @@ fn res<T>(r: Result<T, OracleError>, f: impl FnOnce(T) -> StepValue) -> CallOutc
 }
 
 fn no_handle() -> CallOutcome {
-    CallOutcome::Err { kind: ErrKind::InvalidInput, reason: None }
+    CallOutcome::Err {
+        kind: ErrKind::InvalidInput,
+        reason: None,
+    }
 }
 
 fn whence(w: Whence) -> crate::oracle::Whence {
@@ -68,7 +71,10 @@ impl SequentialSpec for FsSpec {
     type Outcome = CallOutcome;
 
     fn init(&self) -> FsState {
-        FsState { fs: self.initial.clone(), slots: BTreeMap::new() }
+        FsState {
+            fs: self.initial.clone(),
+            slots: BTreeMap::new(),
+        }
     }
 
     fn apply(&self, state: &FsState, call: &Call) -> (FsState, CallOutcome) {
@@ -78,7 +84,11 @@ impl SequentialSpec for FsSpec {
     }
 
     fn state_hash(&self, state: &FsState) -> u64 {
-        let max = state.slots.keys().next_back().map_or(0, |m| usize::from(*m) + 1);
+        let max = state
+            .slots
+            .keys()
+            .next_back()
+            .map_or(0, |m| usize::from(*m) + 1);
         let mut slots = vec![None; max];
         for (k, h) in &state.slots {
             slots[usize::from(*k)] = Some(*h);
@@ -107,17 +117,28 @@ impl SequentialSpec for FsSpec {
     }
 
     fn describe_state(&self, state: &FsState) -> String {
-        let slots: Vec<Option<HandleId>> = (0..=state.slots.keys().next_back().map_or(0, |m| usize::from(*m)))
-            .map(|i| u8::try_from(i).ok().and_then(|k| state.slots.get(&k).copied()))
+        let slots: Vec<Option<HandleId>> = (0..=state
+            .slots
+            .keys()
+            .next_back()
+            .map_or(0, |m| usize::from(*m)))
+            .map(|i| {
+                u8::try_from(i)
+                    .ok()
+                    .and_then(|k| state.slots.get(&k).copied())
+            })
             .collect();
         let obs = state.fs.observe(&slots);
         let mut parts = Vec::new();
         for (p, n) in &obs.nodes {
             match n {
                 crate::observation::NodeObs::Dir { .. } => parts.push(format!("{p}/")),
-                crate::observation::NodeObs::File { data, generation, .. } => {
-                    parts.push(format!("{p}={:?} (gen {generation})", String::from_utf8_lossy(data)))
-                }
+                crate::observation::NodeObs::File {
+                    data, generation, ..
+                } => parts.push(format!(
+                    "{p}={:?} (gen {generation})",
+                    String::from_utf8_lossy(data)
+                )),
             }
         }
         for (i, h) in obs.handles.iter().enumerate() {
@@ -137,7 +158,11 @@ impl SequentialSpec for FsSpec {
         let mut out = vec![Footprint::Global; history.len()];
         for i in order {
             let op = &history[i];
-            if let CallOutcome::Err { kind: ErrKind::QuotaExceeded | ErrKind::NodeLimitExceeded, .. } = op.outcome {
+            if let CallOutcome::Err {
+                kind: ErrKind::QuotaExceeded | ErrKind::NodeLimitExceeded,
+                ..
+            } = op.outcome
+            {
                 continue; // quota is shared by every partition: stays global
             }
             let paths: Vec<String> = match &op.call {
@@ -166,7 +191,10 @@ impl SequentialSpec for FsSpec {
                 | Call::Walk { path }
                 | Call::ExportAsBytes { path, .. } => vec![path.clone()],
                 Call::ExportTree { prefix, .. } => vec![prefix.clone()],
-                Call::Rename { src, dst } | Call::Move { src, dst } | Call::Copy { src, dst } | Call::CopyTree { src, dst } => {
+                Call::Rename { src, dst }
+                | Call::Move { src, dst }
+                | Call::Copy { src, dst }
+                | Call::CopyTree { src, dst } => {
                     vec![src.clone(), dst.clone()]
                 }
                 Call::ImportTree { entries } => entries.iter().map(|(p, _)| p.clone()).collect(),
@@ -184,7 +212,9 @@ impl SequentialSpec for FsSpec {
 /// The first component of a raw path, or `None` when the path is the root or could climb
 /// (`..`), which makes the operation global.
 fn top_component(raw: &str) -> Option<String> {
-    let mut parts = raw.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".");
+    let mut parts = raw
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".");
     let first = parts.next()?;
     if first == ".." || raw.split(['/', '\\']).any(|p| p == "..") {
         return None;
@@ -196,7 +226,12 @@ fn apply_mut(s: &mut FsState, call: &Call) -> CallOutcome {
     let fs = &mut s.fs;
     let slot_of = |slots: &BTreeMap<Slot, HandleId>, slot: &Slot| slots.get(slot).copied();
     match call {
-        Call::Open { slot, path, mode, preallocate } => {
+        Call::Open {
+            slot,
+            path,
+            mode,
+            preallocate,
+        } => {
             // the recorder closes a slot's previous handle before reopening it
             if let Some(old) = s.slots.remove(slot) {
                 fs.close(old);
@@ -217,7 +252,11 @@ fn apply_mut(s: &mut FsState, call: &Call) -> CallOutcome {
             Some(h) => res(fs.write(h, data), |n| StepValue::U64(n as u64)),
             None => no_handle(),
         },
-        Call::Seek { slot, whence: w, offset } => match slot_of(&s.slots, slot) {
+        Call::Seek {
+            slot,
+            whence: w,
+            offset,
+        } => match slot_of(&s.slots, slot) {
             Some(h) => res(fs.seek(h, whence(*w), *offset), StepValue::U64),
             None => no_handle(),
         },
@@ -252,8 +291,12 @@ fn apply_mut(s: &mut FsState, call: &Call) -> CallOutcome {
         Call::CopyTree { src, dst } => res(fs.copy_tree(src, dst), |()| StepValue::Unit),
         Call::Walk { path } => res(fs.walk(path), StepValue::Walk),
         Call::Glob { pattern } => res(fs.glob(pattern), StepValue::Names),
-        Call::ExportTree { prefix, only_dirty } => res(fs.export_tree(prefix, *only_dirty), StepValue::Files),
-        Call::ExportAsBytes { path, max_size } => res(fs.export_as_bytesio(path, *max_size), StepValue::Bytes),
+        Call::ExportTree { prefix, only_dirty } => {
+            res(fs.export_tree(prefix, *only_dirty), StepValue::Files)
+        }
+        Call::ExportAsBytes { path, max_size } => {
+            res(fs.export_as_bytesio(path, *max_size), StepValue::Bytes)
+        }
         Call::ImportTree { entries } => res(fs.import_tree(entries), |()| StepValue::Unit),
     }
 }

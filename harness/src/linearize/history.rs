@@ -58,7 +58,11 @@ impl<C: Debug, O: Debug> fmt::Display for Timeline<'_, C, O> {
             };
             let mut line = format!("{:>11.3} ", (time - epoch) as f64 / 1000.0);
             for c in 0..threads.len() {
-                let cell = if c == col { clip(&text, W) } else { String::new() };
+                let cell = if c == col {
+                    clip(&text, W)
+                } else {
+                    String::new()
+                };
                 let _ = write!(line, "| {cell:<W$}");
             }
             writeln!(f, "{}", line.trim_end())?;

@@ -15,7 +15,9 @@ pub fn partition(footprints: &[Footprint]) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = Vec::new();
     let mut op_root: Vec<Option<usize>> = Vec::with_capacity(footprints.len());
     for f in footprints {
-        let Footprint::Keys(keys) = f else { unreachable!("global handled above") };
+        let Footprint::Keys(keys) = f else {
+            unreachable!("global handled above")
+        };
         let mut first: Option<usize> = None;
         for k in keys {
             let id = *key_ids.entry(k.as_str()).or_insert_with(|| {
@@ -68,7 +70,13 @@ mod tests {
 
     #[test]
     fn disjoint_keys_split_and_shared_keys_merge() {
-        let f = vec![keys(&["a"]), keys(&["b"]), keys(&["c"]), keys(&["a", "c"]), keys(&[])];
+        let f = vec![
+            keys(&["a"]),
+            keys(&["b"]),
+            keys(&["c"]),
+            keys(&["a", "c"]),
+            keys(&[]),
+        ];
         let p = partition(&f);
         assert!(p.contains(&vec![0, 2, 3]), "{p:?}");
         assert!(p.contains(&vec![1]), "{p:?}");

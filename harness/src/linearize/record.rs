@@ -5,7 +5,9 @@
 use super::history::Op;
 use crate::call::{Call, CallOutcome, ErrKind, Slot, Whence};
 use crate::observation::{StatsObs, StepValue};
-use memfs_core::{BlockReason, FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions};
+use memfs_core::{
+    BlockReason, FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
+};
 use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::time::Instant;
@@ -17,8 +19,14 @@ pub type FsOp = Op<Call, CallOutcome>;
 pub fn outcome_of_error(e: &MfsError) -> CallOutcome {
     let kind = ErrKind::parse(e.kind().name()).unwrap_or(ErrKind::InvalidInput);
     let reason = match e {
-        MfsError::WouldBlock { reason: BlockReason::LockTimeout, .. } => Some("LockTimeout".to_string()),
-        MfsError::WouldBlock { reason: BlockReason::FileOpen, .. } => Some("FileOpen".to_string()),
+        MfsError::WouldBlock {
+            reason: BlockReason::LockTimeout,
+            ..
+        } => Some("LockTimeout".to_string()),
+        MfsError::WouldBlock {
+            reason: BlockReason::FileOpen,
+            ..
+        } => Some("FileOpen".to_string()),
         _ => None,
     };
     CallOutcome::Err { kind, reason }
@@ -60,8 +68,20 @@ fn unit(r: Result<(), MfsError>) -> CallOutcome {
 impl<'a> Recorder<'a> {
     /// A recorder for `thread`; opens wait `lock_wait` for file locks (use a zero wait so a
     /// busy lock is an immediate, sequentially explainable `WouldBlock`).
-    pub fn new(fs: &'a MemoryFileSystem, thread: usize, epoch: Instant, lock_wait: LockWait) -> Self {
-        Recorder { fs, thread, epoch, lock_wait, handles: HashMap::new(), ops: Vec::new() }
+    pub fn new(
+        fs: &'a MemoryFileSystem,
+        thread: usize,
+        epoch: Instant,
+        lock_wait: LockWait,
+    ) -> Self {
+        Recorder {
+            fs,
+            thread,
+            epoch,
+            lock_wait,
+            handles: HashMap::new(),
+            ops: Vec::new(),
+        }
     }
 
     /// Runs `call`, records it, and returns its outcome.
@@ -69,19 +89,33 @@ impl<'a> Recorder<'a> {
         let invoke_ns = self.epoch.elapsed().as_nanos() as u64;
         let outcome = self.exec(&call);
         let return_ns = self.epoch.elapsed().as_nanos() as u64;
-        self.ops.push(Op { thread: self.thread, call, outcome: outcome.clone(), invoke_ns, return_ns });
+        self.ops.push(Op {
+            thread: self.thread,
+            call,
+            outcome: outcome.clone(),
+            invoke_ns,
+            return_ns,
+        });
         outcome
     }
 
     fn handle(&mut self, slot: Slot) -> Result<&mut FileHandle, CallOutcome> {
-        self.handles.get_mut(&slot).ok_or(CallOutcome::Err { kind: ErrKind::InvalidInput, reason: None })
+        self.handles.get_mut(&slot).ok_or(CallOutcome::Err {
+            kind: ErrKind::InvalidInput,
+            reason: None,
+        })
     }
 
     /// Executes one call without recording it.
     pub fn exec(&mut self, call: &Call) -> CallOutcome {
         let fs = self.fs;
         match call {
-            Call::Open { slot, path, mode, preallocate } => {
+            Call::Open {
+                slot,
+                path,
+                mode,
+                preallocate,
+            } => {
                 let mode: OpenMode = match mode.parse() {
                     Ok(m) => m,
                     Err(e) => return outcome_of_error(&e),
@@ -89,7 +123,9 @@ impl<'a> Recorder<'a> {
                 if let Some(mut old) = self.handles.remove(slot) {
                     old.close();
                 }
-                let opts = OpenOptions::new().preallocate(*preallocate).lock_timeout(self.lock_wait);
+                let opts = OpenOptions::new()
+                    .preallocate(*preallocate)
+                    .lock_timeout(self.lock_wait);
                 match fs.open_with(path, mode, &opts) {
                     Ok(h) => {
                         self.handles.insert(*slot, h);
@@ -106,11 +142,18 @@ impl<'a> Recorder<'a> {
                 Ok(h) => ok(h.write_data(data), |n| StepValue::U64(n as u64)),
                 Err(o) => o,
             },
-            Call::Seek { slot, whence, offset } => match self.handle(*slot) {
+            Call::Seek {
+                slot,
+                whence,
+                offset,
+            } => match self.handle(*slot) {
                 Ok(h) => {
                     let pos = match whence {
                         Whence::Start if *offset < 0 => {
-                            return CallOutcome::Err { kind: ErrKind::InvalidInput, reason: None };
+                            return CallOutcome::Err {
+                                kind: ErrKind::InvalidInput,
+                                reason: None,
+                            };
                         }
                         Whence::Start => SeekFrom::Start(*offset as u64),
                         Whence::Current => SeekFrom::Current(*offset),
@@ -159,11 +202,17 @@ impl<'a> Recorder<'a> {
                 StepValue::Walk(w.into_iter().map(|e| (e.dir, e.dirs, e.files)).collect())
             }),
             Call::Glob { pattern } => ok(fs.glob(pattern), StepValue::Names),
-            Call::ExportTree { prefix, only_dirty } => ok(fs.export_tree(prefix, *only_dirty), StepValue::Files),
-            Call::ExportAsBytes { path, max_size } => {
-                ok(fs.export_as_bytesio(path, *max_size), |c| StepValue::Bytes(c.into_inner()))
+            Call::ExportTree { prefix, only_dirty } => {
+                ok(fs.export_tree(prefix, *only_dirty), StepValue::Files)
             }
-            Call::ImportTree { entries } => unit(fs.import_tree(entries.iter().map(|(p, d)| (p.as_str(), d.as_slice())))),
+            Call::ExportAsBytes { path, max_size } => {
+                ok(fs.export_as_bytesio(path, *max_size), |c| {
+                    StepValue::Bytes(c.into_inner())
+                })
+            }
+            Call::ImportTree { entries } => {
+                unit(fs.import_tree(entries.iter().map(|(p, d)| (p.as_str(), d.as_slice()))))
+            }
         }
     }
 

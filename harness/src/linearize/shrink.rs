@@ -49,11 +49,18 @@ impl<S: SequentialSpec> SequentialSpec for FromState<'_, S> {
 }
 
 /// Shrinks a non-linearizable history (see the module documentation).
-pub fn shrink<S: SequentialSpec>(spec: &S, mut ops: Vec<Op<S::Call, S::Outcome>>, opts: &CheckOptions) -> Shrunk<S> {
+pub fn shrink<S: SequentialSpec>(
+    spec: &S,
+    mut ops: Vec<Op<S::Call, S::Outcome>>,
+    opts: &CheckOptions,
+) -> Shrunk<S> {
     let deadline = Instant::now() + opts.shrink_budget;
     let budget = opts.max_steps_per_partition;
     let fails_from = |start: &S::State, h: &[Op<S::Call, S::Outcome>]| {
-        let from = FromState { spec, state: start.clone() };
+        let from = FromState {
+            spec,
+            state: start.clone(),
+        };
         matches!(check(&from, h, budget), Verdict::NotLinearizable)
     };
     ops.sort_by_key(|o| o.invoke_ns);
@@ -88,7 +95,9 @@ pub fn shrink<S: SequentialSpec>(spec: &S, mut ops: Vec<Op<S::Call, S::Outcome>>
         if Instant::now() >= deadline {
             break;
         }
-        let Verdict::Linearizable(order) = check(spec, &ops[..j], budget) else { continue };
+        let Verdict::Linearizable(order) = check(spec, &ops[..j], budget) else {
+            continue;
+        };
         let mut s = spec.init();
         for i in order {
             s = spec.apply(&s, &ops[i].call).0;
@@ -114,5 +123,9 @@ pub fn shrink<S: SequentialSpec>(spec: &S, mut ops: Vec<Op<S::Call, S::Outcome>>
         }
         i += 1;
     }
-    Shrunk { ops, start, cut_ops }
+    Shrunk {
+        ops,
+        start,
+        cut_ops,
+    }
 }

@@ -79,7 +79,9 @@ impl SequentialSpec for KvSpec {
         history
             .iter()
             .map(|o| match &o.call {
-                KvCall::Put(k, _) | KvCall::Get(k) | KvCall::Cas(k, _, _) => Footprint::Keys(vec![k.clone()]),
+                KvCall::Put(k, _) | KvCall::Get(k) | KvCall::Cas(k, _, _) => {
+                    Footprint::Keys(vec![k.clone()])
+                }
                 KvCall::Len => Footprint::Global,
             })
             .collect()

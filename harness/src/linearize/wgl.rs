@@ -22,7 +22,11 @@ const NONE: usize = usize::MAX;
 
 /// Searches for a linearization of `ops` against `spec`, giving up after `max_steps` search
 /// steps (`u64::MAX`: never).
-pub fn check<S: SequentialSpec>(spec: &S, ops: &[Op<S::Call, S::Outcome>], max_steps: u64) -> Verdict {
+pub fn check<S: SequentialSpec>(
+    spec: &S,
+    ops: &[Op<S::Call, S::Outcome>],
+    max_steps: u64,
+) -> Verdict {
     let n = ops.len();
     if n == 0 {
         return Verdict::Linearizable(Vec::new());
@@ -49,7 +53,9 @@ pub fn check<S: SequentialSpec>(spec: &S, ops: &[Op<S::Call, S::Outcome>], max_s
     next[last] = tail;
     prev[tail] = last;
 
-    let zobrist: Vec<u64> = (0..n).map(|i| splitmix(i as u64 ^ 0x9e37_79b9_7f4a_7c15)).collect();
+    let zobrist: Vec<u64> = (0..n)
+        .map(|i| splitmix(i as u64 ^ 0x9e37_79b9_7f4a_7c15))
+        .collect();
     let mut cache: HashSet<(u64, u64)> = HashSet::new();
     let mut state = spec.init();
     let mut set_hash = 0u64;

@@ -48,7 +48,9 @@ pub fn write_parts(
     parts: &[&[u8]],
 ) -> Result<(), WriteFail> {
     ctx.op(open_code(mode));
-    let mut h = fs.open_with(path, mode, &options(wait)).map_err(WriteFail::Open)?;
+    let mut h = fs
+        .open_with(path, mode, &options(wait))
+        .map_err(WriteFail::Open)?;
     for (k, p) in parts.iter().enumerate() {
         ctx.op(OpCode::Write);
         h.write_data(p).map_err(|e| WriteFail::Write(k, e))?;
@@ -59,7 +61,12 @@ pub fn write_parts(
 }
 
 /// Opens `path` for reading and reads it whole, then closes.
-pub fn read_all(fs: &MemoryFileSystem, ctx: &Ctx<'_>, path: &str, wait: Option<LockWait>) -> Result<Vec<u8>, MfsError> {
+pub fn read_all(
+    fs: &MemoryFileSystem,
+    ctx: &Ctx<'_>,
+    path: &str,
+    wait: Option<LockWait>,
+) -> Result<Vec<u8>, MfsError> {
     ctx.op(OpCode::OpenRead);
     let mut h = fs.open_with(path, OpenMode::Read, &options(wait))?;
     ctx.op(OpCode::Read);
@@ -106,7 +113,11 @@ pub fn parse_payload(tag: &str, data: &[u8], len: usize) -> Option<(usize, u64)>
         return None;
     }
     let seed = seed_of(t, i);
-    data[bar + 1..].iter().enumerate().all(|(k, b)| *b == filler(seed, k)).then_some((t, i))
+    data[bar + 1..]
+        .iter()
+        .enumerate()
+        .all(|(k, b)| *b == filler(seed, k))
+        .then_some((t, i))
 }
 
 #[cfg(test)]

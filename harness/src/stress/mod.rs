@@ -52,7 +52,10 @@ pub fn run(args: Args) -> ExitCode {
             Some(s) => vec![s],
             None => {
                 let names: Vec<&str> = SUITES.iter().map(|s| s.name).collect();
-                eprintln!("harness stress: unknown suite `{name}`; choose one of: {}", names.join(", "));
+                eprintln!(
+                    "harness stress: unknown suite `{name}`; choose one of: {}",
+                    names.join(", ")
+                );
                 return ExitCode::from(2);
             }
         },
@@ -61,7 +64,10 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("harness stress: --runs must be at least 1 and --scale a positive number");
         return ExitCode::from(2);
     }
-    let cfg = RunCfg { scale: args.scale, deadline: Duration::from_secs(args.timeout_secs.max(1)) };
+    let cfg = RunCfg {
+        scale: args.scale,
+        deadline: Duration::from_secs(args.timeout_secs.max(1)),
+    };
     let mut ok = true;
     let mut summaries = Vec::new();
     for suite in suites {
@@ -71,7 +77,12 @@ pub fn run(args: Args) -> ExitCode {
                 Ok(run) => {
                     if !run.failures.is_empty() {
                         ok = false;
-                        eprintln!("{} run {}: {} failure(s):", suite.name, r + 1, run.failures.len());
+                        eprintln!(
+                            "{} run {}: {} failure(s):",
+                            suite.name,
+                            r + 1,
+                            run.failures.len()
+                        );
                         for f in run.failures.iter().take(20) {
                             eprintln!("  {f}");
                         }
@@ -109,5 +120,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

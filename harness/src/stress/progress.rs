@@ -29,8 +29,24 @@ pub enum OpCode {
 }
 
 const OP_NAMES: [&str; 18] = [
-    "start", "mkdir", "open(rb)", "open(wb)", "open(ab)", "open(r+b)", "read", "write", "close",
-    "remove", "rmtree", "listdir", "stat", "get_size", "exists", "rename", "stats", "other",
+    "start",
+    "mkdir",
+    "open(rb)",
+    "open(wb)",
+    "open(ab)",
+    "open(r+b)",
+    "read",
+    "write",
+    "close",
+    "remove",
+    "rmtree",
+    "listdir",
+    "stat",
+    "get_size",
+    "exists",
+    "rename",
+    "stats",
+    "other",
 ];
 
 impl OpCode {
@@ -72,7 +88,10 @@ impl ThreadProgress {
         self.ops.load(Ordering::Relaxed)
     }
     fn op_name(&self) -> &'static str {
-        OP_NAMES.get(self.op.load(Ordering::Relaxed) as usize).copied().unwrap_or("?")
+        OP_NAMES
+            .get(self.op.load(Ordering::Relaxed) as usize)
+            .copied()
+            .unwrap_or("?")
     }
 }
 
@@ -93,7 +112,14 @@ pub fn stuck_dump(progress: &[ThreadProgress], labels: &[String]) -> String {
         ));
         by_op.entry(p.op_name()).or_default().push(t.to_string());
     }
-    let summary: Vec<String> =
-        by_op.iter().map(|(op, ts)| format!("{} in {op} [{}]", ts.len(), ts.join(","))).collect();
-    format!("{} thread(s) unfinished: {}\n{}", lines.len(), summary.join("; "), lines.join("\n"))
+    let summary: Vec<String> = by_op
+        .iter()
+        .map(|(op, ts)| format!("{} in {op} [{}]", ts.len(), ts.join(",")))
+        .collect();
+    format!(
+        "{} thread(s) unfinished: {}\n{}",
+        lines.len(),
+        summary.join("; "),
+        lines.join("\n")
+    )
 }

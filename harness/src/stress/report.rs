@@ -34,7 +34,11 @@ pub fn summarize(name: &str, runs: &[SuiteRun]) -> Option<SuiteSummary> {
     }
     let mut secs: Vec<f64> = runs.iter().map(|r| r.elapsed.as_secs_f64()).collect();
     secs.sort_by(f64::total_cmp);
-    let median = if secs.len() % 2 == 1 { secs[secs.len() / 2] } else { (secs[secs.len() / 2 - 1] + secs[secs.len() / 2]) / 2.0 };
+    let median = if secs.len() % 2 == 1 {
+        secs[secs.len() / 2]
+    } else {
+        (secs[secs.len() / 2 - 1] + secs[secs.len() / 2]) / 2.0
+    };
     let ops = runs[0].ops;
     let mut errors = BTreeMap::new();
     for r in runs {
@@ -48,7 +52,11 @@ pub fn summarize(name: &str, runs: &[SuiteRun]) -> Option<SuiteSummary> {
         median_seconds: median,
         min_seconds: secs[0],
         max_seconds: secs[secs.len() - 1],
-        ops_per_sec: if median > 0.0 { ops as f64 / median } else { 0.0 },
+        ops_per_sec: if median > 0.0 {
+            ops as f64 / median
+        } else {
+            0.0
+        },
         ops_per_run: ops,
         errors,
         failed_runs: runs.iter().filter(|r| !r.failures.is_empty()).count(),
@@ -62,7 +70,11 @@ impl fmt::Display for SuiteSummary {
         let errors = if self.errors.is_empty() {
             "none".to_string()
         } else {
-            self.errors.iter().map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>().join(" ")
+            self.errors
+                .iter()
+                .map(|(k, n)| format!("{k}={n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         write!(
             f,
@@ -74,7 +86,11 @@ impl fmt::Display for SuiteSummary {
             self.max_seconds * 1e3,
             self.ops_per_sec,
             errors,
-            if self.failed_runs > 0 { format!("  FAILED RUNS: {}", self.failed_runs) } else { String::new() }
+            if self.failed_runs > 0 {
+                format!("  FAILED RUNS: {}", self.failed_runs)
+            } else {
+                String::new()
+            }
         )
     }
 }
@@ -87,7 +103,15 @@ struct JsonReport<'a, L: Serialize> {
 }
 
 /// Writes the JSON report.
-pub fn write_json<L: Serialize>(path: &Path, suites: &[SuiteSummary], lin: Option<&L>) -> std::io::Result<()> {
-    let text = serde_json::to_string_pretty(&JsonReport { suites, linearizability: lin }).map_err(std::io::Error::other)?;
+pub fn write_json<L: Serialize>(
+    path: &Path,
+    suites: &[SuiteSummary],
+    lin: Option<&L>,
+) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(&JsonReport {
+        suites,
+        linearizability: lin,
+    })
+    .map_err(std::io::Error::other)?;
     std::fs::write(path, text + "\n")
 }

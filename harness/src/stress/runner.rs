@@ -62,22 +62,29 @@ where
     W: Fn(&mut Ctx<'_>) -> T + Send + Sync + 'static,
 {
     let n = labels.len();
-    let progress: Arc<Vec<ThreadProgress>> = Arc::new((0..n).map(|_| ThreadProgress::default()).collect());
+    let progress: Arc<Vec<ThreadProgress>> =
+        Arc::new((0..n).map(|_| ThreadProgress::default()).collect());
     let barrier = Arc::new(Barrier::new(n + 1));
     let work = Arc::new(work);
     let mut handles: Vec<JoinHandle<(T, Tally, Instant)>> = Vec::with_capacity(n);
     for id in 0..n {
         let (progress, barrier, work) = (progress.clone(), barrier.clone(), work.clone());
-        let spawned = std::thread::Builder::new().name(format!("stress-{id}")).spawn(move || {
-            let slot = &progress[id];
-            slot.enter(OpCode::Start);
-            barrier.wait();
-            let mut ctx = Ctx { id, progress: slot, tally: Tally::default() };
-            let out = work(&mut ctx);
-            let end = Instant::now();
-            slot.finish();
-            (out, ctx.tally, end)
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("stress-{id}"))
+            .spawn(move || {
+                let slot = &progress[id];
+                slot.enter(OpCode::Start);
+                barrier.wait();
+                let mut ctx = Ctx {
+                    id,
+                    progress: slot,
+                    tally: Tally::default(),
+                };
+                let out = work(&mut ctx);
+                let end = Instant::now();
+                slot.finish();
+                (out, ctx.tally, end)
+            });
         match spawned {
             Ok(h) => handles.push(h),
             Err(e) => return Err(format!("could not spawn worker thread {id}: {e}")),
@@ -110,7 +117,11 @@ where
                 tally.merge(t);
                 last_end = last_end.max(end);
             }
-            Err(p) => panics.push(format!("worker {id} ({}) panicked: {}", labels[id], panic_text(&p))),
+            Err(p) => panics.push(format!(
+                "worker {id} ({}) panicked: {}",
+                labels[id],
+                panic_text(&p)
+            )),
         }
     }
     let monitor = match monitor {
@@ -122,10 +133,19 @@ where
     }
     // every worker published one `Start` that is not a filesystem operation
     let ops = progress.iter().map(ThreadProgress::ops).sum::<u64>() - n as u64;
-    Ok(RunOutput { elapsed: last_end - start, ops, tally, results, monitor })
+    Ok(RunOutput {
+        elapsed: last_end - start,
+        ops,
+        tally,
+        results,
+        monitor,
+    })
 }
 
-fn spawn_monitor(fs: Arc<MemoryFileSystem>, stop: Arc<AtomicBool>) -> Option<JoinHandle<MonitorReport>> {
+fn spawn_monitor(
+    fs: Arc<MemoryFileSystem>,
+    stop: Arc<AtomicBool>,
+) -> Option<JoinHandle<MonitorReport>> {
     std::thread::Builder::new()
         .name("stress-monitor".into())
         .spawn(move || {
@@ -134,7 +154,8 @@ fn spawn_monitor(fs: Arc<MemoryFileSystem>, stop: Arc<AtomicBool>) -> Option<Joi
                 let s = fs.stats();
                 rep.samples += 1;
                 rep.max_used = rep.max_used.max(s.used_bytes);
-                if (s.used_bytes > s.quota_bytes || s.free_bytes != s.quota_bytes.saturating_sub(s.used_bytes))
+                if (s.used_bytes > s.quota_bytes
+                    || s.free_bytes != s.quota_bytes.saturating_sub(s.used_bytes))
                     && rep.violations.len() < 10
                 {
                     rep.violations.push(format!(
@@ -156,7 +177,8 @@ fn join_monitor(h: JoinHandle<MonitorReport>, limit: Instant) -> Result<MonitorR
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    h.join().map_err(|p| format!("stats monitor panicked: {}", panic_text(&p)))
+    h.join()
+        .map_err(|p| format!("stats monitor panicked: {}", panic_text(&p)))
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -175,17 +197,27 @@ mod tests {
     fn watchdog_reports_the_stuck_thread_and_its_operation() {
         let (tx, rx) = mpsc::channel::<()>();
         let rx = std::sync::Mutex::new(rx);
-        let res = run_workers(None, vec!["fast".into(), "stuck".into()], Duration::from_millis(200), move |ctx| {
-            ctx.iter(7);
-            if ctx.id == 1 {
-                ctx.op(OpCode::Rename);
-                // blocks until the sender is dropped at the end of the test
-                let _ = rx.lock().map(|r| r.recv());
-            }
-        });
-        let Err(dump) = res else { panic!("the watchdog did not fire") };
+        let res = run_workers(
+            None,
+            vec!["fast".into(), "stuck".into()],
+            Duration::from_millis(200),
+            move |ctx| {
+                ctx.iter(7);
+                if ctx.id == 1 {
+                    ctx.op(OpCode::Rename);
+                    // blocks until the sender is dropped at the end of the test
+                    let _ = rx.lock().map(|r| r.recv());
+                }
+            },
+        );
+        let Err(dump) = res else {
+            panic!("the watchdog did not fire")
+        };
         drop(tx);
-        assert!(dump.contains("thread   1 (stuck): iteration 7, last operation rename"), "{dump}");
+        assert!(
+            dump.contains("thread   1 (stuck): iteration 7, last operation rename"),
+            "{dump}"
+        );
         assert!(!dump.contains("(fast)"), "{dump}");
     }
 
@@ -194,8 +226,13 @@ mod tests {
         let res = run_workers(None, vec!["w".into(); 3], Duration::from_secs(5), |ctx| {
             assert!(ctx.id != 2, "worker two breaks");
         });
-        let Err(msg) = res else { panic!("a panic went unnoticed") };
-        assert!(msg.contains("worker 2") && msg.contains("worker two breaks"), "{msg}");
+        let Err(msg) = res else {
+            panic!("a panic went unnoticed")
+        };
+        assert!(
+            msg.contains("worker 2") && msg.contains("worker two breaks"),
+            "{msg}"
+        );
     }
 
     #[test]

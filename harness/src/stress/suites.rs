@@ -23,7 +23,10 @@ pub struct RunCfg {
 
 impl Default for RunCfg {
     fn default() -> Self {
-        RunCfg { scale: 1.0, deadline: Duration::from_secs(60) }
+        RunCfg {
+            scale: 1.0,
+            deadline: Duration::from_secs(60),
+        }
     }
 }
 
@@ -54,13 +57,41 @@ pub struct Suite {
 
 /// Every suite, in order.
 pub const SUITES: [Suite; 7] = [
-    Suite { name: "seed", about: "50 threads x 1000: mkdir, write own file, read back", run: seed },
-    Suite { name: "st01", about: "50 x 1000: rewrite a dedicated file, read back", run: st01 },
-    Suite { name: "st02", about: "30 x 1000: create/write/delete cycle on one path", run: st02 },
-    Suite { name: "st03", about: "20 writers + 20 readers x 500 on one file", run: st03 },
-    Suite { name: "st04", about: "40 x 500: writes at the quota boundary", run: st04 },
-    Suite { name: "st05", about: "20 x 500: mkdir/write/listdir/rmtree on a shared tree", run: st05 },
-    Suite { name: "st06", about: "10 renamers + 10 stat-ers x 500, real renames", run: st06 },
+    Suite {
+        name: "seed",
+        about: "50 threads x 1000: mkdir, write own file, read back",
+        run: seed,
+    },
+    Suite {
+        name: "st01",
+        about: "50 x 1000: rewrite a dedicated file, read back",
+        run: st01,
+    },
+    Suite {
+        name: "st02",
+        about: "30 x 1000: create/write/delete cycle on one path",
+        run: st02,
+    },
+    Suite {
+        name: "st03",
+        about: "20 writers + 20 readers x 500 on one file",
+        run: st03,
+    },
+    Suite {
+        name: "st04",
+        about: "40 x 500: writes at the quota boundary",
+        run: st04,
+    },
+    Suite {
+        name: "st05",
+        about: "20 x 500: mkdir/write/listdir/rmtree on a shared tree",
+        run: st05,
+    },
+    Suite {
+        name: "st06",
+        about: "10 renamers + 10 stat-ers x 500, real renames",
+        run: st06,
+    },
 ];
 
 /// The suite called `name`, if any.
@@ -69,11 +100,18 @@ pub fn find_suite(name: &str) -> Option<&'static Suite> {
 }
 
 fn build(quota: u64) -> Result<Arc<MemoryFileSystem>, String> {
-    MemoryFileSystem::builder().quota(quota).build().map(Arc::new).map_err(|e| format!("cannot build the filesystem: {e}"))
+    MemoryFileSystem::builder()
+        .quota(quota)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| format!("cannot build the filesystem: {e}"))
 }
 
 fn labels(groups: &[(&str, usize)]) -> Vec<String> {
-    groups.iter().flat_map(|(l, n)| std::iter::repeat_n(l.to_string(), *n)).collect()
+    groups
+        .iter()
+        .flat_map(|(l, n)| std::iter::repeat_n(l.to_string(), *n))
+        .collect()
 }
 
 fn wait_ms(ms: u64) -> Option<LockWait> {
@@ -91,7 +129,14 @@ fn finish<T>(
     failures.extend(out.monitor.violations.iter().cloned());
     let tree = verify_tree(fs, &mut failures);
     check(&out.results, &tree.files, &mut failures);
-    SuiteRun { name, elapsed: out.elapsed, ops: out.ops, errors: out.tally.errors, failures, monitor: out.monitor }
+    SuiteRun {
+        name,
+        elapsed: out.elapsed,
+        ops: out.ops,
+        errors: out.tally.errors,
+        failures,
+        monitor: out.monitor,
+    }
 }
 
 // The seed workload, verbatim: every thread makes its directory (exist_ok) and writes, then
@@ -101,29 +146,37 @@ fn seed(cfg: &RunCfg) -> Result<SuiteRun, String> {
     let n = cfg.iters(1000);
     let fs = build(50 * 1024 * 1024)?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("seed", THREADS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let dir = format!("/thread_{t}");
-        for i in 0..n {
-            ctx.iter(i);
-            ctx.op(OpCode::Mkdir);
-            if let Err(e) = wfs.mkdir(&dir, true) {
-                ctx.tally.error(&e, &[], "mkdir");
-                continue;
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("seed", THREADS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let dir = format!("/thread_{t}");
+            for i in 0..n {
+                ctx.iter(i);
+                ctx.op(OpCode::Mkdir);
+                if let Err(e) = wfs.mkdir(&dir, true) {
+                    ctx.tally.error(&e, &[], "mkdir");
+                    continue;
+                }
+                let path = format!("{dir}/file_{i}.txt");
+                let data = format!("data-{t}-{i}").into_bytes();
+                if let Err(f) = write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[&data]) {
+                    ctx.tally.error(f.error(), &[], "write");
+                    continue;
+                }
+                match read_all(&wfs, ctx, &path, None) {
+                    Ok(got) if got == data => {}
+                    Ok(got) => ctx.tally.fail(format!(
+                        "{path}: read back {:?}",
+                        String::from_utf8_lossy(&got)
+                    )),
+                    Err(e) => ctx.tally.error(&e, &[], "read back"),
+                }
             }
-            let path = format!("{dir}/file_{i}.txt");
-            let data = format!("data-{t}-{i}").into_bytes();
-            if let Err(f) = write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[&data]) {
-                ctx.tally.error(f.error(), &[], "write");
-                continue;
-            }
-            match read_all(&wfs, ctx, &path, None) {
-                Ok(got) if got == data => {}
-                Ok(got) => ctx.tally.fail(format!("{path}: read back {:?}", String::from_utf8_lossy(&got))),
-                Err(e) => ctx.tally.error(&e, &[], "read back"),
-            }
-        }
-    })?;
+        },
+    )?;
     let mut run = finish("seed", &fs, out, |_, files, fail| {
         for t in 0..THREADS {
             for i in 0..n {
@@ -131,18 +184,26 @@ fn seed(cfg: &RunCfg) -> Result<SuiteRun, String> {
                 let want = format!("data-{t}-{i}").into_bytes();
                 match files.get(&path) {
                     Some(got) if *got == want => {}
-                    Some(got) => fail.push(format!("{path}: final content {:?}", String::from_utf8_lossy(got))),
+                    Some(got) => fail.push(format!(
+                        "{path}: final content {:?}",
+                        String::from_utf8_lossy(got)
+                    )),
                     None => fail.push(format!("{path}: missing at the end")),
                 }
             }
         }
         if files.len() as u64 != THREADS as u64 * n {
-            fail.push(format!("{} files at the end, expected {}", files.len(), THREADS as u64 * n));
+            fail.push(format!(
+                "{} files at the end, expected {}",
+                files.len(),
+                THREADS as u64 * n
+            ));
         }
     });
     // one sequential chunk per file: size + 128 (semantics §3)
-    let expected: u64 =
-        (0..THREADS).flat_map(|t| (0..n).map(move |i| format!("data-{t}-{i}").len() as u64 + 128)).sum();
+    let expected: u64 = (0..THREADS)
+        .flat_map(|t| (0..n).map(move |i| format!("data-{t}-{i}").len() as u64 + 128))
+        .sum();
     check_used(&fs, "seed", &mut run.failures, expected);
     Ok(run)
 }
@@ -152,7 +213,9 @@ fn seed(cfg: &RunCfg) -> Result<SuiteRun, String> {
 fn check_used(fs: &MemoryFileSystem, name: &str, fail: &mut Vec<String>, expected: u64) {
     let used = fs.stats().used_bytes;
     if used != expected {
-        fail.push(format!("{name}: used_bytes {used}, the accounting formula gives {expected}"));
+        fail.push(format!(
+            "{name}: used_bytes {used}, the accounting formula gives {expected}"
+        ));
     }
 }
 
@@ -162,34 +225,50 @@ fn st01(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const LEN: usize = 100;
     let n = cfg.iters(1000);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st01", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st01", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("writer", THREADS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let path = format!("/st01/t_{t}.bin");
-        for i in 0..n {
-            ctx.iter(i);
-            let data = payload("st01", t, i, LEN);
-            if let Err(f) = write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[&data]) {
-                ctx.tally.error(f.error(), &[], "write");
-                continue;
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("writer", THREADS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let path = format!("/st01/t_{t}.bin");
+            for i in 0..n {
+                ctx.iter(i);
+                let data = payload("st01", t, i, LEN);
+                if let Err(f) = write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[&data]) {
+                    ctx.tally.error(f.error(), &[], "write");
+                    continue;
+                }
+                match read_all(&wfs, ctx, &path, None) {
+                    Ok(got) if got == data => {}
+                    Ok(got) => ctx.tally.fail(format!(
+                        "{path} iteration {i}: read back {:?}",
+                        parse_payload("st01", &got, LEN)
+                    )),
+                    Err(e) => ctx.tally.error(&e, &[], "read back"),
+                }
             }
-            match read_all(&wfs, ctx, &path, None) {
-                Ok(got) if got == data => {}
-                Ok(got) => ctx.tally.fail(format!("{path} iteration {i}: read back {:?}", parse_payload("st01", &got, LEN))),
-                Err(e) => ctx.tally.error(&e, &[], "read back"),
-            }
-        }
-    })?;
+        },
+    )?;
     let mut run = finish("st01", &fs, out, |_, files, fail| {
         for t in 0..THREADS {
             let path = format!("/st01/t_{t}.bin");
             if files.get(&path) != Some(&payload("st01", t, n - 1, LEN)) {
-                fail.push(format!("{path}: final content is not the last write of thread {t}"));
+                fail.push(format!(
+                    "{path}: final content is not the last write of thread {t}"
+                ));
             }
         }
     });
-    check_used(&fs, "st01", &mut run.failures, THREADS as u64 * (LEN as u64 + 128));
+    check_used(
+        &fs,
+        "st01",
+        &mut run.failures,
+        THREADS as u64 * (LEN as u64 + 128),
+    );
     Ok(run)
 }
 
@@ -201,38 +280,67 @@ fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const PATH: &str = "/st02/shared.bin";
     let n = cfg.iters(1000);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st02", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st02", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("cycler", THREADS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let wait = if t % 2 == 0 { Some(LockWait::For(Duration::ZERO)) } else { wait_ms(2) };
-        let mut written = 0u64;
-        for i in 0..n {
-            ctx.iter(i);
-            let data = payload("st02", t, i, LEN);
-            match write_parts(&wfs, ctx, PATH, OpenMode::Write, wait, &[&data[..LEN / 2], &data[LEN / 2..]]) {
-                Ok(()) => written += 1,
-                Err(f) => ctx.tally.error(f.error(), &[ErrorKind::WouldBlock], "create"),
-            }
-            match read_all(&wfs, ctx, PATH, Some(LockWait::For(Duration::ZERO))) {
-                Ok(got) if parse_payload("st02", &got, LEN).is_some() => {}
-                // a reader may catch the file between another thread's wb-truncate and its
-                // writes only if locking is broken: wb holds the writer lock throughout.
-                Ok(got) => ctx.tally.fail(format!("torn or partial content ({} bytes) read from {PATH}", got.len())),
-                Err(e) => ctx.tally.error(&e, &[ErrorKind::WouldBlock, ErrorKind::NotFound], "read back"),
-            }
-            ctx.op(OpCode::Remove);
-            if let Err(e) = wfs.remove(PATH) {
-                ctx.tally.error(&e, &[ErrorKind::WouldBlock, ErrorKind::NotFound], "remove");
-                if let MfsError::WouldBlock { reason, .. } = &e {
-                    if *reason != memfs_core::BlockReason::FileOpen {
-                        ctx.tally.fail(format!("remove blocked with {reason:?}; semantics §9 says FileOpen at once"));
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("cycler", THREADS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let wait = if t % 2 == 0 {
+                Some(LockWait::For(Duration::ZERO))
+            } else {
+                wait_ms(2)
+            };
+            let mut written = 0u64;
+            for i in 0..n {
+                ctx.iter(i);
+                let data = payload("st02", t, i, LEN);
+                match write_parts(
+                    &wfs,
+                    ctx,
+                    PATH,
+                    OpenMode::Write,
+                    wait,
+                    &[&data[..LEN / 2], &data[LEN / 2..]],
+                ) {
+                    Ok(()) => written += 1,
+                    Err(f) => ctx
+                        .tally
+                        .error(f.error(), &[ErrorKind::WouldBlock], "create"),
+                }
+                match read_all(&wfs, ctx, PATH, Some(LockWait::For(Duration::ZERO))) {
+                    Ok(got) if parse_payload("st02", &got, LEN).is_some() => {}
+                    // a reader may catch the file between another thread's wb-truncate and its
+                    // writes only if locking is broken: wb holds the writer lock throughout.
+                    Ok(got) => ctx.tally.fail(format!(
+                        "torn or partial content ({} bytes) read from {PATH}",
+                        got.len()
+                    )),
+                    Err(e) => ctx.tally.error(
+                        &e,
+                        &[ErrorKind::WouldBlock, ErrorKind::NotFound],
+                        "read back",
+                    ),
+                }
+                ctx.op(OpCode::Remove);
+                if let Err(e) = wfs.remove(PATH) {
+                    ctx.tally
+                        .error(&e, &[ErrorKind::WouldBlock, ErrorKind::NotFound], "remove");
+                    if let MfsError::WouldBlock { reason, .. } = &e {
+                        if *reason != memfs_core::BlockReason::FileOpen {
+                            ctx.tally.fail(format!(
+                                "remove blocked with {reason:?}; semantics §9 says FileOpen at once"
+                            ));
+                        }
                     }
                 }
             }
-        }
-        written
-    })?;
+            written
+        },
+    )?;
     Ok(finish("st02", &fs, out, |written, files, fail| {
         if written.iter().sum::<u64>() == 0 {
             fail.push("no create succeeded at all: the suite exercised nothing".into());
@@ -243,7 +351,10 @@ fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
             }
         }
         if files.len() > 1 {
-            fail.push(format!("unexpected files at the end: {:?}", files.keys().collect::<Vec<_>>()));
+            fail.push(format!(
+                "unexpected files at the end: {:?}",
+                files.keys().collect::<Vec<_>>()
+            ));
         }
     }))
 }
@@ -257,43 +368,60 @@ fn st03(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const PATH: &str = "/st03/shared.bin";
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st03", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st03", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let init = payload("st03", 999, 0, LEN);
-    let mut h = fs.open(PATH, OpenMode::Write).map_err(|e| format!("setup: {e}"))?;
+    let mut h = fs
+        .open(PATH, OpenMode::Write)
+        .map_err(|e| format!("setup: {e}"))?;
     h.write_data(&init).map_err(|e| format!("setup: {e}"))?;
     h.close();
     let g0 = fs.stat(PATH).map_err(|e| format!("setup: {e}"))?.generation;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("writer", WRITERS), ("reader", READERS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let mut ok = 0u64;
-        for i in 0..n {
-            ctx.iter(i);
-            if t < WRITERS {
-                let data = payload("st03", t, i, LEN);
-                let parts: Vec<&[u8]> = data.chunks(64).collect();
-                match write_parts(&wfs, ctx, PATH, OpenMode::Write, wait_ms(10), &parts) {
-                    Ok(()) => ok += 1,
-                    Err(WriteFail::Open(e)) => ctx.tally.error(&e, &[ErrorKind::WouldBlock], "writer open"),
-                    Err(WriteFail::Write(k, e)) => ctx.tally.error(&e, &[], &format!("writer write #{k}")),
-                }
-            } else {
-                match read_all(&wfs, ctx, PATH, wait_ms(10)) {
-                    Ok(got) => match parse_payload("st03", &got, LEN) {
-                        Some(_) => ok += 1,
-                        None => ctx.tally.fail(format!("reader saw a torn/partial file of {} bytes", got.len())),
-                    },
-                    Err(e) => ctx.tally.error(&e, &[ErrorKind::WouldBlock], "reader open"),
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("writer", WRITERS), ("reader", READERS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let mut ok = 0u64;
+            for i in 0..n {
+                ctx.iter(i);
+                if t < WRITERS {
+                    let data = payload("st03", t, i, LEN);
+                    let parts: Vec<&[u8]> = data.chunks(64).collect();
+                    match write_parts(&wfs, ctx, PATH, OpenMode::Write, wait_ms(10), &parts) {
+                        Ok(()) => ok += 1,
+                        Err(WriteFail::Open(e)) => {
+                            ctx.tally.error(&e, &[ErrorKind::WouldBlock], "writer open")
+                        }
+                        Err(WriteFail::Write(k, e)) => {
+                            ctx.tally.error(&e, &[], &format!("writer write #{k}"))
+                        }
+                    }
+                } else {
+                    match read_all(&wfs, ctx, PATH, wait_ms(10)) {
+                        Ok(got) => match parse_payload("st03", &got, LEN) {
+                            Some(_) => ok += 1,
+                            None => ctx.tally.fail(format!(
+                                "reader saw a torn/partial file of {} bytes",
+                                got.len()
+                            )),
+                        },
+                        Err(e) => ctx.tally.error(&e, &[ErrorKind::WouldBlock], "reader open"),
+                    }
                 }
             }
-        }
-        ok
-    })?;
+            ok
+        },
+    )?;
     let mut run = finish("st03", &fs, out, |ok, files, fail| {
         let writes: u64 = ok[..WRITERS].iter().sum();
         let reads: u64 = ok[WRITERS..].iter().sum();
         if writes == 0 || reads == 0 {
-            fail.push(format!("only {writes} writes and {reads} reads succeeded: contention starved a side"));
+            fail.push(format!(
+                "only {writes} writes and {reads} reads succeeded: contention starved a side"
+            ));
         }
         match files.get(PATH).map(|d| parse_payload("st03", d, LEN)) {
             Some(Some(_)) => {}
@@ -329,56 +457,71 @@ fn st04(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const QUOTA: u64 = 24 * 1024;
     let n = cfg.iters(500);
     let fs = build(QUOTA)?;
-    fs.mkdir("/st04", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st04", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("writer", THREADS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let path = format!("/st04/t_{t}.bin");
-        let mut expect = Expect::Absent;
-        let mut quota_hits = 0u64;
-        for i in 0..n {
-            ctx.iter(i);
-            // never on the last iteration: finished threads leave their files behind, so the
-            // quota is reached whatever the scheduling
-            if i % 5 == 3 {
-                ctx.op(OpCode::Remove);
-                match wfs.remove(&path) {
-                    Ok(()) if expect != Expect::Absent => expect = Expect::Absent,
-                    Ok(()) => ctx.tally.fail(format!("{path}: remove succeeded on a file its owner removed")),
-                    Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "remove"),
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("writer", THREADS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let path = format!("/st04/t_{t}.bin");
+            let mut expect = Expect::Absent;
+            let mut quota_hits = 0u64;
+            for i in 0..n {
+                ctx.iter(i);
+                // never on the last iteration: finished threads leave their files behind, so the
+                // quota is reached whatever the scheduling
+                if i % 5 == 3 {
+                    ctx.op(OpCode::Remove);
+                    match wfs.remove(&path) {
+                        Ok(()) if expect != Expect::Absent => expect = Expect::Absent,
+                        Ok(()) => ctx.tally.fail(format!(
+                            "{path}: remove succeeded on a file its owner removed"
+                        )),
+                        Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "remove"),
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let len = 200 + (t * 37 + i as usize * 101) % 1200;
-            let data = payload("st04", t, i, len);
-            let (a, b) = data.split_at(len / 2);
-            match write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[a, b]) {
-                Ok(()) => expect = Expect::Holds(data),
-                Err(WriteFail::Open(e)) => ctx.tally.error(&e, &[], "open wb"),
-                Err(WriteFail::Write(k, e)) => {
-                    ctx.tally.error(&e, &[ErrorKind::QuotaExceeded], "write");
-                    quota_hits += 1;
-                    // wb truncated; a failed write changes nothing, earlier parts stay
-                    expect = Expect::Holds(if k == 0 { Vec::new() } else { a.to_vec() });
+                let len = 200 + (t * 37 + i as usize * 101) % 1200;
+                let data = payload("st04", t, i, len);
+                let (a, b) = data.split_at(len / 2);
+                match write_parts(&wfs, ctx, &path, OpenMode::Write, None, &[a, b]) {
+                    Ok(()) => expect = Expect::Holds(data),
+                    Err(WriteFail::Open(e)) => ctx.tally.error(&e, &[], "open wb"),
+                    Err(WriteFail::Write(k, e)) => {
+                        ctx.tally.error(&e, &[ErrorKind::QuotaExceeded], "write");
+                        quota_hits += 1;
+                        // wb truncated; a failed write changes nothing, earlier parts stay
+                        expect = Expect::Holds(if k == 0 { Vec::new() } else { a.to_vec() });
+                    }
+                }
+                if let Expect::Holds(want) = &expect {
+                    match read_all(&wfs, ctx, &path, None) {
+                        Ok(got) if got == *want => {}
+                        Ok(got) => ctx.tally.fail(format!(
+                            "{path} iteration {i}: {} bytes, expected {}",
+                            got.len(),
+                            want.len()
+                        )),
+                        Err(e) => ctx.tally.error(&e, &[], "read back"),
+                    }
                 }
             }
-            if let Expect::Holds(want) = &expect {
-                match read_all(&wfs, ctx, &path, None) {
-                    Ok(got) if got == *want => {}
-                    Ok(got) => ctx.tally.fail(format!("{path} iteration {i}: {} bytes, expected {}", got.len(), want.len())),
-                    Err(e) => ctx.tally.error(&e, &[], "read back"),
-                }
-            }
-        }
-        (expect, quota_hits)
-    })?;
+            (expect, quota_hits)
+        },
+    )?;
     Ok(finish("st04", &fs, out, |res, files, fail| {
         for (t, (expect, _)) in res.iter().enumerate() {
             let path = format!("/st04/t_{t}.bin");
             match (expect, files.get(&path)) {
                 (Expect::Absent, None) => {}
                 (Expect::Holds(want), Some(got)) if got == want => {}
-                (e, got) => fail.push(format!("{path}: ends as {:?} bytes, its owner expects {e:?}", got.map(Vec::len))),
+                (e, got) => fail.push(format!(
+                    "{path}: ends as {:?} bytes, its owner expects {e:?}",
+                    got.map(Vec::len)
+                )),
             }
         }
         if res.iter().map(|r| r.1).sum::<u64>() == 0 {
@@ -395,65 +538,91 @@ fn st05(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const LEN: usize = 80;
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st05", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st05", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("tree", THREADS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        for i in 0..n {
-            ctx.iter(i);
-            let k = (t + i as usize * 3) % 5;
-            let dir = format!("/st05/d{k}");
-            let file = format!("{dir}/f_{t}.bin");
-            match (i + t as u64) % 6 {
-                0 | 1 => {
-                    ctx.op(OpCode::Mkdir);
-                    if let Err(e) = wfs.mkdir(&format!("{dir}/sub{}", t % 3), true) {
-                        ctx.tally.error(&e, &[], "mkdir");
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("tree", THREADS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            for i in 0..n {
+                ctx.iter(i);
+                let k = (t + i as usize * 3) % 5;
+                let dir = format!("/st05/d{k}");
+                let file = format!("{dir}/f_{t}.bin");
+                match (i + t as u64) % 6 {
+                    0 | 1 => {
+                        ctx.op(OpCode::Mkdir);
+                        if let Err(e) = wfs.mkdir(&format!("{dir}/sub{}", t % 3), true) {
+                            ctx.tally.error(&e, &[], "mkdir");
+                        }
                     }
-                }
-                2 => {
-                    let data = payload("st05", t, i, LEN);
-                    if let Err(f) = write_parts(&wfs, ctx, &file, OpenMode::Write, None, &[&data]) {
-                        // the directory may have just been removed, or removed mid-write
-                        ctx.tally.error(f.error(), &[ErrorKind::NotFound], "write");
+                    2 => {
+                        let data = payload("st05", t, i, LEN);
+                        if let Err(f) =
+                            write_parts(&wfs, ctx, &file, OpenMode::Write, None, &[&data])
+                        {
+                            // the directory may have just been removed, or removed mid-write
+                            ctx.tally.error(f.error(), &[ErrorKind::NotFound], "write");
+                        }
                     }
-                }
-                3 => {
-                    ctx.op(OpCode::Listdir);
-                    match wfs.listdir(&dir) {
-                        Ok(names) => {
-                            for name in names {
-                                let known = name.strip_prefix("sub").is_some_and(|x| ["0", "1", "2"].contains(&x))
-                                    || (name.starts_with("f_") && name.ends_with(".bin"));
-                                if !known {
-                                    ctx.tally.fail(format!("listdir({dir}) returned unknown name {name:?}"));
+                    3 => {
+                        ctx.op(OpCode::Listdir);
+                        match wfs.listdir(&dir) {
+                            Ok(names) => {
+                                for name in names {
+                                    let known = name
+                                        .strip_prefix("sub")
+                                        .is_some_and(|x| ["0", "1", "2"].contains(&x))
+                                        || (name.starts_with("f_") && name.ends_with(".bin"));
+                                    if !known {
+                                        ctx.tally.fail(format!(
+                                            "listdir({dir}) returned unknown name {name:?}"
+                                        ));
+                                    }
                                 }
                             }
+                            Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "listdir"),
                         }
-                        Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "listdir"),
                     }
-                }
-                4 => match read_all(&wfs, ctx, &file, None) {
-                    Ok(got) if matches!(parse_payload("st05", &got, LEN), Some((tt, _)) if tt == t) => {}
-                    Ok(got) => ctx.tally.fail(format!("{file}: {} bytes that are not a whole payload", got.len())),
-                    Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "read"),
-                },
-                _ => {
-                    ctx.op(OpCode::Rmtree);
-                    if let Err(e) = wfs.rmtree(&dir) {
-                        ctx.tally.error(&e, &[ErrorKind::NotFound, ErrorKind::WouldBlock], "rmtree");
+                    4 => match read_all(&wfs, ctx, &file, None) {
+                        Ok(got) if matches!(parse_payload("st05", &got, LEN), Some((tt, _)) if tt == t) =>
+                            {}
+                        Ok(got) => ctx.tally.fail(format!(
+                            "{file}: {} bytes that are not a whole payload",
+                            got.len()
+                        )),
+                        Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "read"),
+                    },
+                    _ => {
+                        ctx.op(OpCode::Rmtree);
+                        if let Err(e) = wfs.rmtree(&dir) {
+                            ctx.tally.error(
+                                &e,
+                                &[ErrorKind::NotFound, ErrorKind::WouldBlock],
+                                "rmtree",
+                            );
+                        }
                     }
                 }
             }
-        }
-    })?;
+        },
+    )?;
     Ok(finish("st05", &fs, out, |_, files, fail| {
         for (path, data) in files {
-            let owner = path.rsplit('/').next().and_then(|f| f.strip_prefix("f_")).and_then(|f| f.strip_suffix(".bin"));
+            let owner = path
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.strip_prefix("f_"))
+                .and_then(|f| f.strip_suffix(".bin"));
             let ok = matches!((owner.and_then(|o| o.parse::<usize>().ok()), parse_payload("st05", data, LEN)),
                 (Some(o), Some((t, _))) if o == t);
             if !ok {
-                fail.push(format!("{path}: final content is not a whole payload of its owner"));
+                fail.push(format!(
+                    "{path}: final content is not a whole payload of its owner"
+                ));
             }
         }
     }))
@@ -468,73 +637,107 @@ fn st06(cfg: &RunCfg) -> Result<SuiteRun, String> {
     const HOT: &str = "/st06/hot";
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st06", false).map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st06", false)
+        .map_err(|e| format!("setup: {e}"))?;
     let size = |t: usize| 100 + t;
     for t in 0..RENAMERS {
-        let mut h = fs.open(&format!("/st06/a_{t}"), OpenMode::Write).map_err(|e| format!("setup: {e}"))?;
-        h.write_data(&payload("st06", t, 0, size(t))).map_err(|e| format!("setup: {e}"))?;
+        let mut h = fs
+            .open(&format!("/st06/a_{t}"), OpenMode::Write)
+            .map_err(|e| format!("setup: {e}"))?;
+        h.write_data(&payload("st06", t, 0, size(t)))
+            .map_err(|e| format!("setup: {e}"))?;
         h.close();
     }
-    let gens: Vec<u64> =
-        (0..RENAMERS).map(|t| fs.stat(&format!("/st06/a_{t}")).map(|s| s.generation)).collect::<Result<_, _>>().map_err(|e| format!("setup: {e}"))?;
+    let gens: Vec<u64> = (0..RENAMERS)
+        .map(|t| fs.stat(&format!("/st06/a_{t}")).map(|s| s.generation))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("setup: {e}"))?;
     let wfs = fs.clone();
-    let out = run_workers(Some(&fs), labels(&[("renamer", RENAMERS), ("stat", STATERS)]), cfg.deadline, move |ctx| {
-        let t = ctx.id;
-        let mut location = format!("/st06/a_{t}");
-        let mut renames = 0u64;
-        for i in 0..n {
-            ctx.iter(i);
-            if t < RENAMERS {
-                let target = if location == HOT {
-                    if i % 2 == 0 { format!("/st06/a_{t}") } else { format!("/st06/b_{t}") }
-                } else if i % 4 == 3 {
-                    HOT.to_string()
-                } else if location.contains("/a_") {
-                    format!("/st06/b_{t}")
-                } else {
-                    format!("/st06/a_{t}")
-                };
-                ctx.op(OpCode::Rename);
-                match wfs.rename(&location, &target) {
-                    Ok(()) => {
-                        location = target;
-                        renames += 1;
-                    }
-                    Err(e) if target == HOT => ctx.tally.error(&e, &[ErrorKind::AlreadyExists], "rename to hot"),
-                    Err(e) => ctx.tally.error(&e, &[], "rename"),
-                }
-            } else {
-                let o = (t + i as usize) % RENAMERS;
-                for p in [format!("/st06/a_{o}"), format!("/st06/b_{o}"), HOT.to_string()] {
-                    ctx.op(OpCode::Stat);
-                    match wfs.stat(&p) {
-                        Ok(s) => {
-                            let fits = if p == HOT { (100..100 + RENAMERS as u64).contains(&s.size) } else { s.size == size(o) as u64 };
-                            if s.is_dir || !fits {
-                                ctx.tally.fail(format!("stat({p}) = size {} is_dir {}: not the renamed file", s.size, s.is_dir));
-                            }
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("renamer", RENAMERS), ("stat", STATERS)]),
+        cfg.deadline,
+        move |ctx| {
+            let t = ctx.id;
+            let mut location = format!("/st06/a_{t}");
+            let mut renames = 0u64;
+            for i in 0..n {
+                ctx.iter(i);
+                if t < RENAMERS {
+                    let target = if location == HOT {
+                        if i % 2 == 0 {
+                            format!("/st06/a_{t}")
+                        } else {
+                            format!("/st06/b_{t}")
                         }
-                        Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "stat"),
+                    } else if i % 4 == 3 {
+                        HOT.to_string()
+                    } else if location.contains("/a_") {
+                        format!("/st06/b_{t}")
+                    } else {
+                        format!("/st06/a_{t}")
+                    };
+                    ctx.op(OpCode::Rename);
+                    match wfs.rename(&location, &target) {
+                        Ok(()) => {
+                            location = target;
+                            renames += 1;
+                        }
+                        Err(e) if target == HOT => {
+                            ctx.tally
+                                .error(&e, &[ErrorKind::AlreadyExists], "rename to hot")
+                        }
+                        Err(e) => ctx.tally.error(&e, &[], "rename"),
+                    }
+                } else {
+                    let o = (t + i as usize) % RENAMERS;
+                    for p in [
+                        format!("/st06/a_{o}"),
+                        format!("/st06/b_{o}"),
+                        HOT.to_string(),
+                    ] {
+                        ctx.op(OpCode::Stat);
+                        match wfs.stat(&p) {
+                            Ok(s) => {
+                                let fits = if p == HOT {
+                                    (100..100 + RENAMERS as u64).contains(&s.size)
+                                } else {
+                                    s.size == size(o) as u64
+                                };
+                                if s.is_dir || !fits {
+                                    ctx.tally.fail(format!(
+                                        "stat({p}) = size {} is_dir {}: not the renamed file",
+                                        s.size, s.is_dir
+                                    ));
+                                }
+                            }
+                            Err(e) => ctx.tally.error(&e, &[ErrorKind::NotFound], "stat"),
+                        }
                     }
                 }
             }
-        }
-        (location, renames)
-    })?;
+            (location, renames)
+        },
+    )?;
     Ok(finish("st06", &fs, out, |res, files, fail| {
         let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (t, (loc, _)) in res[..RENAMERS].iter().enumerate() {
             expected.insert(loc.clone(), payload("st06", t, 0, size(t)));
             match fs.stat(loc) {
                 Ok(s) if s.generation == gens[t] => {}
-                Ok(s) => fail.push(format!("{loc}: generation {} after renames, was {}", s.generation, gens[t])),
+                Ok(s) => fail.push(format!(
+                    "{loc}: generation {} after renames, was {}",
+                    s.generation, gens[t]
+                )),
                 Err(e) => fail.push(format!("{loc}: {e}")),
             }
         }
         if files != &expected {
             let got: Vec<&String> = files.keys().collect();
             let want: Vec<&String> = expected.keys().collect();
-            fail.push(format!("final files {got:?} (or contents) differ from the renamers' record {want:?}"));
+            fail.push(format!(
+                "final files {got:?} (or contents) differ from the renamers' record {want:?}"
+            ));
         }
         if res[..RENAMERS].iter().map(|r| r.1).sum::<u64>() == 0 {
             fail.push("no rename succeeded".into());

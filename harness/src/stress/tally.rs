@@ -28,7 +28,10 @@ impl Tally {
     pub fn error(&mut self, e: &MfsError, allowed: &[ErrorKind], context: &str) {
         *self.errors.entry(error_key(e)).or_default() += 1;
         if !allowed.contains(&e.kind()) {
-            self.fail(format!("{context}: unexpected error {e} ({})", error_key(e)));
+            self.fail(format!(
+                "{context}: unexpected error {e} ({})",
+                error_key(e)
+            ));
         }
     }
     /// Records a failed check.
@@ -36,7 +39,8 @@ impl Tally {
         if self.failures.len() < MAX_FAILURES {
             self.failures.push(msg);
         } else if self.failures.len() == MAX_FAILURES {
-            self.failures.push("... further failures of this thread omitted".into());
+            self.failures
+                .push("... further failures of this thread omitted".into());
         }
     }
     /// Adds another tally into this one.

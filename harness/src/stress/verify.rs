@@ -30,7 +30,11 @@ pub fn verify_tree(fs: &MemoryFileSystem, fail: &mut Vec<String>) -> TreeSummary
     for entry in &walk {
         sum.dirs += 1;
         for name in &entry.files {
-            let path = if entry.dir.ends_with('/') { format!("{}{name}", entry.dir) } else { format!("{}/{name}", entry.dir) };
+            let path = if entry.dir.ends_with('/') {
+                format!("{}{name}", entry.dir)
+            } else {
+                format!("{}/{name}", entry.dir)
+            };
             match fs.file_layout(&path) {
                 Ok(l) => {
                     sum.charged += l.charged;
@@ -49,23 +53,34 @@ pub fn verify_tree(fs: &MemoryFileSystem, fail: &mut Vec<String>) -> TreeSummary
                     }
                     h.close();
                 }
-                Err(e) => fail.push(format!("{path}: cannot take its writer lock at the end (leaked lock?): {e}")),
+                Err(e) => fail.push(format!(
+                    "{path}: cannot take its writer lock at the end (leaked lock?): {e}"
+                )),
             }
         }
     }
     let s = fs.stats();
     let mut expect = |what: &str, stats: u64, tree: u64| {
         if stats != tree {
-            fail.push(format!("stats().{what} = {stats} but the walked tree gives {tree}"));
+            fail.push(format!(
+                "stats().{what} = {stats} but the walked tree gives {tree}"
+            ));
         }
     };
     expect("file_count", s.file_count, sum.files.len() as u64);
     expect("dir_count", s.dir_count, sum.dirs);
     expect("used_bytes", s.used_bytes, sum.charged);
     expect("chunk_count", s.chunk_count, sum.chunks);
-    expect("free_bytes", s.free_bytes, s.quota_bytes.saturating_sub(s.used_bytes));
+    expect(
+        "free_bytes",
+        s.free_bytes,
+        s.quota_bytes.saturating_sub(s.used_bytes),
+    );
     if s.used_bytes > s.quota_bytes {
-        fail.push(format!("used {} exceeds quota {}", s.used_bytes, s.quota_bytes));
+        fail.push(format!(
+            "used {} exceeds quota {}",
+            s.used_bytes, s.quota_bytes
+        ));
     }
     sum
 }
