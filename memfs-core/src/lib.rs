@@ -33,6 +33,8 @@ mod quota;
 mod state;
 mod storage;
 pub mod sync;
+#[cfg(all(test, not(loom)))]
+mod tests;
 mod transfer;
 mod tree;
 pub mod types;

@@ -3,15 +3,45 @@
 //! call leaves the filesystem exactly as it was.
 
 use super::NaiveFs;
+
+/// What a write puts into the file.
+#[derive(Debug, Clone, Copy)]
+enum Src<'a> {
+    Bytes(&'a [u8]),
+    Zeros(u64),
+}
+
+impl Src<'_> {
+    fn len(&self) -> u64 {
+        match self {
+            Src::Bytes(d) => d.len() as u64,
+            Src::Zeros(n) => *n,
+        }
+    }
+}
 use super::accounting::{Storage, StorageMode};
 use super::error::{Kind, Result, err};
 
 impl NaiveFs {
     /// Writes `data` at `offset` of the file at `p` (a normalized file path). Appends (offset ==
     /// size) to a sequential file add one chunk; any other write to a sequential file promotes
-    /// it first. Success: generation +1, modified = now. Empty `data` changes nothing [fixed].
+    /// it first. Success: generation +1, modified = now. Empty `data` changes nothing (fixed).
     pub(crate) fn write_at(&mut self, p: &str, offset: u64, data: &[u8]) -> Result<()> {
-        if data.is_empty() {
+        self.write_src(p, offset, Src::Bytes(data))
+    }
+
+    /// Zero-fills the file at `p` up to `target` bytes as one write at its end (preallocation).
+    /// The zeros are only materialized once the charge is accepted, so a huge request fails
+    /// with `QuotaExceeded` instead of exhausting memory.
+    pub(crate) fn fill_to(&mut self, p: &str, target: u64) -> Result<()> {
+        let size = self.tree.file(p).map_or(0, |f| f.size());
+        self.write_src(p, size, Src::Zeros(target.saturating_sub(size)))
+    }
+
+    /// `write_at` for either real bytes or a run of zeros.
+    fn write_src(&mut self, p: &str, offset: u64, src: Src<'_>) -> Result<()> {
+        let n = src.len();
+        if n == 0 {
             return Ok(());
         }
         let free = self.free();
@@ -20,12 +50,11 @@ impl NaiveFs {
             return err(Kind::NotFound, p);
         };
         let size = f.size();
-        let n = data.len() as u64;
-        let end = offset + n;
+        let end = offset.saturating_add(n);
         let grow = end.saturating_sub(size);
         let storage = match f.storage {
             Storage::Sequential { chunks } if offset == size => {
-                Self::need(p, n + overhead, free)?;
+                Self::need(p, n.saturating_add(overhead), free)?;
                 Storage::Sequential { chunks: chunks + 1 }
             }
             Storage::Sequential { chunks } => {
@@ -56,7 +85,10 @@ impl NaiveFs {
         if f.data.len() < stop {
             f.data.resize(stop, 0);
         }
-        f.data[start..stop].copy_from_slice(data);
+        match src {
+            Src::Bytes(data) => f.data[start..stop].copy_from_slice(data),
+            Src::Zeros(_) => f.data[start..stop].fill(0),
+        }
         f.storage = storage;
         f.generation += 1;
         f.modified = now;
@@ -78,7 +110,7 @@ impl NaiveFs {
         }
         let storage = match f.storage {
             Storage::Sequential { chunks } if target > size => {
-                Self::need(p, target - size + overhead, free)?;
+                Self::need(p, (target - size).saturating_add(overhead), free)?;
                 Storage::Sequential { chunks: chunks + 1 }
             }
             Storage::Sequential { .. } => Storage::Sequential {

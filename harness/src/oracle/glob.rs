@@ -2,7 +2,7 @@
 //! component (Python `fnmatch` syntax, case-sensitive, leading dots not special); `**` as a
 //! whole part matches zero or more directories, and as the final part everything below.
 
-/// The pattern's parts: `\` -> `/`, split on `/`, empty parts dropped [fixed].
+/// The pattern's parts: `\` -> `/`, split on `/`, empty parts dropped (fixed).
 pub fn pattern_parts(pattern: &str) -> Vec<String> {
     pattern
         .replace('\\', "/")

@@ -64,7 +64,7 @@ impl Mode {
 
 /// One handle: the normalized path it was opened at (stable: an open file cannot be removed,
 /// renamed, moved or replaced), its mode, cursor and closed flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Handle {
     pub path: String,
     pub mode: Mode,
@@ -106,7 +106,7 @@ impl NaiveFs {
         let Some(mode) = Mode::parse(mode) else {
             return err(Kind::InvalidInput, path);
         };
-        // Ambiguity: [fixed] "preallocate with rb is InvalidInput" is placed with the other
+        // Ambiguity: (fixed) "preallocate with rb is InvalidInput" is placed with the other
         // argument checks, before the path is looked at (any preallocate > 0, whatever the size).
         if mode == Mode::Rb && preallocate > 0 {
             return err(Kind::InvalidInput, path);
@@ -135,6 +135,8 @@ impl NaiveFs {
                 return err(Kind::WouldBlock(Reason::LockTimeout), &p);
             }
         }
+        // Kept so that a failing preallocation can put an existing file back exactly (PREALLOC-5).
+        let original = self.tree.file(&p).cloned();
         if !exists {
             self.node_room(&p, 1)?;
             let file = FileNode::new(Vec::new(), Storage::empty(self.cfg.storage), self.now);
@@ -151,15 +153,16 @@ impl NaiveFs {
                 f.modified = now;
             }
         }
-        let size = self.tree.file(&p).map_or(0, FileNode::size);
-        if preallocate > size {
-            let zeros = vec![0u8; (preallocate - size) as usize];
-            if let Err(e) = self.write_at(&p, size, &zeros) {
-                if !exists {
-                    self.tree.remove_subtree(&p);
-                }
-                return Err(e);
+        // `fill_to` does nothing unless `preallocate` is larger than the size.
+        if let Err(e) = self.fill_to(&p, preallocate) {
+            // The open fails as a whole (PREALLOC-5): a created file goes again, an existing
+            // one (even one `wb` just truncated) is restored unchanged. The charge was checked
+            // against the truncated state, as the open performs it.
+            match original {
+                Some(f) => self.tree.replace(&p, Node::File(f)),
+                None => self.tree.remove_subtree(&p),
             }
+            return Err(e);
         }
         // Ambiguity: an `ab` cursor starts at the size when open returns (after preallocation;
         // D-MemFS takes the size before it, but `ab` writes go to EOF either way).
@@ -215,7 +218,7 @@ impl NaiveFs {
     }
 
     /// Writes `data` at the cursor (at EOF for `ab`) and advances the cursor past it.
-    /// Zero bytes change nothing, not even an `ab` cursor [fixed] (D-MemFS moves it to EOF).
+    /// Zero bytes change nothing, not even an `ab` cursor (fixed) (D-MemFS moves it to EOF).
     pub fn write(&mut self, h: HandleId, data: &[u8]) -> Result<usize> {
         let hd = self.live(h)?;
         if !hd.mode.writable() {
@@ -231,7 +234,7 @@ impl NaiveFs {
         };
         let p = hd.path.clone();
         self.write_at(&p, offset, data)?;
-        self.handles[h.0].pos = offset + data.len() as u64;
+        self.handles[h.0].pos = offset.saturating_add(data.len() as u64);
         Ok(data.len())
     }
 

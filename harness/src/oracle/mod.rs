@@ -5,10 +5,28 @@
 //! Shape: a flat `BTreeMap` of nodes keyed by normalized path ([`tree`]), `Vec<u8>` contents,
 //! the quota formula evaluated from scratch on every check ([`accounting`]), and lock state
 //! derived from the open handles ([`handles`]): no counter can drift because there is none.
+//!
+//! Choices where the semantics document is silent or ambiguous (each also commented in place):
+//! - `rb` with preallocate > 0 is `InvalidInput` right after the mode check, before the path.
+//! - A failing preallocation undoes the whole open, `wb`'s truncation included (PREALLOC-5).
+//! - An `ab` cursor starts at the size when open returns (after preallocation).
+//! - A zero-length write leaves even an `ab` cursor where it was (D-MemFS moves it to EOF).
+//! - Promotion: `size` free for the copy, then the write is charged its growth against the
+//!   usage after promotion (size, chunk overhead released); the core computes the same.
+//! - copy: namespace checks, then the source's lock, node limit, quota (D-MemFS order).
+//! - copy_tree and import_tree: quota before node limit (D-MemFS pre-checks quota).
+//! - export_tree(only_dirty) filters clean files before locking (D-MemFS): a write-locked
+//!   clean file does not block it.
+//! - import_tree: a path the import needs as a directory is `IsADirectory`; a repeated path
+//!   keeps its last bytes at its first position; a replaced file keeps its listing position.
+//! - rename/move with dst below src compare paths, so `/f` -> `/f/x` for a file is InvalidInput.
+//! - glob never fails (the pattern is not normalized); final `**` matches one or more levels.
 
 pub mod accounting;
 mod content;
+pub mod driver;
 pub mod error;
+pub mod fingerprint;
 pub mod glob;
 pub mod handles;
 pub mod namespace;

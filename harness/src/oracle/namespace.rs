@@ -137,7 +137,7 @@ impl NaiveFs {
     }
 
     /// The checks rename and move share, in order: src root, src missing, dst exists, dst
-    /// inside src [fixed]. Returns the normalized (src, dst).
+    /// inside src (fixed). Returns the normalized (src, dst).
     fn relocate_checks(&self, src: &str, dst: &str) -> Result<(String, String)> {
         let s = path::normalize(src)?;
         let d = path::normalize(dst)?;

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 
 /// A directory: child names in insertion order and its creation time (which is also its
 /// modification time: directories never change their timestamps, as in D-MemFS).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DirNode {
     pub children: Vec<String>,
     pub created: u64,
 }
 
 /// A file: its bytes, how it is stored, and its metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileNode {
     pub data: Vec<u8>,
     pub storage: Storage,
@@ -45,14 +45,14 @@ impl FileNode {
 }
 
 /// A node of the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Node {
     Dir(DirNode),
     File(FileNode),
 }
 
 /// All nodes by normalized path; the root `/` always exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tree {
     nodes: BTreeMap<String, Node>,
 }
@@ -190,5 +190,18 @@ impl Tree {
             d.children.push(path::name(dst).to_string());
         }
         self.nodes.extend(taken);
+    }
+
+    /// Replaces every timestamp `t` by `f(t)` (used to hash states up to a shift of time).
+    pub fn map_times(&mut self, f: impl Fn(u64) -> u64) {
+        for n in self.nodes.values_mut() {
+            match n {
+                Node::Dir(d) => d.created = f(d.created),
+                Node::File(x) => {
+                    x.created = f(x.created);
+                    x.modified = f(x.modified);
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn read_write_permissions_per_mode() {
-    // spec: §5
+    // spec: HANDLE-4, HANDLE-5, HANDLE-6, OPEN-7, OPEN-12
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     for mode in ["wb", "ab"] {
@@ -28,7 +28,7 @@ fn read_write_permissions_per_mode() {
 
 #[test]
 fn closed_handle_is_invalid_input_and_close_is_idempotent() {
-    // spec: §5
+    // spec: HANDLE-14, HANDLE-15
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
     f.close(h);
@@ -48,7 +48,7 @@ fn closed_handle_is_invalid_input_and_close_is_idempotent() {
 
 #[test]
 fn reads_stop_at_eof() {
-    // spec: §5
+    // spec: HANDLE-1, HANDLE-2
     let mut f = fs();
     put(&mut f, "/f", b"hello");
     let h = f.open("/f", "rb", 0).expect("rb");
@@ -66,7 +66,7 @@ fn reads_stop_at_eof() {
 
 #[test]
 fn seek_table() {
-    // spec: §5
+    // spec: HANDLE-7, HANDLE-8, HANDLE-9, HANDLE-10
     let mut f = fs();
     put(&mut f, "/f", b"0123456789");
     let h = f.open("/f", "rb", 0).expect("rb");
@@ -98,7 +98,7 @@ fn seek_table() {
 
 #[test]
 fn write_past_eof_zero_fills_the_gap() {
-    // spec: §5, §3
+    // spec: HANDLE-3, HANDLE-10, QUOTA-7, STORE-2
     let mut f = fs();
     put(&mut f, "/f", b"ab");
     let h = f.open("/f", "r+b", 0).expect("r+b");
@@ -112,7 +112,7 @@ fn write_past_eof_zero_fills_the_gap() {
 
 #[test]
 fn ab_writes_go_to_eof_whatever_the_cursor() {
-    // spec: §5
+    // spec: HANDLE-11, STORE-3, STORE-11
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     let h = f.open("/f", "ab", 0).expect("ab");
@@ -126,7 +126,7 @@ fn ab_writes_go_to_eof_whatever_the_cursor() {
 
 #[test]
 fn write_bumps_generation_and_modified() {
-    // spec: §5, §8
+    // spec: TIME-3, GEN-2
     let mut f = fs();
     f.set_now(2);
     let h = f.open("/f", "wb", 0).expect("wb");
@@ -139,7 +139,7 @@ fn write_bumps_generation_and_modified() {
 
 #[test]
 fn zero_length_write_changes_nothing() {
-    // spec: §3, §5
+    // spec: STORE-10
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     for mode in ["r+b", "ab", "wb"] {
@@ -159,7 +159,7 @@ fn zero_length_write_changes_nothing() {
 
 #[test]
 fn truncate_rules() {
-    // spec: §5, §3
+    // spec: HANDLE-12, HANDLE-13, TIME-4, GEN-2
     let mut f = fs();
     put(&mut f, "/f", b"0123456789");
     let h = f.open("/f", "r+b", 0).expect("r+b");

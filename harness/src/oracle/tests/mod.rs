@@ -1,7 +1,9 @@
 //! Unit and property tests of the naive oracle, one file per concept. Each test names the
 //! clauses it proves in a `// spec:` line.
 
+mod driver;
 mod handle;
+mod misc;
 mod namespace;
 mod open;
 mod paths_glob;

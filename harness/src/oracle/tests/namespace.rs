@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn mkdir_table() {
-    // spec: §6
+    // spec: MKDIR-1, MKDIR-2, MKDIR-3, MKDIR-4, MKDIR-5
     let mut f = fs();
     put(&mut f, "/file", b"x");
     f.mkdir("/a/b/c", false).expect("parents are created");
@@ -28,7 +28,7 @@ fn mkdir_table() {
 
 #[test]
 fn mkdir_past_max_nodes_makes_no_partial_chain() {
-    // spec: §2
+    // spec: LIMIT-1, LIMIT-2
     let mut f = NaiveFs::new(OracleConfig {
         max_nodes: Some(3),
         ..cfg()
@@ -48,7 +48,7 @@ fn mkdir_past_max_nodes_makes_no_partial_chain() {
 
 #[test]
 fn directories_are_stamped_with_their_creation_time() {
-    // spec: §8
+    // spec: TIME-5, STAT-3
     let mut f = NaiveFs::new_at(cfg(), 1);
     f.set_now(4);
     f.mkdir("/d", false).expect("mkdir");
@@ -65,7 +65,7 @@ fn directories_are_stamped_with_their_creation_time() {
 
 #[test]
 fn listdir_keeps_insertion_order() {
-    // spec: §2, §6
+    // spec: LIST-1, LIST-2, LIST-3, LIST-4
     let mut f = fs();
     for n in ["zeta", "alpha", "mid"] {
         put(&mut f, &format!("/{n}"), b"");
@@ -86,7 +86,7 @@ fn listdir_keeps_insertion_order() {
 
 #[test]
 fn stat_and_get_size_errors() {
-    // spec: §6
+    // spec: STAT-1, STAT-2, STAT-4, STAT-5
     let mut f = fs();
     f.mkdir("/d", false).expect("mkdir");
     put(&mut f, "/f", b"abc");
@@ -102,7 +102,7 @@ fn stat_and_get_size_errors() {
 
 #[test]
 fn remove_table() {
-    // spec: §6, §9
+    // spec: REMOVE-1, REMOVE-2, REMOVE-3, REMOVE-4, CONC-5
     let mut f = fs();
     f.mkdir("/d", false).expect("mkdir");
     put(&mut f, "/f", b"abc");
@@ -126,7 +126,7 @@ fn remove_table() {
 
 #[test]
 fn rmtree_table() {
-    // spec: §6, §9
+    // spec: RMTREE-1, RMTREE-2, RMTREE-3, RMTREE-4, RMTREE-5, TREE-4, TREE-5
     let mut f = fs();
     put(&mut f, "/f", b"x");
     f.import_tree(&[
@@ -148,7 +148,7 @@ fn rmtree_table() {
 
 #[test]
 fn rename_check_order() {
-    // spec: §6
+    // spec: RENAME-1, RENAME-2, RENAME-3, RENAME-4, RENAME-5, RENAME-7, MOVE-1, MOVE-2, MOVE-3, MOVE-4, MOVE-7
     let mut f = fs();
     f.import_tree(&[("/a/x".into(), b"1".to_vec()), ("/b".into(), b"2".to_vec())])
         .expect("import");
@@ -181,7 +181,7 @@ fn rename_check_order() {
 
 #[test]
 fn rename_open_file_is_checked_after_the_parent() {
-    // spec: §6, §9
+    // spec: RENAME-6, RENAME-7, MOVE-5, CONC-5
     let mut f = fs();
     f.import_tree(&[("/d/f".into(), b"1".to_vec())])
         .expect("import");
@@ -206,7 +206,7 @@ fn rename_open_file_is_checked_after_the_parent() {
 
 #[test]
 fn rename_keeps_content_timestamps_and_generation() {
-    // spec: §6, §8
+    // spec: RENAME-8, RENAME-9
     let mut f = fs();
     f.set_now(2);
     f.mkdir("/src/sub", false).expect("mkdir");
@@ -227,7 +227,7 @@ fn rename_keeps_content_timestamps_and_generation() {
 
 #[test]
 fn move_creates_missing_parents() {
-    // spec: §6
+    // spec: MOVE-6, MOVE-7, MOVE-8
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     f.set_now(7);
@@ -252,7 +252,7 @@ fn move_creates_missing_parents() {
 
 #[test]
 fn move_past_max_nodes_makes_nothing() {
-    // spec: §2, §6
+    // spec: LIMIT-4, MOVE-6
     let mut f = NaiveFs::new(OracleConfig {
         max_nodes: Some(3),
         ..cfg()
@@ -268,4 +268,16 @@ fn move_past_max_nodes_makes_nothing() {
     );
     assert_eq!(obs(&f), before);
     f.move_path("/f", "/a/f").expect("one new dir fits");
+}
+
+#[test]
+fn rename_below_a_file_source_is_invalid_input() {
+    // spec: RENAME-4, MOVE-4
+    let mut f = fs();
+    put(&mut f, "/f", b"1");
+    assert_eq!(kind(f.rename("/f", "/f/x")), "InvalidInput");
+    assert_eq!(kind(f.move_path("/f", "/f/x/y")), "InvalidInput");
+    f.rename("/f", "/fx")
+        .expect("a sibling sharing the prefix is not inside");
+    assert!(f.is_file("/fx"));
 }

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn bad_mode_is_invalid_input_before_anything_else() {
-    // spec: §4
+    // spec: OPEN-1, OPEN-2
     let mut f = fs();
     f.mkdir("/d", false).expect("mkdir");
     for mode in ["r", "w", "a", "rb+", "", "RB", "wb+", "x", "r+"] {
@@ -19,7 +19,7 @@ fn bad_mode_is_invalid_input_before_anything_else() {
 
 #[test]
 fn directory_is_a_directory_in_every_mode() {
-    // spec: §4
+    // spec: OPEN-3
     let mut f = fs();
     f.mkdir("/d", false).expect("mkdir");
     for mode in ["rb", "wb", "ab", "r+b", "xb"] {
@@ -30,7 +30,7 @@ fn directory_is_a_directory_in_every_mode() {
 
 #[test]
 fn existence_rules_per_mode() {
-    // spec: §4
+    // spec: OPEN-4, OPEN-5, OPEN-6, OPEN-8, TREE-8
     let mut f = fs();
     put(&mut f, "/file", b"x");
     for mode in ["rb", "r+b"] {
@@ -59,7 +59,7 @@ fn existence_rules_per_mode() {
 
 #[test]
 fn xb_on_existing_file_is_already_exists_even_when_locked() {
-    // spec: §4, §9
+    // spec: OPEN-6, CONC-4
     let mut f = fs();
     put(&mut f, "/f", b"x");
     let _w = f.open("/f", "r+b", 0).expect("writer");
@@ -68,7 +68,7 @@ fn xb_on_existing_file_is_already_exists_even_when_locked() {
 
 #[test]
 fn lock_table() {
-    // spec: §9
+    // spec: LOCK-1, LOCK-2, LOCK-3, LOCK-7, LOCK-8, LOCK-9, CONC-1, CONC-2, CONC-3
     let mut f = fs();
     put(&mut f, "/f", b"data");
     // A reader open: more readers are fine, writers time out at once.
@@ -106,7 +106,7 @@ fn lock_table() {
 
 #[test]
 fn wb_truncates_after_the_lock_and_bumps_generation_even_if_empty() {
-    // spec: §4
+    // spec: OPEN-9, OPEN-10, LOCK-9
     let mut f = fs();
     put(&mut f, "/f", b"hello");
     let g0 = f.stat("/f").expect("stat").generation;
@@ -130,7 +130,7 @@ fn wb_truncates_after_the_lock_and_bumps_generation_even_if_empty() {
 
 #[test]
 fn new_file_has_generation_zero_and_creation_stamps() {
-    // spec: §4, §8
+    // spec: OPEN-8, TIME-2, GEN-1
     let mut f = fs();
     f.set_now(7);
     let h = f.open("/n", "wb", 0).expect("wb");
@@ -144,7 +144,7 @@ fn new_file_has_generation_zero_and_creation_stamps() {
 
 #[test]
 fn preallocate_zero_fills_as_a_write() {
-    // spec: §4, §3
+    // spec: PREALLOC-1, PREALLOC-2, PREALLOC-3, OPEN-12
     let mut f = fs();
     f.set_now(3);
     let h = f.open("/p", "wb", 0).expect("create");
@@ -165,7 +165,7 @@ fn preallocate_zero_fills_as_a_write() {
 
 #[test]
 fn preallocate_with_rb_is_invalid_input() {
-    // spec: §4
+    // spec: PREALLOC-4
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     assert_eq!(kind(f.open("/f", "rb", 1)), "InvalidInput");
@@ -180,7 +180,7 @@ fn preallocate_with_rb_is_invalid_input() {
 
 #[test]
 fn failed_preallocate_removes_the_file_it_created() {
-    // spec: §4, §3
+    // spec: PREALLOC-5, QUOTA-9, QUOTA-12
     let mut f = fs();
     let before = obs(&f);
     for mode in ["wb", "ab", "xb"] {
@@ -193,12 +193,27 @@ fn failed_preallocate_removes_the_file_it_created() {
         );
         assert_eq!(obs(&f), before, "{mode}: nothing remains");
     }
-    // An existing file is kept; `wb` had already truncated it under its lock.
+    // An existing file is left unchanged, even by `wb`, which truncates before preallocating.
     put(&mut f, "/old", b"12345");
-    assert_eq!(kind(f.open("/old", "r+b", 20_000)), "QuotaExceeded");
-    assert_eq!(get(&mut f, "/old"), b"12345");
-    assert_eq!(kind(f.open("/old", "wb", 20_000)), "QuotaExceeded");
-    assert_eq!(f.get_size("/old"), Ok(0));
+    let kept = obs(&f);
+    for mode in ["r+b", "ab", "wb"] {
+        assert_eq!(
+            kind(f.open("/old", mode, 20_000)),
+            "QuotaExceeded",
+            "{mode}"
+        );
+        assert_eq!(obs(&f), kept, "{mode}: existing file unchanged");
+    }
+    // `wb` checks the charge against the truncated file: 9_985 free + 15 released.
+    assert_eq!(
+        full(f.open("/old", "wb", 9_991)),
+        Kind::QuotaExceeded {
+            requested: 10_001,
+            available: 10_000
+        }
+    );
+    let h = f.open("/old", "wb", 9_990).expect("fits once truncated");
+    f.close(h);
     assert!(
         f.open("/old", "wb", 0).is_ok(),
         "the failed open released its lock"
@@ -208,7 +223,7 @@ fn failed_preallocate_removes_the_file_it_created() {
 
 #[test]
 fn ab_cursor_starts_at_size() {
-    // spec: §5
+    // spec: OPEN-11, OPEN-13
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     let h = f.open("/f", "ab", 0).expect("ab");
@@ -222,7 +237,7 @@ fn ab_cursor_starts_at_size() {
 
 #[test]
 fn creating_past_max_nodes_fails_and_leaves_nothing() {
-    // spec: §2
+    // spec: LIMIT-1, LIMIT-3
     let mut f = NaiveFs::new(OracleConfig {
         max_nodes: Some(2),
         ..cfg()

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn normalization_table() {
-    // spec: §1
+    // spec: PATH-1, PATH-2, PATH-3, PATH-4, PATH-5, PATH-6, PATH-10
     let cases = [
         ("", "/"),
         ("/", "/"),
@@ -29,7 +29,7 @@ fn normalization_table() {
 
 #[test]
 fn traversal_above_root_is_invalid_input() {
-    // spec: §1
+    // spec: PATH-7
     for raw in [
         "..",
         "../x",
@@ -45,7 +45,7 @@ fn traversal_above_root_is_invalid_input() {
 
 #[test]
 fn queries_answer_false_for_invalid_paths_others_fail() {
-    // spec: §1
+    // spec: PATH-8, PATH-9
     let mut f = fs();
     assert!(!f.exists("..") && !f.is_dir("..") && !f.is_file("../x"));
     assert!(f.exists("") && f.is_dir("/a/.."));
@@ -59,7 +59,7 @@ fn queries_answer_false_for_invalid_paths_others_fail() {
 
 #[test]
 fn path_helpers() {
-    // spec: §1
+    // spec: PATH-6, RENAME-4
     assert_eq!(path::parent("/a/b").as_deref(), Some("/a"));
     assert_eq!(path::parent("/a").as_deref(), Some("/"));
     assert_eq!(path::parent("/"), None);
@@ -77,7 +77,7 @@ fn path_helpers() {
 
 #[test]
 fn fnmatch_table() {
-    // spec: §6
+    // spec: GLOB-1, GLOB-2, GLOB-3, GLOB-6
     let cases = [
         ("a.txt", "*.txt", true),
         ("a.txt", "*.TXT", false),
@@ -121,7 +121,7 @@ fn glob_fixture() -> NaiveFs {
 
 #[test]
 fn glob_table() {
-    // spec: §6
+    // spec: GLOB-1, GLOB-2, GLOB-3, GLOB-4, GLOB-5, GLOB-6, GLOB-7, GLOB-8
     let f = glob_fixture();
     let cases: &[(&str, &[&str])] = &[
         ("/*.txt", &["/a.txt"]),
@@ -158,7 +158,7 @@ fn glob_table() {
 
 #[test]
 fn glob_double_star_lists_everything_below_root_once() {
-    // spec: §6
+    // spec: GLOB-4, GLOB-8
     let f = glob_fixture();
     let all = f.glob("/**").expect("glob");
     let mut want: Vec<String> = obs(&f)
@@ -169,4 +169,23 @@ fn glob_double_star_lists_everything_below_root_once() {
         .collect();
     want.sort();
     assert_eq!(all, want);
+}
+
+#[test]
+fn glob_special_characters_in_names() {
+    // spec: PATH-10, GLOB-1, GLOB-6
+    let mut f = fs();
+    for p in ["/a b", "/x*y", "/q?", "/é.txt", "/.a"] {
+        f.import_tree(&[(p.to_string(), Vec::new())])
+            .expect("import");
+    }
+    assert_eq!(f.glob("/x[*]y"), Ok(vec!["/x*y".to_string()]));
+    assert_eq!(f.glob("/q[?]"), Ok(vec!["/q?".to_string()]));
+    assert_eq!(f.glob("/? ?"), Ok(vec!["/a b".to_string()]));
+    assert_eq!(
+        f.glob("/?.txt"),
+        Ok(vec!["/é.txt".to_string()]),
+        "one character, not one byte"
+    );
+    assert_eq!(f.glob("/.*"), Ok(vec!["/.a".to_string()]));
 }

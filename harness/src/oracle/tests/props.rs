@@ -52,52 +52,51 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Runs one op; returns whether it failed and whether a failure may legitimately leave a
-/// change behind (`wb` truncates under its lock before a failing preallocation).
-fn apply(f: &mut NaiveFs, slots: &mut [Option<HandleId>], op: &Op) -> (bool, bool) {
+/// Runs one op; returns whether it failed (a failing call must be all or nothing).
+fn apply(f: &mut NaiveFs, slots: &mut [Option<HandleId>], op: &Op) -> bool {
     let failed = |r: std::result::Result<(), OracleError>| r.is_err();
     let slot = |slots: &[Option<HandleId>], i: usize| slots[i].unwrap_or(HandleId(usize::MAX));
     match op {
         Op::Open(s, p, m, pre) => {
             if slots[*s].is_some_and(|h| !f.is_closed(h)) {
-                return (false, false);
+                return false;
             }
             match f.open(PATHS[*p], MODES[*m], *pre) {
                 Ok(h) => {
                     slots[*s] = Some(h);
-                    (false, false)
+                    false
                 }
-                Err(_) => (true, MODES[*m] == "wb" && *pre > 0),
+                Err(_) => true,
             }
         }
-        Op::Read(s, n) => (failed(f.read(slot(slots, *s), *n).map(drop)), false),
-        Op::Write(s, d) => (failed(f.write(slot(slots, *s), d).map(drop)), false),
+        Op::Read(s, n) => failed(f.read(slot(slots, *s), *n).map(drop)),
+        Op::Write(s, d) => failed(f.write(slot(slots, *s), d).map(drop)),
         Op::Seek(s, w, o) => {
             let w = [Whence::Start, Whence::Current, Whence::End][*w as usize];
-            (failed(f.seek(slot(slots, *s), w, *o).map(drop)), false)
+            failed(f.seek(slot(slots, *s), w, *o).map(drop))
         }
-        Op::Truncate(s, n) => (failed(f.truncate(slot(slots, *s), *n).map(drop)), false),
+        Op::Truncate(s, n) => failed(f.truncate(slot(slots, *s), *n).map(drop)),
         Op::Close(s) => {
             f.close(slot(slots, *s));
-            (false, false)
+            false
         }
-        Op::Mkdir(p, e) => (failed(f.mkdir(PATHS[*p], *e)), false),
-        Op::Remove(p) => (failed(f.remove(PATHS[*p])), false),
-        Op::Rmtree(p) => (failed(f.rmtree(PATHS[*p])), false),
-        Op::Rename(a, b) => (failed(f.rename(PATHS[*a], PATHS[*b])), false),
-        Op::Move(a, b) => (failed(f.move_path(PATHS[*a], PATHS[*b])), false),
-        Op::Copy(a, b) => (failed(f.copy(PATHS[*a], PATHS[*b])), false),
-        Op::CopyTree(a, b) => (failed(f.copy_tree(PATHS[*a], PATHS[*b])), false),
+        Op::Mkdir(p, e) => failed(f.mkdir(PATHS[*p], *e)),
+        Op::Remove(p) => failed(f.remove(PATHS[*p])),
+        Op::Rmtree(p) => failed(f.rmtree(PATHS[*p])),
+        Op::Rename(a, b) => failed(f.rename(PATHS[*a], PATHS[*b])),
+        Op::Move(a, b) => failed(f.move_path(PATHS[*a], PATHS[*b])),
+        Op::Copy(a, b) => failed(f.copy(PATHS[*a], PATHS[*b])),
+        Op::CopyTree(a, b) => failed(f.copy_tree(PATHS[*a], PATHS[*b])),
         Op::Import(list) => {
             let e: Vec<(String, Vec<u8>)> = list
                 .iter()
                 .map(|(p, d)| (PATHS[*p].to_string(), d.clone()))
                 .collect();
-            (failed(f.import_tree(&e)), false)
+            failed(f.import_tree(&e))
         }
         Op::Tick => {
             f.set_now(f.now() + 1);
-            (false, false)
+            false
         }
     }
 }
@@ -127,15 +126,15 @@ proptest! {
 
     #[test]
     fn random_sequences_keep_invariants_and_fail_cleanly(cfg in config(), ops in prop::collection::vec(op(), 1..60)) {
-        // spec: §2, §3
+        // spec: TREE-1, TREE-3, TREE-4, TREE-5, QUOTA-11, QUOTA-12, LIMIT-1
         let mut f = NaiveFs::new(cfg);
         let start = f.clone();
         let mut slots = [None; SLOTS];
         for op in &ops {
             let before = f.observe(&slots);
-            let (failed, may_change) = apply(&mut f, &mut slots, op);
+            let failed = apply(&mut f, &mut slots, op);
             check_invariants(&f);
-            if failed && !may_change {
+            if failed {
                 prop_assert_eq!(f.observe(&slots), before, "failed {:?} changed the state", op);
             }
             if let Some(max) = cfg.max_nodes {

@@ -6,7 +6,7 @@ fn layout(f: &NaiveFs, p: &str) -> Storage {
 
 #[test]
 fn sequential_appends_charge_size_plus_overhead_per_chunk() {
-    // spec: §3
+    // spec: QUOTA-1, QUOTA-2, TREE-3, TREE-6, STORE-1
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
     for (i, n) in [3usize, 5, 1].iter().enumerate() {
@@ -27,7 +27,7 @@ fn sequential_appends_charge_size_plus_overhead_per_chunk() {
 
 #[test]
 fn sequential_truncation_joins_or_pads() {
-    // spec: §3
+    // spec: QUOTA-4, QUOTA-5
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
     for _ in 0..3 {
@@ -46,7 +46,7 @@ fn sequential_truncation_joins_or_pads() {
 
 #[test]
 fn promotion_on_first_non_append_write() {
-    // spec: §3
+    // spec: STORE-2, STORE-7, QUOTA-6, QUOTA-7, QUOTA-8
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
     f.write(h, b"aaaa").expect("w");
@@ -77,7 +77,7 @@ fn promotion_on_first_non_append_write() {
 
 #[test]
 fn promotion_needs_size_free_and_a_failure_restores_everything() {
-    // spec: §3
+    // spec: STORE-6, STORE-9, QUOTA-10, QUOTA-12
     // quota 100, overhead 10: 40 bytes in 2 chunks use 60, so 40 are free.
     let mut f = NaiveFs::new(OracleConfig {
         quota: 100,
@@ -128,7 +128,7 @@ fn put_other(f: &mut NaiveFs, n: usize) {
 
 #[test]
 fn promotion_hard_limit_allows_equality() {
-    // spec: §3
+    // spec: STORE-8
     let mut f = NaiveFs::new(OracleConfig {
         promotion_hard_limit: 4,
         ..cfg()
@@ -145,7 +145,7 @@ fn promotion_hard_limit_allows_equality() {
 
 #[test]
 fn sequential_mode_refuses_non_append_writes() {
-    // spec: §3
+    // spec: STORE-3, STORE-4
     let mut f = NaiveFs::new(OracleConfig {
         storage: StorageMode::Sequential,
         ..cfg()
@@ -162,7 +162,7 @@ fn sequential_mode_refuses_non_append_writes() {
 
 #[test]
 fn random_access_mode_charges_size_only() {
-    // spec: §3
+    // spec: STORE-5, QUOTA-6, QUOTA-7
     let mut f = NaiveFs::new(OracleConfig {
         storage: StorageMode::RandomAccess,
         ..cfg()
@@ -178,7 +178,7 @@ fn random_access_mode_charges_size_only() {
 
 #[test]
 fn append_over_quota_is_refused_with_the_charge() {
-    // spec: §3
+    // spec: QUOTA-9, QUOTA-12
     let mut f = NaiveFs::new(OracleConfig { quota: 50, ..cfg() });
     let h = f.open("/f", "wb", 0).expect("wb");
     assert_eq!(f.write(h, &[0; 40]), Ok(40));
@@ -203,7 +203,7 @@ fn append_over_quota_is_refused_with_the_charge() {
 
 #[test]
 fn zero_overhead_is_allowed() {
-    // spec: §3
+    // spec: QUOTA-3, TREE-7
     let mut f = NaiveFs::new(OracleConfig {
         chunk_overhead: 0,
         ..cfg()
@@ -211,4 +211,20 @@ fn zero_overhead_is_allowed() {
     put(&mut f, "/f", b"abc");
     assert_eq!((f.stats().used_bytes, f.stats().chunk_count), (3, 1));
     assert_eq!(f.overhead_per_chunk_estimate(), 0);
+}
+
+#[test]
+fn huge_requests_fail_on_quota_without_allocating() {
+    // spec: QUOTA-9, PREALLOC-5
+    let mut f = fs();
+    let before = obs(&f);
+    assert_eq!(kind(f.open("/p", "wb", u64::MAX)), "QuotaExceeded");
+    assert_eq!(obs(&f), before);
+    let h = f.open("/p", "wb", 0).expect("wb");
+    f.seek(h, Whence::Start, i64::MAX).expect("seek far");
+    f.seek(h, Whence::Current, i64::MAX).expect("seek farther");
+    assert_eq!(kind(f.write(h, b"x")), "QuotaExceeded");
+    assert_eq!(kind(f.truncate(h, Some(u64::MAX))), "QuotaExceeded");
+    assert_eq!(kind(f.truncate(h, None)), "QuotaExceeded");
+    assert_eq!(f.get_size("/p"), Ok(0));
 }

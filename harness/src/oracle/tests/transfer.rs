@@ -11,7 +11,7 @@ fn entries(list: &[Entry]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn copy_check_order_and_result() {
-    // spec: §6, §3
+    // spec: COPY-1, COPY-2, COPY-3, COPY-4, COPY-6, COPY-7, QUOTA-13
     let mut f = fs();
     put(&mut f, "/f", b"abc");
     f.mkdir("/d", false).expect("mkdir");
@@ -50,7 +50,7 @@ fn copy_check_order_and_result() {
 
 #[test]
 fn copy_locks_quota_and_nodes() {
-    // spec: §6, §9, §3
+    // spec: COPY-5, CONC-6, CONC-7, LIMIT-4
     let mut f = NaiveFs::new(OracleConfig {
         quota: 30,
         max_nodes: Some(3),
@@ -92,7 +92,7 @@ fn copy_locks_quota_and_nodes() {
 
 #[test]
 fn copy_tree_is_a_snapshot_with_fresh_metadata() {
-    // spec: §6, §3
+    // spec: COPYTREE-6, COPYTREE-8, COPYTREE-9, COPYTREE-10, QUOTA-13
     let mut f = fs();
     f.set_now(2);
     f.import_tree(&entries(&[
@@ -123,7 +123,7 @@ fn copy_tree_is_a_snapshot_with_fresh_metadata() {
 
 #[test]
 fn copy_tree_check_order() {
-    // spec: §6, §9, §3
+    // spec: COPYTREE-1, COPYTREE-2, COPYTREE-3, COPYTREE-4, COPYTREE-5, CONC-6, CONC-7
     let mut f = NaiveFs::new(OracleConfig { quota: 55, ..cfg() });
     f.import_tree(&entries(&[("/s/a", b"12345"), ("/file", b"1")]))
         .expect("import");
@@ -165,7 +165,7 @@ fn copy_tree_check_order() {
 
 #[test]
 fn walk_is_top_down_in_insertion_order() {
-    // spec: §6
+    // spec: WALK-1
     let mut f = fs();
     f.import_tree(&entries(&[
         ("/b/x", b"1"),
@@ -189,7 +189,7 @@ fn walk_is_top_down_in_insertion_order() {
 
 #[test]
 fn export_tree_rules() {
-    // spec: §7, §8, §9
+    // spec: EXPORT-1, EXPORT-2, EXPORT-3, EXPORT-9, GEN-3, CONC-6, CONC-7
     let mut f = fs();
     f.import_tree(&entries(&[
         ("/d/clean", b"c"),
@@ -232,7 +232,7 @@ fn export_tree_rules() {
 
 #[test]
 fn export_as_bytesio_rules() {
-    // spec: §7
+    // spec: EXPORT-6, EXPORT-7, EXPORT-8
     let mut f = fs();
     put(&mut f, "/f", b"hello");
     f.mkdir("/d", false).expect("mkdir");
@@ -247,7 +247,7 @@ fn export_as_bytesio_rules() {
 
 #[test]
 fn import_creates_replaces_and_resets_generation() {
-    // spec: §7, §8
+    // spec: IMPORT-7, IMPORT-8, IMPORT-9, QUOTA-13
     let mut f = fs();
     put(&mut f, "/a", b"old");
     put(&mut f, "/z", b"zz");
@@ -286,7 +286,7 @@ fn import_creates_replaces_and_resets_generation() {
 
 #[test]
 fn import_validates_everything_first() {
-    // spec: §7, §9, §3
+    // spec: IMPORT-1, IMPORT-2, IMPORT-3, IMPORT-4, IMPORT-5, IMPORT-6, CONC-5
     let mut f = NaiveFs::new(OracleConfig {
         quota: 100,
         ..cfg()
@@ -299,8 +299,9 @@ fn import_validates_everything_first() {
         (&[("/ok", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/", b"2")], "IsADirectory"),
         (&[("/ok", b"1"), ("/file/x", b"2")], "AlreadyExists"),
-        (&[("/p", b"1"), ("/p/q", b"2")], "AlreadyExists"),
-        (&[("/p/q", b"1"), ("/p", b"2")], "AlreadyExists"),
+        (&[("/p", b"1"), ("/p/q", b"2")], "IsADirectory"),
+        (&[("/p/q", b"1"), ("/p", b"2")], "IsADirectory"),
+        (&[("/file/x", b"1"), ("/dir", b"2")], "IsADirectory"),
         (&[("/ok", &[0; 80]), ("/ok2", b"1")], "QuotaExceeded"),
         (&[("/dir", b"1"), ("..", b"2")], "InvalidInput"),
     ];
@@ -323,7 +324,7 @@ fn import_validates_everything_first() {
 
 #[test]
 fn import_respects_max_nodes() {
-    // spec: §2, §7
+    // spec: LIMIT-4, IMPORT-6
     let mut f = NaiveFs::new(OracleConfig {
         max_nodes: Some(4),
         ..cfg()
@@ -339,4 +340,21 @@ fn import_respects_max_nodes() {
     assert_eq!(obs(&f), before);
     f.import_tree(&entries(&[("/a/b", b"1"), ("/a/d", b"2")]))
         .expect("exactly 4");
+}
+
+#[test]
+fn copy_tree_of_the_root_into_itself_copies_a_snapshot() {
+    // spec: COPYTREE-8, COPYTREE-6
+    let mut f = fs();
+    f.import_tree(&entries(&[("/a/b", b"12"), ("/c", b"3")]))
+        .expect("import");
+    f.copy_tree("/", "/a/snap").expect("copy_tree");
+    assert_eq!(f.listdir("/a/snap"), Ok(vec!["a".into(), "c".into()]));
+    assert_eq!(
+        f.listdir("/a/snap/a"),
+        Ok(vec!["b".into()]),
+        "the copy does not contain itself"
+    );
+    assert_eq!(get(&mut f, "/a/snap/a/b"), b"12");
+    check_invariants(&f);
 }
