@@ -11,10 +11,26 @@ use memfs_core::{
     BlockReason, ErrorKind, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Opens never wait in the models: a busy lock is an immediate `WouldBlock(LockTimeout)`, so
 /// no timed wait (which loom cannot model) is involved.
+/// Runs `f` under loom and returns how many interleavings were explored: a model that only
+/// ever sees one interleaving is not reaching the core's synchronization (the facade did not
+/// switch to loom), so every model asserts more than one.
+fn explore(name: &str, f: impl Fn() + Sync + Send + 'static) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    loom::model(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        f();
+    });
+    let n = runs.load(Ordering::Relaxed);
+    eprintln!("{name}: {n} interleavings explored");
+    assert!(n > 1, "{name}: loom explored a single interleaving");
+}
+
 fn try_once() -> OpenOptions {
     OpenOptions::new().lock_timeout(LockWait::For(Duration::ZERO))
 }
@@ -91,7 +107,7 @@ fn assert_consistent(fs: &MemoryFileSystem) {
 // spec: CONC-5, REMOVE-3, CONC-10, TREE-4
 #[test]
 fn open_read_races_remove_of_the_same_file() {
-    loom::model(|| {
+    explore("open_read_races_remove_of_the_same_file", || {
         let fs = new_fs(&[("/f", b"data")]);
         let fs2 = fs.clone();
         let reader =
@@ -137,7 +153,7 @@ fn open_read_races_remove_of_the_same_file() {
 // spec: CONC-5, RENAME-6, CONC-11, TREE-4
 #[test]
 fn open_write_races_rename_of_an_ancestor() {
-    loom::model(|| {
+    explore("open_write_races_rename_of_an_ancestor", || {
         let fs = new_fs(&[("/d/f", b"old")]);
         let fs2 = fs.clone();
         let writer =
@@ -176,7 +192,7 @@ fn open_write_races_rename_of_an_ancestor() {
 // spec: CONC-5, RMTREE-4, CONC-12, TREE-4
 #[test]
 fn open_append_races_rmtree_of_an_ancestor() {
-    loom::model(|| {
+    explore("open_append_races_rmtree_of_an_ancestor", || {
         let fs = new_fs(&[("/d/s/f", b"ab")]);
         let fs2 = fs.clone();
         let writer =
@@ -219,7 +235,7 @@ fn open_append_races_rmtree_of_an_ancestor() {
 // spec: CONC-10, OPEN-9, LOCK-1, LOCK-3
 #[test]
 fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
-    loom::model(|| {
+    explore("wb_truncation_is_never_seen_by_a_concurrent_reader", || {
         let fs = new_fs(&[("/f", b"0123")]);
         let fs2 = fs.clone();
         let writer =
@@ -266,7 +282,7 @@ fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
 // spec: CONC-5, IMPORT-4, IMPORT-6
 #[test]
 fn import_tree_races_an_open_of_one_of_its_targets() {
-    loom::model(|| {
+    explore("import_tree_races_an_open_of_one_of_its_targets", || {
         let fs = new_fs(&[("/d/f", b"orig")]);
         let fs2 = fs.clone();
         let writer =
@@ -307,4 +323,68 @@ fn import_tree_races_an_open_of_one_of_its_targets() {
         }
         assert_consistent(&fs);
     });
+}
+
+// spec: CONC-5, CONC-10, CONC-12, LOCK-3
+#[test]
+fn reader_writer_and_remove_of_one_file_with_a_stats_sampler() {
+    explore(
+        "reader_writer_and_remove_of_one_file_with_a_stats_sampler",
+        || {
+            let fs = new_fs(&[("/f", b"data")]);
+            let (fs_r, fs_w) = (fs.clone(), fs.clone());
+            let reader =
+                thread::spawn(
+                    move || match fs_r.open_with("/f", OpenMode::Read, &try_once()) {
+                        Ok(mut h) => {
+                            let d = h.read_data(None).expect("read");
+                            h.close();
+                            assert!(
+                                d == b"data" || d == b"NEW!",
+                                "torn read {:?}",
+                                String::from_utf8_lossy(&d)
+                            );
+                        }
+                        Err(e) => assert!(
+                            e.kind() == ErrorKind::NotFound || is_lock_timeout(&e),
+                            "{e}"
+                        ),
+                    },
+                );
+            let writer = thread::spawn(move || {
+                match fs_w.open_with("/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"NEW!").expect("write");
+                        h.close();
+                    }
+                    Err(e) => assert!(
+                        e.kind() == ErrorKind::NotFound || is_lock_timeout(&e),
+                        "{e}"
+                    ),
+                }
+            });
+            // a sample taken while the others run: the sequential file (4 + one 128 chunk), the
+            // promotion of the r+b write in flight (its copy reserved: + 4), the promoted
+            // random-access file (4), or nothing after the remove (semantics §3)
+            let s = fs.stats();
+            assert!(
+                [132, 136, 4, 0].contains(&s.used_bytes),
+                "used {}",
+                s.used_bytes
+            );
+            assert_eq!(s.free_bytes, s.quota_bytes - s.used_bytes);
+            let removed = fs.remove("/f");
+            reader.join().expect("reader");
+            writer.join().expect("writer");
+            match removed {
+                Ok(()) => assert!(!fs.exists("/f")),
+                Err(e) => {
+                    assert!(is_file_open(&e), "{e}");
+                    let d = read(&fs, "/f").expect("still there");
+                    assert!(d == b"data" || d == b"NEW!");
+                }
+            }
+            assert_consistent(&fs);
+        },
+    );
 }

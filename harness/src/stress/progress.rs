@@ -56,8 +56,10 @@ impl OpCode {
     }
 }
 
-/// What one worker thread last did.
+/// What one worker thread last did. Cache-line aligned so that publishing progress (on every
+/// operation) never contends with a neighbouring thread's slot (false sharing).
 #[derive(Debug, Default)]
+#[repr(align(128))]
 pub struct ThreadProgress {
     op: AtomicU32,
     iteration: AtomicU64,

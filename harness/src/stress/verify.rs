@@ -84,3 +84,36 @@ pub fn verify_tree(fs: &MemoryFileSystem, fail: &mut Vec<String>) -> TreeSummary
     }
     sum
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leaked_handle_and_the_tree_totals_are_reported() {
+        let fs = MemoryFileSystem::new();
+        fs.mkdir("/d/e", true).expect("mkdir");
+        let mut a = fs.open("/d/a", OpenMode::Write).expect("open");
+        a.write_data(b"abc").expect("write");
+        a.close();
+        let leaked = fs.open("/d/e/b", OpenMode::Read);
+        assert!(leaked.is_err(), "b does not exist yet");
+        let mut b = fs.open("/d/e/b", OpenMode::Write).expect("open b");
+        b.write_data(b"12345").expect("write b");
+        let mut fail = Vec::new();
+        let sum = verify_tree(&fs, &mut fail);
+        assert_eq!(fail.len(), 1, "{fail:?}");
+        assert!(
+            fail[0].contains("/d/e/b") && fail[0].contains("leaked"),
+            "{fail:?}"
+        );
+        assert_eq!(sum.files.get("/d/a").map(Vec::as_slice), Some(&b"abc"[..]));
+        assert_eq!(sum.dirs, 3);
+        b.close();
+        let mut fail = Vec::new();
+        let sum = verify_tree(&fs, &mut fail);
+        assert!(fail.is_empty(), "{fail:?}");
+        assert_eq!(sum.files.len(), 2);
+        assert_eq!(sum.charged, fs.stats().used_bytes);
+    }
+}
