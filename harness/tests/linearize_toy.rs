@@ -97,7 +97,7 @@ fn big_valid_history(n_rounds: u64) -> Vec<Op<KvCall, KvOut>> {
             // see the old or the new value.
             h.push(op(t, put(k, r), KvOut::Unit, base, base + 40));
             let old = if r == 0 { None } else { Some(r - 1) };
-            let seen = if (r + t as u64) % 2 == 0 {
+            let seen = if (r + t as u64).is_multiple_of(2) {
                 Some(r)
             } else {
                 old

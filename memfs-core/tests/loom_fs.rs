@@ -41,10 +41,10 @@ fn new_fs(files: &[(&str, &[u8])]) -> Arc<MemoryFileSystem> {
         .build()
         .expect("build");
     for (p, d) in files {
-        if let Some((parent, _)) = p.rsplit_once('/') {
-            if !parent.is_empty() {
-                fs.mkdir(parent, true).expect("mkdir");
-            }
+        if let Some((parent, _)) = p.rsplit_once('/')
+            && !parent.is_empty()
+        {
+            fs.mkdir(parent, true).expect("mkdir");
         }
         let mut h = fs.open(p, OpenMode::Write).expect("create");
         h.write_data(d).expect("write");

@@ -100,7 +100,8 @@ pub fn check_history<S: SequentialSpec>(
     // Largest first so the parallel check is not left waiting on one big partition at the end.
     let mut order: Vec<&Vec<usize>> = parts.iter().collect();
     order.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    let verdicts: Vec<(Vec<Op<S::Call, S::Outcome>>, Verdict)> = order
+    type Checked<C, O> = (Vec<Op<C, O>>, Verdict);
+    let verdicts: Vec<Checked<S::Call, S::Outcome>> = order
         .par_iter()
         .map(|idx| {
             let ops: Vec<_> = idx.iter().map(|&i| history[i].clone()).collect();

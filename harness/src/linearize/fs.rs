@@ -78,9 +78,8 @@ pub fn record(w: &Workload, deadline: Duration) -> Result<Vec<FsOp>, String> {
         let (fs, barrier, w) = (fs.clone(), barrier.clone(), *w);
         handles.push(std::thread::spawn(move || {
             let mut rec = Recorder::new(&fs, t, epoch, LockWait::For(Duration::ZERO));
-            let mut rng =
-                Rng(w.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                    ^ (t as u64 + 1) * 0x1234_5678_9abc_def1);
+            let mut rng = Rng(w.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ^ ((t as u64 + 1) * 0x1234_5678_9abc_def1));
             barrier.wait();
             let mut i = 0u64;
             while rec.ops.len() < per_thread {

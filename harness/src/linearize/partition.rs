@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// Groups op indices (given their footprints) into partitions; each partition keeps the
 /// original op order. Ops with no key at all form singleton partitions.
 pub fn partition(footprints: &[Footprint]) -> Vec<Vec<usize>> {
-    if footprints.iter().any(|f| *f == Footprint::Global) {
+    if footprints.contains(&Footprint::Global) {
         return vec![(0..footprints.len()).collect()];
     }
     let mut key_ids: HashMap<&str, usize> = HashMap::new();

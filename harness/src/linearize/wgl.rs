@@ -69,7 +69,7 @@ pub fn check<S: SequentialSpec>(
         if steps > max_steps {
             return Verdict::Unknown { steps };
         }
-        if entry % 2 == 0 {
+        if entry.is_multiple_of(2) {
             let i = entry / 2;
             let (s2, out) = spec.apply(&state, &ops[i].call);
             let mut advanced = false;

@@ -114,11 +114,11 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    if let Some(path) = &args.json {
-        if let Err(e) = report::write_json(path, &summaries, lin.as_ref()) {
-            eprintln!("harness stress: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+    if let Some(path) = &args.json
+        && let Err(e) = report::write_json(path, &summaries, lin.as_ref())
+    {
+        eprintln!("harness stress: cannot write {}: {e}", path.display());
+        return ExitCode::from(2);
     }
     if ok {
         ExitCode::SUCCESS

@@ -329,12 +329,12 @@ fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
                 if let Err(e) = wfs.remove(PATH) {
                     ctx.tally
                         .error(&e, &[ErrorKind::WouldBlock, ErrorKind::NotFound], "remove");
-                    if let MfsError::WouldBlock { reason, .. } = &e {
-                        if *reason != memfs_core::BlockReason::FileOpen {
-                            ctx.tally.fail(format!(
-                                "remove blocked with {reason:?}; semantics §9 says FileOpen at once"
-                            ));
-                        }
+                    if let MfsError::WouldBlock { reason, .. } = &e
+                        && *reason != memfs_core::BlockReason::FileOpen
+                    {
+                        ctx.tally.fail(format!(
+                            "remove blocked with {reason:?}; semantics §9 says FileOpen at once"
+                        ));
                     }
                 }
             }
@@ -345,10 +345,10 @@ fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
         if written.iter().sum::<u64>() == 0 {
             fail.push("no create succeeded at all: the suite exercised nothing".into());
         }
-        if let Some(data) = files.get(PATH) {
-            if parse_payload("st02", data, LEN).is_none() {
-                fail.push(format!("{PATH}: final content is not one whole write"));
-            }
+        if let Some(data) = files.get(PATH)
+            && parse_payload("st02", data, LEN).is_none()
+        {
+            fail.push(format!("{PATH}: final content is not one whole write"));
         }
         if files.len() > 1 {
             fail.push(format!(
