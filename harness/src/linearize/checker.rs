@@ -57,7 +57,16 @@ impl<C: fmt::Debug, O: fmt::Debug> fmt::Display for Witness<C, O> {
                 self.cut_ops, self.start_state
             )?;
         }
-        write!(f, "{}", Timeline { ops: &self.ops })
+        write!(f, "{}", Timeline { ops: &self.ops })?;
+        writeln!(f, "operations in full:")?;
+        for (i, o) in self.ops.iter().enumerate() {
+            writeln!(
+                f,
+                "  #{i} thread {}: {:?} -> {:?}",
+                o.thread, o.call, o.outcome
+            )?;
+        }
+        Ok(())
     }
 }
 
