@@ -8,7 +8,7 @@ use crate::glob::{has_magic, match_component};
 use crate::path::{self, is_within, normalize, split_parent};
 use crate::sync::atomic::Ordering;
 use crate::sync::lock;
-use crate::tree::{DirNode, Kind, Node, first_open, count, for_each_file};
+use crate::tree::{DirNode, Kind, Node, count, first_open, for_each_file};
 use crate::types::WalkEntry;
 use std::collections::BTreeSet;
 
@@ -179,13 +179,18 @@ fn walk_rec(dir: &DirNode, p: &str, out: &mut Vec<WalkEntry>) {
     }
 }
 
-/// `glob(pattern)`: sorted, without duplicates. `**` is zero or more directories; a trailing
-/// `**` matches every file and directory below its base (our choice; D-MemFS leaves it open).
+/// `glob(pattern)`: sorted, without duplicates. The pattern is split, not normalized: `\`
+/// becomes `/`, empty parts are dropped, `.`/`..` are literal parts (they match no name), and
+/// a relative pattern starts at the root; the root itself is never a match (as the oracle and
+/// D-MemFS). `**` is zero or more directories; a trailing `**` matches every file and
+/// directory below its base.
 pub(crate) fn glob(sh: &Shared, pattern: &str) -> Result<Vec<String>> {
-    let norm = normalize(pattern)?;
-    let pats: Vec<&str> = path::parts(&norm).collect();
+    let pats: Vec<&str> = pattern
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty())
+        .collect();
     if pats.is_empty() {
-        return Ok(vec!["/".to_string()]);
+        return Ok(Vec::new());
     }
     let tree = lock(&sh.tree);
     let mut out = BTreeSet::new();

@@ -211,7 +211,7 @@ impl FileData {
         })?;
         match &mut self.store {
             Store::Seq { chunks, ends } if pos == size => {
-                ctx.reserve(n + ctx.overhead)?;
+                ctx.reserve(n.saturating_add(ctx.overhead))?;
                 chunks.push(Arc::from(data));
                 ends.push(end);
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
@@ -323,7 +323,7 @@ impl FileData {
                         .fetch_sub(old_chunks - new_chunks, Ordering::Relaxed);
                 } else {
                     let pad = new_size - size;
-                    ctx.reserve(pad + ctx.overhead)?;
+                    ctx.reserve(pad.saturating_add(ctx.overhead))?;
                     chunks.push(Arc::from(vec![0u8; pad as usize]));
                     ends.push(new_size);
                     ctx.chunks.fetch_add(1, Ordering::Relaxed);
@@ -361,7 +361,7 @@ impl FileData {
         let old = self.charged(ctx.overhead);
         let old_chunks = self.chunk_count();
         let (new, new_chunks) = match self.store {
-            Store::Seq { .. } if prealloc > 0 => (prealloc + ctx.overhead, 1),
+            Store::Seq { .. } if prealloc > 0 => (prealloc.saturating_add(ctx.overhead), 1),
             Store::Seq { .. } => (0, 0),
             Store::Random(_) => (prealloc, 0),
         };

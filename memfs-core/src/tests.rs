@@ -401,6 +401,12 @@ fn walk_and_glob() {
     assert_eq!(fs.glob("a//?.txt").unwrap(), ["/a/x.txt"]);
     assert_eq!(fs.glob("/a/*").unwrap(), ["/a/b", "/a/x.txt"]);
     assert_eq!(fs.glob("/*/b").unwrap(), ["/a/b"]);
+    assert!(fs.glob("/").unwrap().is_empty());
+    assert!(fs.glob("/./a").unwrap().is_empty());
+    assert_eq!(
+        fs.glob("\\a\\**").unwrap(),
+        ["/a/b", "/a/b/y.txt", "/a/x.txt"]
+    );
     assert_eq!(kind(fs.walk("/z.txt")), ErrorKind::NotADirectory);
     assert_eq!(kind(fs.walk("/q")), ErrorKind::NotFound);
 }
