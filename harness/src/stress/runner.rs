@@ -66,7 +66,7 @@ where
         Arc::new((0..n).map(|_| ThreadProgress::default()).collect());
     let barrier = Arc::new(Barrier::new(n + 1));
     let work = Arc::new(work);
-    let mut handles: Vec<JoinHandle<(T, Tally, Instant)>> = Vec::with_capacity(n);
+    let mut handles: Vec<JoinHandle<(T, Tally, Instant, Instant)>> = Vec::with_capacity(n);
     for id in 0..n {
         let (progress, barrier, work) = (progress.clone(), barrier.clone(), work.clone());
         let spawned = std::thread::Builder::new()
@@ -75,6 +75,7 @@ where
                 let slot = &progress[id];
                 slot.enter(OpCode::Start);
                 barrier.wait();
+                let begin = Instant::now();
                 let mut ctx = Ctx {
                     id,
                     progress: slot,
@@ -83,7 +84,7 @@ where
                 let out = work(&mut ctx);
                 let end = Instant::now();
                 slot.finish();
-                (out, ctx.tally, end)
+                (out, ctx.tally, begin, end)
             });
         match spawned {
             Ok(h) => handles.push(h),
@@ -108,11 +109,15 @@ where
     stop.store(true, Ordering::Relaxed);
     let mut results = Vec::with_capacity(n);
     let mut tally = Tally::default();
+    // Measured from the workers' own clocks: the main thread may be descheduled right
+    // after the barrier, so its own instant can come late.
+    let mut first_begin: Option<Instant> = None;
     let mut last_end = start;
     let mut panics = Vec::new();
     for (id, h) in handles.into_iter().enumerate() {
         match h.join() {
-            Ok((out, t, end)) => {
+            Ok((out, t, begin, end)) => {
+                first_begin = Some(first_begin.map_or(begin, |b| b.min(begin)));
                 results.push(out);
                 tally.merge(t);
                 last_end = last_end.max(end);
@@ -134,7 +139,7 @@ where
     // every worker published one `Start` that is not a filesystem operation
     let ops = progress.iter().map(ThreadProgress::ops).sum::<u64>() - n as u64;
     Ok(RunOutput {
-        elapsed: last_end - start,
+        elapsed: last_end.saturating_duration_since(first_begin.unwrap_or(start)),
         ops,
         tally,
         results,
