@@ -388,3 +388,40 @@ fn reader_writer_and_remove_of_one_file_with_a_stats_sampler() {
         },
     );
 }
+
+// An open is one atomic step: once another thread can see the writer lock of a `wb` open
+// (its own open fails with LockTimeout), it must also see the truncation (semantics §4: wb
+// truncates once its writer lock is held). Found by the linearizability checker first.
+// spec: OPEN-9, CONC-2, LOCK-3
+#[test]
+fn a_wb_open_that_blocks_others_has_already_truncated() {
+    explore("a_wb_open_that_blocks_others_has_already_truncated", || {
+        let fs = new_fs(&[("/f", b"0123")]);
+        let fs2 = fs.clone();
+        let writer = thread::spawn(move || {
+            // the reader may hold its lock first: then this open fails and changes nothing
+            match fs2.open_with("/f", OpenMode::Write, &try_once()) {
+                Ok(mut h) => h.close(),
+                Err(e) => assert!(is_lock_timeout(&e), "{e}"),
+            }
+        });
+        let blocked = match fs.open_with("/f", OpenMode::Read, &try_once()) {
+            Ok(mut h) => {
+                h.close();
+                false
+            }
+            Err(e) => {
+                assert!(is_lock_timeout(&e), "{e}");
+                true
+            }
+        };
+        let size = fs.stat("/f").expect("stat").size;
+        writer.join().expect("writer");
+        if blocked {
+            assert_eq!(
+                size, 0,
+                "the wb open held its lock but had not truncated yet (non-atomic open)"
+            );
+        }
+    });
+}
