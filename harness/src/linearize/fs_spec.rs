@@ -116,6 +116,39 @@ impl SequentialSpec for FsSpec {
         )
     }
 
+    /// Read-only calls, and failed calls: a failed operation changes nothing (semantics:
+    /// the first failing check decides the error and the state stays unchanged). A failed
+    /// open still closes its slot's previous handle, so it counts only when that slot's
+    /// previous operation in the witness left no handle open (a close, or a failed open).
+    fn is_removable(&self, ops: &[Op<Call, CallOutcome>], i: usize) -> bool {
+        let op = &ops[i];
+        if self.is_read_only(&op.call) {
+            return true;
+        }
+        if !matches!(op.outcome, CallOutcome::Err { .. }) {
+            return false;
+        }
+        let Call::Open { slot, .. } = &op.call else {
+            return true;
+        };
+        let before = ops[..i]
+            .iter()
+            .rev()
+            .find(|o| slot_of(&o.call) == Some(*slot));
+        matches!(
+            before,
+            Some(Op {
+                call: Call::Close { .. },
+                outcome: CallOutcome::Ok(_),
+                ..
+            }) | Some(Op {
+                call: Call::Open { .. },
+                outcome: CallOutcome::Err { .. },
+                ..
+            })
+        )
+    }
+
     fn describe_state(&self, state: &FsState) -> String {
         let slots: Vec<Option<HandleId>> = (0..=state
             .slots
@@ -206,6 +239,20 @@ impl SequentialSpec for FsSpec {
             }
         }
         out
+    }
+}
+
+/// The handle slot a call uses, if any.
+fn slot_of(call: &Call) -> Option<Slot> {
+    match call {
+        Call::Open { slot, .. }
+        | Call::Read { slot, .. }
+        | Call::Write { slot, .. }
+        | Call::Seek { slot, .. }
+        | Call::Tell { slot }
+        | Call::Truncate { slot, .. }
+        | Call::Close { slot } => Some(*slot),
+        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! (2) cut at the latest quiescent point (no operation spans it): every linearization then
 //! runs the part before the cut first, so the part after it is non-linearizable from *every*
 //! state the part before can reach, in particular from the one a found linearization reaches;
-//! (3) remove read-only operations (removing an operation that never changes the state cannot
+//! (3) remove operations that change the state in no linearization, e.g. read-only ones (removing an operation that never changes the state cannot
 //! turn a linearizable history into a non-linearizable one). Removing writers is not sound
 //! (a read would lose its write) and is not attempted.
 
@@ -45,6 +45,9 @@ impl<S: SequentialSpec> SequentialSpec for FromState<'_, S> {
     }
     fn is_read_only(&self, call: &S::Call) -> bool {
         self.spec.is_read_only(call)
+    }
+    fn is_removable(&self, ops: &[Op<S::Call, S::Outcome>], i: usize) -> bool {
+        self.spec.is_removable(ops, i)
     }
 }
 
@@ -113,7 +116,7 @@ pub fn shrink<S: SequentialSpec>(
     // (3) drop read-only operations that the violation does not need
     let mut i = 0;
     while i < ops.len() && Instant::now() < deadline {
-        if spec.is_read_only(&ops[i].call) {
+        if spec.is_removable(&ops, i) {
             let mut candidate = ops.clone();
             candidate.remove(i);
             if !candidate.is_empty() && fails_from(&start, &candidate) {

@@ -34,6 +34,11 @@ pub trait SequentialSpec: Sync {
     fn is_read_only(&self, _call: &Self::Call) -> bool {
         false
     }
+    /// Whether `ops[i]` can be dropped from a witness without creating a spurious violation:
+    /// it changes the state in no linearization (by default: a read-only call).
+    fn is_removable(&self, ops: &[Op<Self::Call, Self::Outcome>], i: usize) -> bool {
+        self.is_read_only(&ops[i].call)
+    }
     /// A short human description of a state, shown with a witness that starts from it.
     fn describe_state(&self, _state: &Self::State) -> String {
         String::new()
