@@ -4,3 +4,5 @@ pub mod call;
 pub mod observation;
 pub mod oracle;
 pub mod outcome;
+pub mod linearize;
+pub mod stress;
