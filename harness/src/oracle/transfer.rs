@@ -65,7 +65,7 @@ impl NaiveFs {
     /// Copies a directory tree as a snapshot (dst may be inside src). Order: src missing ->
     /// `NotFound`; src file -> `NotADirectory`; dst exists -> `AlreadyExists`; dst parent
     /// missing/file -> `NotFound`; a write-locked file inside -> `WouldBlock(LockTimeout)`;
-    /// quota; node limit. Copies: generation 0, new timestamps.
+    /// node limit; quota. Copies: generation 0, new timestamps.
     pub fn copy_tree(&mut self, src: &str, dst: &str) -> Result<()> {
         let s = path::normalize(src)?;
         let d = path::normalize(dst)?;
@@ -79,8 +79,7 @@ impl NaiveFs {
         }
         self.parent_must_be_dir(&d)?;
         let members = self.tree.subtree(&s);
-        // Ambiguity: locks, then quota, then node limit (D-MemFS pre-checks quota and meets
-        // locks and the node limit while copying; the semantics list puts quota last).
+        // Ambiguity: locks first (D-MemFS meets them while copying), then node limit, then quota.
         if let Some(locked) = members.iter().find(|m| self.write_locked(m)) {
             return err(Kind::WouldBlock(Reason::LockTimeout), locked);
         }
@@ -89,8 +88,9 @@ impl NaiveFs {
             .filter_map(|m| self.tree.file(m))
             .map(|f| self.loaded_usage(f.size()))
             .sum();
-        Self::need(&d, total, self.free())?;
+        // Node limit before quota, as everywhere (integrator's decision, matches the core).
         self.node_room(&d, members.len() as u64)?;
+        Self::need(&d, total, self.free())?;
         let now = self.now;
         let copies: Vec<(String, Node)> = members
             .iter()
@@ -198,8 +198,8 @@ impl NaiveFs {
     /// Imports files all or nothing, creating missing parents. Each check runs over every
     /// entry before the next: paths valid; a path that is a directory (root too) or that the
     /// import itself needs as a directory -> `IsADirectory`; a path below an existing file ->
-    /// `AlreadyExists`; an open target -> `WouldBlock(FileOpen)`; quota of the net change;
-    /// node limit. Empty: no-op. Imported files: generation 0, new timestamps; a replaced file
+    /// `AlreadyExists`; an open target -> `WouldBlock(FileOpen)`; node limit;
+    /// quota of the net change. Empty: no-op. Imported files: generation 0, new timestamps; a replaced file
     /// keeps its place in its directory's listing (D-MemFS dict semantics).
     pub fn import_tree(&mut self, entries: &[(String, Vec<u8>)]) -> Result<()> {
         if entries.is_empty() {
@@ -252,9 +252,6 @@ impl NaiveFs {
             .iter()
             .map(|(_, d)| self.loaded_usage(d.len() as u64))
             .sum();
-        if new > old {
-            Self::need(&items[0].0, new - old, self.free())?;
-        }
         let mut new_dirs: BTreeSet<String> = BTreeSet::new();
         for (p, _) in &items {
             new_dirs.extend(
@@ -267,7 +264,11 @@ impl NaiveFs {
             .iter()
             .filter(|(p, _)| self.tree.get(p).is_none())
             .count() as u64;
+        // Node limit before quota, as everywhere (integrator's decision, matches the core).
         self.node_room(&items[0].0, new_dirs.len() as u64 + new_files)?;
+        if new > old {
+            Self::need(&items[0].0, new - old, self.free())?;
+        }
         for (p, data) in items {
             self.make_dirs(&path::ancestors_below_root(&p), &p)?;
             let len = data.len() as u64;
