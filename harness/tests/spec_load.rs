@@ -19,7 +19,10 @@ fn real_specs_load_and_alphabet_is_tractable() {
     let s = spec();
     assert!(s.clauses.len() > 150, "clauses.yaml should be merged in");
     let a = s.steps.len();
-    assert!((60..=90).contains(&a), "alphabet size {a} should stay within 60..=90");
+    assert!(
+        (60..=90).contains(&a),
+        "alphabet size {a} should stay within 60..=90"
+    );
     // Labels are unique: they name steps in regression files.
     let labels: HashSet<&str> = s.steps.iter().map(|st| st.label.as_str()).collect();
     assert_eq!(labels.len(), a);
@@ -40,7 +43,10 @@ fn every_reachable_clause_is_referenced() {
     // spec helper's report); everything else must be referenced.
     let known = ["PATH-11", "TREE-7", "QUOTA-14", "HANDLE-17", "EXPORT-4"];
     let unexpected: Vec<&&str> = missing.iter().filter(|m| !known.contains(m)).collect();
-    assert!(unexpected.is_empty(), "unreferenced reachable clauses: {unexpected:?}");
+    assert!(
+        unexpected.is_empty(),
+        "unreferenced reachable clauses: {unexpected:?}"
+    );
 }
 
 /// Breadth-first over distinct model states up to depth 4 (sound for the model alone: a
@@ -93,7 +99,10 @@ fn depth_four_exercises_every_referenced_clause() {
     for (c, is_pre) in s.referenced_clauses() {
         let i = c as usize;
         let id = &s.clauses[i].id;
-        if s.clauses[i].unreachable.is_some() || s.invariant_clauses().contains(&c) || config_dependent.contains(&id.as_str()) {
+        if s.clauses[i].unreachable.is_some()
+            || s.invariant_clauses().contains(&c)
+            || config_dependent.contains(&id.as_str())
+        {
             continue;
         }
         if is_pre && !(held[i] && failed[i]) && !checked[i] {
@@ -103,6 +112,14 @@ fn depth_four_exercises_every_referenced_clause() {
             gaps.push(format!("{id}: never checked"));
         }
     }
-    eprintln!("alphabet {}, distinct states up to depth 4: {}", s.steps.len(), seen.len());
-    assert!(gaps.is_empty(), "clauses not exercised at depth 4:\n{}", gaps.join("\n"));
+    eprintln!(
+        "alphabet {}, distinct states up to depth 4: {}",
+        s.steps.len(),
+        seen.len()
+    );
+    assert!(
+        gaps.is_empty(),
+        "clauses not exercised at depth 4:\n{}",
+        gaps.join("\n")
+    );
 }

@@ -124,7 +124,10 @@ impl Verdict {
     pub fn pre_results<'a>(&self, spec: &'a Spec) -> impl Iterator<Item = (ClauseIdx, bool)> + 'a {
         let n = usize::from(self.evaluated);
         let failed = self.failed;
-        let pres = spec.steps.get(self.step as usize).map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
+        let pres = spec
+            .steps
+            .get(self.step as usize)
+            .map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
         pres.iter().enumerate().flat_map(move |(i, p)| {
             let held = !(failed && i + 1 == n);
             p.clauses.iter().map(move |c| (*c, held))
@@ -166,8 +169,20 @@ pub struct Spec {
 }
 
 impl Spec {
-    fn assemble(clauses: Vec<Clause>, actions: Vec<ActionInfo>, steps: Vec<Step>, invariants: Vec<CCheck>, config: ModelConfig) -> Spec {
-        Spec { clauses, actions, steps, config, invariants }
+    fn assemble(
+        clauses: Vec<Clause>,
+        actions: Vec<ActionInfo>,
+        steps: Vec<Step>,
+        invariants: Vec<CCheck>,
+        config: ModelConfig,
+    ) -> Spec {
+        Spec {
+            clauses,
+            actions,
+            steps,
+            config,
+            invariants,
+        }
     }
 
     /// The model state before any step: only the root, every slot empty.
@@ -180,19 +195,34 @@ impl Spec {
     pub fn predict_mut(&self, st: &mut ModelState, step: usize) -> Verdict {
         let sid = u32::try_from(step).unwrap_or(u32::MAX);
         let Some(s) = self.steps.get(step) else {
-            return Verdict { step: sid, outcome: Err(ErrKind::InvalidInput), evaluated: 0, failed: false };
+            return Verdict {
+                step: sid,
+                outcome: Err(ErrKind::InvalidInput),
+                evaluated: 0,
+                failed: false,
+            };
         };
         for (i, p) in s.pre.iter().enumerate() {
             if !p.cond.eval(st, &self.config) {
                 let evaluated = u8::try_from(i + 1).unwrap_or(u8::MAX);
-                return Verdict { step: sid, outcome: Err(p.err), evaluated, failed: true };
+                return Verdict {
+                    step: sid,
+                    outcome: Err(p.err),
+                    evaluated,
+                    failed: true,
+                };
             }
         }
         for (f, a) in &s.effects {
             f(st, &self.config, a);
         }
         let evaluated = u8::try_from(s.pre.len()).unwrap_or(u8::MAX);
-        Verdict { step: sid, outcome: Ok(()), evaluated, failed: false }
+        Verdict {
+            step: sid,
+            outcome: Ok(()),
+            evaluated,
+            failed: false,
+        }
     }
 
     /// Predicts `step` from `st`: the expected outcome, the next state and the precondition
@@ -205,15 +235,33 @@ impl Spec {
 
     /// Postconditions (only when the call returned `Ok`) and invariants (always), evaluated
     /// on what the system returned and looks like, against the predicted next state.
-    pub fn check_post(&self, step: usize, next: &ModelState, outcome: &CallOutcome, obs: &Observation) -> Vec<PostResult> {
+    pub fn check_post(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+    ) -> Vec<PostResult> {
         let mut out = Vec::new();
         self.check_post_into(step, next, outcome, obs, &mut out);
         out
     }
 
     /// [`Spec::check_post`] appending to a caller's buffer (no allocation when all pass).
-    pub fn check_post_into(&self, step: usize, next: &ModelState, outcome: &CallOutcome, obs: &Observation, out: &mut Vec<PostResult>) {
-        let ctx = PostCtx { st: next, cfg: &self.config, outcome, obs };
+    pub fn check_post_into(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+        out: &mut Vec<PostResult>,
+    ) {
+        let ctx = PostCtx {
+            st: next,
+            cfg: &self.config,
+            outcome,
+            obs,
+        };
         let posts = match (self.steps.get(step), outcome) {
             (Some(s), CallOutcome::Ok(_)) => &s.post[..],
             _ => &[][..],
@@ -225,7 +273,11 @@ impl Spec {
                     Ok(()) => (true, String::new()),
                     Err(m) => (false, m.clone()),
                 };
-                out.push(PostResult { clause, ok, message });
+                out.push(PostResult {
+                    clause,
+                    ok,
+                    message,
+                });
             }
         }
     }
@@ -248,7 +300,10 @@ impl Spec {
 
     /// The index of a clause id.
     pub fn clause_index(&self, id: &str) -> Option<ClauseIdx> {
-        self.clauses.iter().position(|c| c.id == id).and_then(|i| ClauseIdx::try_from(i).ok())
+        self.clauses
+            .iter()
+            .position(|c| c.id == id)
+            .and_then(|i| ClauseIdx::try_from(i).ok())
     }
 
     /// Clauses referenced by some precondition, postcondition or invariant, with whether a
@@ -277,7 +332,10 @@ impl Spec {
 
     /// Clause indices of the invariants (checked after every step).
     pub fn invariant_clauses(&self) -> Vec<ClauseIdx> {
-        self.invariants.iter().flat_map(|i| i.clauses.iter().copied()).collect()
+        self.invariants
+            .iter()
+            .flat_map(|i| i.clauses.iter().copied())
+            .collect()
     }
 }
 
@@ -314,10 +372,18 @@ pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
     for f in files {
         match std::fs::read(f) {
             Ok(bytes) => sources.push((f.display().to_string(), bytes)),
-            Err(e) => errors.push(SpecError { file: f.display().to_string(), line: 0, col: 0, msg: format!("cannot read: {e}") }),
+            Err(e) => errors.push(SpecError {
+                file: f.display().to_string(),
+                line: 0,
+                col: 0,
+                msg: format!("cannot read: {e}"),
+            }),
         }
     }
-    let named: Vec<(&str, &[u8])> = sources.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let named: Vec<(&str, &[u8])> = sources
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     match load_spec_sources(&named) {
         Ok(s) if errors.is_empty() => Ok(s),
         Ok(_) => Err(SpecErrors(errors)),
@@ -340,19 +406,39 @@ pub fn load_spec_sources(sources: &[(&str, &[u8])]) -> Result<Spec, SpecErrors> 
                 let good = &bytes[..e.valid_up_to()];
                 let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
                 let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
-                errors.push(SpecError { file: name.to_string(), line, col, msg: "the file is not valid UTF-8; save it as UTF-8".into() });
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: "the file is not valid UTF-8; save it as UTF-8".into(),
+                });
                 continue;
             }
         };
-        if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             errors.push(SpecError { file: name.to_string(), line: 1, col: 1, msg: "the file is empty; expected `clauses:`, `config:`, `domains:`, `invariants:` or `actions:`".into() });
             continue;
         }
         match serde_saphyr::from_str::<raw::RawFile>(text) {
-            Ok(raw) => parsed.push(compile::Parsed { file: name.to_string(), src: text.to_string(), raw }),
+            Ok(raw) => parsed.push(compile::Parsed {
+                file: name.to_string(),
+                src: text.to_string(),
+                raw,
+            }),
             Err(e) => {
-                let (line, col) = e.location().map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-                errors.push(SpecError { file: name.to_string(), line, col, msg: yaml_message(&e.to_string()) });
+                let (line, col) = e
+                    .location()
+                    .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: yaml_message(&e.to_string()),
+                });
             }
         }
     }

@@ -151,7 +151,13 @@ mod tests {
                 assert_eq!(vals[0], RawVal::Int(1));
                 assert_eq!(vals[1], RawVal::Null(()));
                 assert_eq!(vals[2], RawVal::Str("x".into()));
-                assert_eq!(vals[3], RawVal::Fill { fill: "z".into(), len: 3 });
+                assert_eq!(
+                    vals[3],
+                    RawVal::Fill {
+                        fill: "z".into(),
+                        len: 3
+                    }
+                );
                 assert!(matches!(&vals[4], RawVal::List(_)));
             }
             RawParam::Domain(_) => panic!("expected inline"),
