@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod observation;
+pub mod oracle;
 pub mod outcome;
 pub mod model;
 pub mod spec;
