@@ -29,7 +29,8 @@ pub struct ValueDef {
 }
 
 use ArgKind::{
-    Bytes as B, Entries as E, Int as I, Mode as M, OptSize as O, Path as P, Slot as S, Whence as W,
+    Bool as Bo, Bytes as B, Entries as E, Int as I, Mode as M, OptSize as O, Path as P, Slot as S,
+    Whence as W,
 };
 
 fn p(a: &[Arg], i: usize) -> Option<&str> {
@@ -68,18 +69,18 @@ pub fn simulate_import(
     s
 }
 
-// Entries are applied in order, so "would replace a directory" means a directory that exists
-// or that an earlier entry creates as a parent, and "below a file" means below an existing file
-// or below an earlier entry's file.
+// Validation does not depend on the entries' order (the core and the oracle agree): a path
+// that is a proper ancestor of another imported path would have to be a directory, so it is
+// `IsADirectory`, which preempts the "below a file of the same import" `AlreadyExists`.
 
 fn import_dir_target(st: &ModelState, es: &[(PathArg, Arc<[u8]>)]) -> bool {
-    es.iter().enumerate().any(|(i, (t, _))| {
+    es.iter().any(|(t, _)| {
         let Some(t) = t.norm.as_deref() else {
             return false;
         };
         t == "/"
             || st.is_dir(t)
-            || es[..i].iter().any(|(o, _)| {
+            || es.iter().any(|(o, _)| {
                 o.norm
                     .as_deref()
                     .is_some_and(|o| o != t && path::is_within(o, t))
@@ -88,12 +89,12 @@ fn import_dir_target(st: &ModelState, es: &[(PathArg, Arc<[u8]>)]) -> bool {
 }
 
 fn import_file_parent(st: &ModelState, es: &[(PathArg, Arc<[u8]>)]) -> bool {
-    es.iter().enumerate().any(|(i, (t, _))| {
+    es.iter().any(|(t, _)| {
         let Some(t) = t.norm.as_deref() else {
             return false;
         };
         st.file_ancestor(t)
-            || es[..i].iter().any(|(o, _)| {
+            || es.iter().any(|(o, _)| {
                 o.norm
                     .as_deref()
                     .is_some_and(|o| o != t && path::is_within(t, o))
@@ -309,6 +310,20 @@ pub static CONDITIONS: &[CondDef] = &[
             };
             let t = args::opt_size(a, 1).unwrap_or(h.pos);
             ops::used_after(st, cfg, Some(f), &ops::apply_resize(f, t)) <= cfg.quota
+        },
+    },
+    CondDef {
+        name: "export_unblocked",
+        params: &[P, Bo],
+        doc: "no writer holds a file below the prefix that the export reads (only_dirty skips clean files before locking)",
+        f: |st, _, a| {
+            let Some(x) = p(a, 0) else { return false };
+            let dirty_only = args::boolean(a, 1);
+            !st.files().any(|(k, f)| {
+                path::is_within(k, x)
+                    && (!dirty_only || f.generation > 0)
+                    && st.open_on(k).any(|h| h.mode.writable())
+            })
         },
     },
     CondDef {

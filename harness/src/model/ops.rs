@@ -188,6 +188,8 @@ pub fn glob(st: &ModelState, pattern: &str) -> Vec<String> {
 fn match_parts(pat: &[&str], comps: &[&str]) -> bool {
     match pat.first() {
         None => comps.is_empty(),
+        // A final `**` matches one or more levels; elsewhere zero or more.
+        Some(&"**") if pat.len() == 1 => !comps.is_empty(),
         Some(&"**") => (0..=comps.len()).any(|k| match_parts(&pat[1..], &comps[k..])),
         Some(p) => {
             !comps.is_empty()
