@@ -125,14 +125,10 @@ impl FileState {
             self.size() + cfg.chunk_overhead * u64::from(self.chunks)
         }
     }
-    /// Chunks this file contributes to `stats().chunk_count`: its sequential chunks, or one
-    /// buffer for a random-access file (the core's `FileLayout` has one entry for those).
+    /// Chunks this file contributes to `stats().chunk_count`: its sequential chunks (a
+    /// random-access file has none, as in the core and the oracle).
     pub fn chunk_count(&self) -> u64 {
-        if self.random {
-            1
-        } else {
-            u64::from(self.chunks)
-        }
+        if self.random { 0 } else { u64::from(self.chunks) }
     }
 }
 
