@@ -41,7 +41,14 @@ fn every_reachable_clause_is_referenced() {
         .collect();
     // These rules are not observable through the Call/Observation vocabulary (see the
     // spec helper's report); everything else must be referenced.
-    let known = ["PATH-11", "TREE-7", "QUOTA-14", "HANDLE-17", "EXPORT-4"];
+    let known = [
+        "PATH-11",
+        "TREE-7",
+        "QUOTA-14",
+        "HANDLE-17",
+        "EXPORT-4",
+        "STORE-5",
+    ];
     let unexpected: Vec<&&str> = missing.iter().filter(|m| !known.contains(m)).collect();
     assert!(
         unexpected.is_empty(),
@@ -121,5 +128,41 @@ fn depth_four_exercises_every_referenced_clause() {
         gaps.is_empty(),
         "clauses not exercised at depth 4:\n{}",
         gaps.join("\n")
+    );
+}
+
+#[test]
+fn listings_name_every_action_and_clause() {
+    let s = spec();
+    let actions = s.list_actions();
+    assert!(actions.starts_with(&format!(
+        "{} actions, {} concrete steps",
+        s.actions.len(),
+        s.steps.len()
+    )));
+    for a in &s.actions {
+        assert!(
+            actions.contains(&format!("\n{}(", a.name)),
+            "{} missing from the listing",
+            a.name
+        );
+    }
+    assert!(actions.contains("pre  not is_dir(path)  else IsADirectory  [OPEN-3]"));
+    let clauses = s.list_clauses();
+    assert_eq!(clauses.lines().count(), s.clauses.len() + 1);
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("OPEN-3") && l.contains(" pre "))
+    );
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("GUARD-1") && l.contains("unreachable"))
+    );
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("PATH-11") && l.contains("UNREFERENCED"))
     );
 }

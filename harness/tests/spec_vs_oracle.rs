@@ -16,6 +16,20 @@ fn spec() -> Spec {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The default spec with another `storage` setting (how STORE-4 and STORE-5 are reached).
+fn spec_with_storage(kind: &str) -> Spec {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let clauses = std::fs::read(dir.join("clauses.yaml")).unwrap_or_default();
+    let memfs = std::fs::read_to_string(dir.join("memfs.yaml")).unwrap_or_default();
+    assert!(memfs.contains("storage: auto"));
+    let memfs = memfs.replace("storage: auto", &format!("storage: {kind}"));
+    harness::spec::load_spec_sources(&[
+        ("clauses.yaml", &clauses),
+        ("memfs.yaml", memfs.as_bytes()),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn oracle(s: &Spec) -> NaiveFs {
     let c = &s.config;
     NaiveFs::new(OracleConfig {
@@ -119,8 +133,28 @@ fn model_and_oracle_agree_on_every_sequence_of_three_steps() {
 /// not expanded twice (the key holds the oracle's relative-time fingerprint and handles).
 #[test]
 fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
+    // spec: STORE-4, STORE-5
+    for s in [
+        spec(),
+        spec_with_storage("sequential"),
+        spec_with_storage("random_access"),
+    ] {
+        let held_failed = depth_four(&s);
+        if s.config.storage == Storage::Sequential {
+            let i = s.clause_index("STORE-4").expect("STORE-4") as usize;
+            assert_eq!(
+                held_failed[i],
+                (true, true),
+                "STORE-4 held and failed under storage sequential"
+            );
+        }
+    }
+}
+
+/// Runs the depth-4 comparison; returns per clause whether a precondition held / failed.
+fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
     use std::collections::HashSet;
-    let s = spec();
+    let mut hf = vec![(false, false); s.clauses.len()];
     let mut level = vec![Node {
         model: s.init_state(),
         fs: oracle(&s),
@@ -139,6 +173,13 @@ fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
                 fs.set_now(t);
                 let out = fs.run(&mut slots, &s.steps[step].call);
                 let p = s.predict(&n.model, step);
+                for (c, h) in p.verdict.pre_results(s) {
+                    if h {
+                        hf[c as usize].0 = true;
+                    } else {
+                        hf[c as usize].1 = true;
+                    }
+                }
                 let obs = fs.observe(&slots);
                 let mut path = n.path.clone();
                 path.push(step);
@@ -189,8 +230,10 @@ fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
     }
     assert!(
         problems.is_empty(),
-        "{} disagreements (first 20):\n{}",
+        "storage {:?}: {} disagreements (first 20):\n{}",
+        s.config.storage,
         problems.len(),
         problems.join("\n")
     );
+    hf
 }
