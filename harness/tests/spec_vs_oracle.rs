@@ -157,7 +157,7 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
     let mut hf = vec![(false, false); s.clauses.len()];
     let mut level = vec![Node {
         model: s.init_state(),
-        fs: oracle(&s),
+        fs: oracle(s),
         slots: Vec::new(),
         path: Vec::new(),
     }];
