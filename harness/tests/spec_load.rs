@@ -2,6 +2,7 @@
 //! is referenced, and a depth-4 exploration of the model alone sees every precondition clause
 //! both hold and fail and every postcondition clause checked.
 
+use harness::model::Storage;
 use harness::spec::{Spec, load_specs};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -165,4 +166,22 @@ fn listings_name_every_action_and_clause() {
             .lines()
             .any(|l| l.starts_with("PATH-11") && l.contains("UNREFERENCED"))
     );
+}
+
+#[test]
+fn storage_variants_extend_the_default_spec() {
+    // spec: STORE-4, STORE-5
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants");
+    for (dir, want) in [
+        ("sequential", Storage::Sequential),
+        ("random_access", Storage::RandomAccess),
+    ] {
+        let s = load_specs(&base.join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(s.config.storage, want);
+        assert_eq!(
+            s.config.quota, 400,
+            "the other settings come from the base spec"
+        );
+        assert_eq!(s.steps.len(), spec().steps.len());
+    }
 }

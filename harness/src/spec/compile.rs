@@ -424,9 +424,8 @@ fn parse_check(
     })
 }
 
-fn config(raw: Option<(&Spanned<RawConfig>, &mut Errs)>) -> ModelConfig {
-    let mut cfg = ModelConfig::default();
-    let Some((c, e)) = raw else { return cfg };
+/// Applies the keys a `config:` block sets onto `cfg`.
+fn apply_config(cfg: &mut ModelConfig, c: &Spanned<RawConfig>, e: &mut Errs) {
     let r = &c.value;
     if let Some(q) = r.quota {
         cfg.quota = q;
@@ -437,7 +436,9 @@ fn config(raw: Option<(&Spanned<RawConfig>, &mut Errs)>) -> ModelConfig {
     if let Some(l) = r.promotion_hard_limit {
         cfg.promotion_hard_limit = l;
     }
-    cfg.max_nodes = r.max_nodes;
+    if r.max_nodes.is_some() {
+        cfg.max_nodes = r.max_nodes;
+    }
     if let Some(s) = r.slots {
         if s == 0 || s > 16 {
             e.at(
@@ -468,7 +469,6 @@ fn config(raw: Option<(&Spanned<RawConfig>, &mut Errs)>) -> ModelConfig {
             }
         };
     }
-    cfg
 }
 
 /// Compiles parsed files into a spec, or returns every problem found.
@@ -519,40 +519,39 @@ pub fn compile(files: &[Parsed], errors: &mut Vec<SpecError>) -> Option<Spec> {
     }
     let ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
 
-    // Config: at most one file may set it.
-    let mut cfg_src: Option<(usize, &Spanned<RawConfig>)> = None;
-    for (fi, f) in files.iter().enumerate() {
+    // Config: at most one base file may set it; files that `extends:` a base override its
+    // keys, in load order.
+    let mut cfg = ModelConfig::default();
+    let mut base: Option<(usize, u64)> = None;
+    for (fi, f) in files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.raw.extends.is_none())
+    {
         if let Some(c) = &f.raw.config {
-            if let Some((pf, p)) = cfg_src {
-                let mut e = Errs {
-                    file: &f.file,
-                    src: &f.src,
-                    out: errors,
-                };
-                e.at(
-                    &c.referenced,
-                    format!(
-                        "`config` is already set in {}:{}; keep one",
-                        files[pf].file,
-                        p.referenced.line()
-                    ),
-                );
+            let mut e = Errs {
+                file: &f.file,
+                src: &f.src,
+                out: errors,
+            };
+            if let Some((pf, line)) = base {
+                e.at(&c.referenced, format!("`config` is already set in {}:{line}; keep one (or override it from a file with `extends:`)", files[pf].file));
             } else {
-                cfg_src = Some((fi, c));
+                base = Some((fi, c.referenced.line()));
+                apply_config(&mut cfg, c, &mut e);
             }
         }
     }
-    let cfg = match cfg_src {
-        Some((fi, c)) => {
+    for f in files.iter().filter(|f| f.raw.extends.is_some()) {
+        if let Some(c) = &f.raw.config {
             let mut e = Errs {
-                file: &files[fi].file,
-                src: &files[fi].src,
+                file: &f.file,
+                src: &f.src,
                 out: errors,
             };
-            config(Some((c, &mut e)))
+            apply_config(&mut cfg, c, &mut e);
         }
-        None => config(None),
-    };
+    }
 
     // Domains.
     let mut domains: HashMap<String, (ArgKind, Vec<Arg>)> = HashMap::new();

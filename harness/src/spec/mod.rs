@@ -349,11 +349,8 @@ pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
             msg: format!("cannot read the spec directory: {e}; pass the directory holding clauses.yaml and memfs.yaml"),
         }])
     })?;
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
+    drop(rd);
+    let files = yaml_files(dir).unwrap_or_default();
     if files.is_empty() {
         return Err(SpecErrors(vec![SpecError {
             file: dir.display().to_string(),
@@ -365,20 +362,14 @@ pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
     load_spec_files(&files)
 }
 
-/// Loads the given files as one spec.
+/// Loads the given files as one spec. A file with `extends: DIR` has the `*.yaml` files of
+/// that directory (relative to the file) loaded before it.
 pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
+    let mut seen = Vec::new();
     for f in files {
-        match std::fs::read(f) {
-            Ok(bytes) => sources.push((f.display().to_string(), bytes)),
-            Err(e) => errors.push(SpecError {
-                file: f.display().to_string(),
-                line: 0,
-                col: 0,
-                msg: format!("cannot read: {e}"),
-            }),
-        }
+        collect(f, 0, &mut seen, &mut sources, &mut errors);
     }
     let named: Vec<(&str, &[u8])> = sources
         .iter()
@@ -392,6 +383,77 @@ pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
             Err(SpecErrors(errors))
         }
     }
+}
+
+/// Reads `f` into `sources`, after the files of the directory it `extends` (if any).
+fn collect(
+    f: &Path,
+    depth: usize,
+    seen: &mut Vec<PathBuf>,
+    sources: &mut Vec<(String, Vec<u8>)>,
+    errors: &mut Vec<SpecError>,
+) {
+    let key = f.canonicalize().unwrap_or_else(|_| f.to_path_buf());
+    if seen.contains(&key) {
+        return;
+    }
+    seen.push(key);
+    let name = f.display().to_string();
+    let bytes = match std::fs::read(f) {
+        Ok(b) => b,
+        Err(e) => {
+            errors.push(SpecError {
+                file: name,
+                line: 0,
+                col: 0,
+                msg: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(default)]
+        extends: Option<serde_saphyr::Spanned<String>>,
+    }
+    let head = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| serde_saphyr::from_str::<Head>(t).ok());
+    if let Some(ext) = head.and_then(|h| h.extends) {
+        let dir = f.parent().unwrap_or(Path::new(".")).join(&ext.value);
+        let at = |msg: String| SpecError {
+            file: name.clone(),
+            line: ext.referenced.line(),
+            col: ext.referenced.column(),
+            msg,
+        };
+        if depth >= 8 {
+            errors.push(at("`extends:` nests too deep (a cycle?)".into()));
+        } else {
+            match yaml_files(&dir) {
+                Ok(base) => {
+                    for b in base {
+                        collect(&b, depth + 1, seen, sources, errors);
+                    }
+                }
+                Err(e) => errors.push(at(format!(
+                    "cannot read the extended directory {}: {e}",
+                    dir.display()
+                ))),
+            }
+        }
+    }
+    sources.push((name, bytes));
+}
+
+/// The `*.yaml` / `*.yml` files of a directory, sorted by name.
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Loads spec text given as (display name, bytes) pairs: what the file loaders use, and

@@ -9,6 +9,10 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
+    /// A spec directory (relative to this file) loaded before this file; this file's
+    /// `config:` keys then override the base's (how storage variants are explored).
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
     #[serde(default)]
     pub clauses: Vec<RawClause>,
     #[serde(default)]
