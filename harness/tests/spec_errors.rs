@@ -285,3 +285,55 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn extends_and_config_errors_are_located() {
+    let dir = std::env::temp_dir().join(format!("spec_errors_extends_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("a.yaml"),
+        "extends: ../no-such-dir\nconfig: { quota: 1 }\n",
+    )
+    .expect("write");
+    let e = harness::spec::load_specs(&dir).unwrap_err().to_string();
+    assert!(
+        e.contains("a.yaml:1:10: cannot read the extended directory"),
+        "{e}"
+    );
+
+    std::fs::write(dir.join("a.yaml"), "config: { quota: 1 }\n").expect("write");
+    std::fs::write(dir.join("b.yaml"), "config: { quota: 2 }\n").expect("write");
+    let e = harness::spec::load_specs(&dir).unwrap_err().to_string();
+    assert!(e.contains("b.yaml:1:9: `config` is already set in"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The format example in `harness::spec`'s documentation loads as written.
+#[test]
+fn the_documented_example_loads() {
+    let src = include_str!("../src/spec/mod.rs");
+    let yaml: String = src
+        .lines()
+        .skip_while(|l| !l.starts_with("//! ```yaml"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("//! ```"))
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.strip_prefix("//! ")
+                    .unwrap_or(l.trim_start_matches("//!"))
+            )
+        })
+        .collect();
+    // Its clause ids are the catalogue's; its own `clauses:` entry stands for clauses.yaml.
+    let catalogue = include_str!("../../specs/clauses.yaml")
+        .replace("- id: OPEN-3\n", "- id: OPEN-3-CATALOGUE\n");
+    let s = load_spec_sources(&[
+        ("clauses.yaml", catalogue.as_bytes()),
+        ("doc.yaml", yaml.as_bytes()),
+    ])
+    .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    assert_eq!(s.steps.len(), 4);
+    assert_eq!(s.steps[0].label, "open_rb(path=/a, slot=0, mode=rb)");
+}

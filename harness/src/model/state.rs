@@ -128,7 +128,11 @@ impl FileState {
     /// Chunks this file contributes to `stats().chunk_count`: its sequential chunks (a
     /// random-access file has none, as in the core and the oracle).
     pub fn chunk_count(&self) -> u64 {
-        if self.random { 0 } else { u64::from(self.chunks) }
+        if self.random {
+            0
+        } else {
+            u64::from(self.chunks)
+        }
     }
 }
 

@@ -3,7 +3,36 @@
 //! the model's registries and expands each action into concrete steps; the resulting
 //! [`Spec`] is what the engine explores: it predicts each step from a model state and checks
 //! what the system under test returned and looks like afterwards.
-
+//!
+//! ```yaml
+//! clauses:                       # usually in clauses.yaml
+//!   - { id: OPEN-3, rule: "open of a directory is IsADirectory", source: "semantics §4" }
+//! config: { quota: 400, chunk_overhead: 64, max_nodes: 5, slots: 2 }
+//! domains:                       # named value lists, shared by actions
+//!   small: { kind: bytes, values: ["", "hello", { fill: "m", len: 200 }] }
+//! invariants:                    # checked after every step
+//!   - { check: "used_within_quota()", clause: QUOTA-11 }
+//! actions:
+//!   - name: open_rb
+//!     params:                    # with values: ranged (cartesian); kind only: set by cases
+//!       path: { kind: path }
+//!       slot: { kind: slot, values: [0, 1] }
+//!       mode: { kind: mode, values: [rb] }
+//!     cases: [ { path: /a }, { path: /a/b } ]
+//!     call: { op: open, slot: $slot, path: $path, mode: $mode }
+//!     pre:                       # ordered: the first failing one decides the error
+//!       - { if: "valid_path(path)", else: InvalidInput, clause: PATH-9 }
+//!       - { if: "not is_dir(path)", else: IsADirectory, clause: OPEN-3 }
+//!       - { if: "is_file(path)", else: NotFound, clause: [OPEN-4, TREE-8] }
+//!     effect: [ "open(slot, path, mode)" ]
+//!     post:                      # on the system's return value and observed state
+//!       - { check: "observed_handle_matches(slot)", clause: OPEN-13 }
+//! ```
+//! Kinds: path, slot, mode, bytes, int, opt_size, bool, whence, entries (`[[path, data], ...]`).
+//! Conditions (`not`, `and`, `or`, parentheses; value functions such as `parent(p)` as
+//! arguments), effects and checks are listed by `harness list actions` and defined in
+//! `crate::model::{conditions, effects, checks}`. A file with `extends: DIR` loads that
+//! spec directory first and overrides its `config:` keys (storage variants).
 mod calls;
 mod compile;
 pub mod error;
