@@ -133,11 +133,16 @@ fn model_and_oracle_agree_on_every_sequence_of_three_steps() {
 /// not expanded twice (the key holds the oracle's relative-time fingerprint and handles).
 #[test]
 fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
-    // spec: STORE-4, STORE-5
+    // spec: STORE-4, STORE-5, QUOTA-3
+    let zero_overhead =
+        load_specs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants/zero_overhead"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(zero_overhead.config.chunk_overhead, 0);
     for s in [
         spec(),
         spec_with_storage("sequential"),
         spec_with_storage("random_access"),
+        zero_overhead,
     ] {
         let held_failed = depth_four(&s);
         if s.config.storage == Storage::Sequential {
