@@ -39,6 +39,8 @@ pub mod error;
 pub mod expr;
 mod list;
 pub mod raw;
+mod resolve;
+mod values;
 
 pub use error::{SpecError, SpecErrors};
 
