@@ -2,6 +2,7 @@
 //! is referenced, and a depth-4 exploration of the model alone sees every precondition clause
 //! both hold and fail and every postcondition clause checked.
 
+use harness::model::Storage;
 use harness::spec::{Spec, load_specs};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -19,7 +20,10 @@ fn real_specs_load_and_alphabet_is_tractable() {
     let s = spec();
     assert!(s.clauses.len() > 150, "clauses.yaml should be merged in");
     let a = s.steps.len();
-    assert!((60..=90).contains(&a), "alphabet size {a} should stay within 60..=90");
+    assert!(
+        (60..=90).contains(&a),
+        "alphabet size {a} should stay within 60..=90"
+    );
     // Labels are unique: they name steps in regression files.
     let labels: HashSet<&str> = s.steps.iter().map(|st| st.label.as_str()).collect();
     assert_eq!(labels.len(), a);
@@ -38,9 +42,19 @@ fn every_reachable_clause_is_referenced() {
         .collect();
     // These rules are not observable through the Call/Observation vocabulary (see the
     // spec helper's report); everything else must be referenced.
-    let known = ["PATH-11", "TREE-7", "QUOTA-14", "HANDLE-17", "EXPORT-4"];
+    let known = [
+        "PATH-11",
+        "TREE-7",
+        "QUOTA-14",
+        "HANDLE-17",
+        "EXPORT-4",
+        "STORE-5",
+    ];
     let unexpected: Vec<&&str> = missing.iter().filter(|m| !known.contains(m)).collect();
-    assert!(unexpected.is_empty(), "unreferenced reachable clauses: {unexpected:?}");
+    assert!(
+        unexpected.is_empty(),
+        "unreferenced reachable clauses: {unexpected:?}"
+    );
 }
 
 /// Breadth-first over distinct model states up to depth 4 (sound for the model alone: a
@@ -93,7 +107,10 @@ fn depth_four_exercises_every_referenced_clause() {
     for (c, is_pre) in s.referenced_clauses() {
         let i = c as usize;
         let id = &s.clauses[i].id;
-        if s.clauses[i].unreachable.is_some() || s.invariant_clauses().contains(&c) || config_dependent.contains(&id.as_str()) {
+        if s.clauses[i].unreachable.is_some()
+            || s.invariant_clauses().contains(&c)
+            || config_dependent.contains(&id.as_str())
+        {
             continue;
         }
         if is_pre && !(held[i] && failed[i]) && !checked[i] {
@@ -103,6 +120,68 @@ fn depth_four_exercises_every_referenced_clause() {
             gaps.push(format!("{id}: never checked"));
         }
     }
-    eprintln!("alphabet {}, distinct states up to depth 4: {}", s.steps.len(), seen.len());
-    assert!(gaps.is_empty(), "clauses not exercised at depth 4:\n{}", gaps.join("\n"));
+    eprintln!(
+        "alphabet {}, distinct states up to depth 4: {}",
+        s.steps.len(),
+        seen.len()
+    );
+    assert!(
+        gaps.is_empty(),
+        "clauses not exercised at depth 4:\n{}",
+        gaps.join("\n")
+    );
+}
+
+#[test]
+fn listings_name_every_action_and_clause() {
+    let s = spec();
+    let actions = s.list_actions();
+    assert!(actions.starts_with(&format!(
+        "{} actions, {} concrete steps",
+        s.actions.len(),
+        s.steps.len()
+    )));
+    for a in &s.actions {
+        assert!(
+            actions.contains(&format!("\n{}(", a.name)),
+            "{} missing from the listing",
+            a.name
+        );
+    }
+    assert!(actions.contains("pre  not is_dir(path)  else IsADirectory  [OPEN-3]"));
+    let clauses = s.list_clauses();
+    assert_eq!(clauses.lines().count(), s.clauses.len() + 1);
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("OPEN-3") && l.contains(" pre "))
+    );
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("GUARD-1") && l.contains("unreachable"))
+    );
+    assert!(
+        clauses
+            .lines()
+            .any(|l| l.starts_with("PATH-11") && l.contains("UNREFERENCED"))
+    );
+}
+
+#[test]
+fn storage_variants_extend_the_default_spec() {
+    // spec: STORE-4, STORE-5
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants");
+    for (dir, want) in [
+        ("sequential", Storage::Sequential),
+        ("random_access", Storage::RandomAccess),
+    ] {
+        let s = load_specs(&base.join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(s.config.storage, want);
+        assert_eq!(
+            s.config.quota, 400,
+            "the other settings come from the base spec"
+        );
+        assert_eq!(s.steps.len(), spec().steps.len());
+    }
 }

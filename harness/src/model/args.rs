@@ -45,7 +45,10 @@ impl ArgKind {
     ];
     /// The spec name of this kind.
     pub fn name(self) -> &'static str {
-        ArgKind::ALL.iter().find(|(k, _)| *k == self).map_or("?", |(_, n)| n)
+        ArgKind::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("?", |(_, n)| n)
     }
     /// Parses a kind name.
     pub fn parse(s: &str) -> Option<ArgKind> {
@@ -63,7 +66,10 @@ pub struct PathArg {
 impl PathArg {
     /// Normalizes `raw` once.
     pub fn new(raw: &str) -> PathArg {
-        PathArg { raw: Arc::from(raw), norm: path::normalize(raw).map(Arc::from) }
+        PathArg {
+            raw: Arc::from(raw),
+            norm: path::normalize(raw).map(Arc::from),
+        }
     }
 }
 

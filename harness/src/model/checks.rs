@@ -38,7 +38,11 @@ fn value<'a>(c: &'a PostCtx) -> Result<&'a StepValue, String> {
 }
 
 fn expect<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(), String> {
-    if got == want { Ok(()) } else { Err(format!("{what}: got {got:?}, expected {want:?}")) }
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {got:?}, expected {want:?}"))
+    }
 }
 
 fn returns_bool(c: &PostCtx, want: bool) -> Result<(), String> {
@@ -70,7 +74,12 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
             let got: Vec<&str> = oc.iter().map(String::as_str).collect();
             expect(&format!("children of {x}"), got, want)
         }
-        (Some(Node::File(f)), Some(NodeObs::File { data, generation, .. })) => {
+        (
+            Some(Node::File(f)),
+            Some(NodeObs::File {
+                data, generation, ..
+            }),
+        ) => {
             if data.as_slice() != &*f.data {
                 return Err(format!(
                     "{x}: contents {} differ from the model's {}",
@@ -80,7 +89,9 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
             }
             expect(&format!("generation of {x}"), *generation, f.generation)
         }
-        (Some(Node::Dir { .. }), Some(_)) => Err(format!("{x} is a file, the model has a directory")),
+        (Some(Node::Dir { .. }), Some(_)) => {
+            Err(format!("{x} is a file, the model has a directory"))
+        }
         (Some(Node::File(_)), Some(_)) => Err(format!("{x} is a directory, the model has a file")),
     }
 }
@@ -97,7 +108,14 @@ fn subtree_matches(c: &PostCtx, x: &str) -> Result<(), String> {
 
 fn times(obs: &Observation, x: &str) -> Result<(u64, u64), String> {
     match obs.nodes.get(x) {
-        Some(NodeObs::File { created, modified, .. } | NodeObs::Dir { created, modified, .. }) => Ok((*created, *modified)),
+        Some(
+            NodeObs::File {
+                created, modified, ..
+            }
+            | NodeObs::Dir {
+                created, modified, ..
+            },
+        ) => Ok((*created, *modified)),
         None => Err(format!("{x} does not exist")),
     }
 }
@@ -108,29 +126,74 @@ fn modified_latest(obs: &Observation, x: &str) -> Result<(), String> {
         .nodes
         .values()
         .map(|n| match n {
-            NodeObs::File { created, modified, .. } | NodeObs::Dir { created, modified, .. } => (*created).max(*modified),
+            NodeObs::File {
+                created, modified, ..
+            }
+            | NodeObs::Dir {
+                created, modified, ..
+            } => (*created).max(*modified),
         })
         .max()
         .unwrap_or(0);
-    if m == latest { Ok(()) } else { Err(format!("{x}: modified_at {m} is not now (a later timestamp {latest} exists)")) }
+    if m == latest {
+        Ok(())
+    } else {
+        Err(format!(
+            "{x}: modified_at {m} is not now (a later timestamp {latest} exists)"
+        ))
+    }
 }
 
 /// Every check a spec may name in `post:` or `invariants:`.
 pub static CHECKS: &[CheckDef] = &[
-    CheckDef { name: "returns_unit", params: &[], doc: "the call returned nothing",
-        f: |c, _| match value(c)? { StepValue::Unit => Ok(()), v => Err(format!("returned {v:?}, expected nothing")) } },
-    CheckDef { name: "returns_exists", params: &[P], doc: "exists(p) returned the model's answer (false for an invalid path)",
-        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.get(x).is_some())) },
-    CheckDef { name: "returns_is_dir", params: &[P], doc: "is_dir(p) returned the model's answer",
-        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.is_dir(x))) },
-    CheckDef { name: "returns_is_file", params: &[P], doc: "is_file(p) returned the model's answer",
-        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.file(x).is_some())) },
-    CheckDef { name: "returns_listing", params: &[P], doc: "listdir returned the children in insertion order",
+    CheckDef {
+        name: "returns_unit",
+        params: &[],
+        doc: "the call returned nothing",
+        f: |c, _| match value(c)? {
+            StepValue::Unit => Ok(()),
+            v => Err(format!("returned {v:?}, expected nothing")),
+        },
+    },
+    CheckDef {
+        name: "returns_exists",
+        params: &[P],
+        doc: "exists(p) returned the model's answer (false for an invalid path)",
+        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.get(x).is_some())),
+    },
+    CheckDef {
+        name: "returns_is_dir",
+        params: &[P],
+        doc: "is_dir(p) returned the model's answer",
+        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.is_dir(x))),
+    },
+    CheckDef {
+        name: "returns_is_file",
+        params: &[P],
+        doc: "is_file(p) returned the model's answer",
+        f: |c, a| returns_bool(c, args::path(a, 0).is_some_and(|x| c.st.file(x).is_some())),
+    },
+    CheckDef {
+        name: "returns_listing",
+        params: &[P],
+        doc: "listdir returned the children in insertion order",
         f: |c, a| {
-            let want: Vec<String> = c.st.children(p(a, 0)?).unwrap_or(&[]).iter().map(|s| s.to_string()).collect();
-            match value(c)? { StepValue::Names(n) => expect("listing", n, &want), v => Err(format!("returned {v:?}")) }
-        } },
-    CheckDef { name: "returns_stat", params: &[P], doc: "stat returned the model's size, generation and kind (dirs: size 0, generation 0)",
+            let want: Vec<String> =
+                c.st.children(p(a, 0)?)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+            match value(c)? {
+                StepValue::Names(n) => expect("listing", n, &want),
+                v => Err(format!("returned {v:?}")),
+            }
+        },
+    },
+    CheckDef {
+        name: "returns_stat",
+        params: &[P],
+        doc: "stat returned the model's size, generation and kind (dirs: size 0, generation 0)",
         f: |c, a| {
             let (size, generation, is_dir) = match c.st.get(p(a, 0)?) {
                 Some(Node::File(f)) => (f.size(), f.generation, false),
@@ -138,147 +201,345 @@ pub static CHECKS: &[CheckDef] = &[
                 None => return Err("no node in the model".into()),
             };
             match value(c)? {
-                StepValue::Stat { size: s, generation: g, is_dir: d, .. } => expect("(size, generation, is_dir)", (*s, *g, *d), (size, generation, is_dir)),
+                StepValue::Stat {
+                    size: s,
+                    generation: g,
+                    is_dir: d,
+                    ..
+                } => expect(
+                    "(size, generation, is_dir)",
+                    (*s, *g, *d),
+                    (size, generation, is_dir),
+                ),
                 v => Err(format!("returned {v:?}")),
             }
-        } },
-    CheckDef { name: "returns_size", params: &[P], doc: "get_size returned the file's size",
-        f: |c, a| returns_u64(c, c.st.file(p(a, 0)?).map_or(0, |f| f.size())) },
-    CheckDef { name: "returns_stats", params: &[], doc: "stats returned the model's used/quota/free bytes and counts",
+        },
+    },
+    CheckDef {
+        name: "returns_size",
+        params: &[P],
+        doc: "get_size returned the file's size",
+        f: |c, a| returns_u64(c, c.st.file(p(a, 0)?).map_or(0, |f| f.size())),
+    },
+    CheckDef {
+        name: "returns_stats",
+        params: &[],
+        doc: "stats returned the model's used/quota/free bytes and counts",
         f: |c, _| match value(c)? {
             StepValue::Stats(s) => expect("stats", *s, super::stats(c.st, c.cfg)),
             v => Err(format!("returned {v:?}")),
-        } },
-    CheckDef { name: "returns_walk", params: &[P], doc: "walk returned the tree top-down in insertion order",
+        },
+    },
+    CheckDef {
+        name: "returns_walk",
+        params: &[P],
+        doc: "walk returned the tree top-down in insertion order",
         f: |c, a| match value(c)? {
             StepValue::Walk(w) => expect("walk", w, &ops::walk(c.st, p(a, 0)?)),
             v => Err(format!("returned {v:?}")),
-        } },
-    CheckDef { name: "returns_glob", params: &[P], doc: "glob returned the matching paths, sorted, without duplicates",
+        },
+    },
+    CheckDef {
+        name: "returns_glob",
+        params: &[P],
+        doc: "glob returned the matching paths, sorted, without duplicates",
         f: |c, a| {
-            let pat = match a.first() { Some(Arg::Path(x)) => x.raw.clone(), _ => return Err("no pattern".into()) };
+            let pat = match a.first() {
+                Some(Arg::Path(x)) => x.raw.clone(),
+                _ => return Err("no pattern".into()),
+            };
             match value(c)? {
                 StepValue::Names(n) => expect("glob", n, &ops::glob(c.st, &pat)),
                 v => Err(format!("returned {v:?}")),
             }
-        } },
-    CheckDef { name: "returns_export", params: &[P, Bo], doc: "export_tree returned every (dirty) file below the prefix with its contents",
+        },
+    },
+    CheckDef {
+        name: "returns_export",
+        params: &[P, Bo],
+        doc: "export_tree returned every (dirty) file below the prefix with its contents",
         f: |c, a| {
             let x = p(a, 0)?;
             let dirty = args::boolean(a, 1);
-            let want: std::collections::BTreeMap<String, Vec<u8>> = c.st.files()
-                .filter(|(k, f)| path::is_within(k, x) && (!dirty || f.generation > 0))
-                .map(|(k, f)| (k.to_string(), f.data.to_vec())).collect();
-            match value(c)? { StepValue::Files(m) => expect("export", m, &want), v => Err(format!("returned {v:?}")) }
-        } },
-    CheckDef { name: "returns_contents", params: &[P], doc: "the call returned the file's whole contents",
-        f: |c, a| {
-            let want = c.st.file(p(a, 0)?).map(|f| f.data.to_vec()).unwrap_or_default();
+            let want: std::collections::BTreeMap<String, Vec<u8>> =
+                c.st.files()
+                    .filter(|(k, f)| path::is_within(k, x) && (!dirty || f.generation > 0))
+                    .map(|(k, f)| (k.to_string(), f.data.to_vec()))
+                    .collect();
             match value(c)? {
-                StepValue::Bytes(b) if *b == want => Ok(()),
-                StepValue::Bytes(b) => Err(format!("returned {}, the file holds {}", args::show_bytes(b), args::show_bytes(&want))),
+                StepValue::Files(m) => expect("export", m, &want),
                 v => Err(format!("returned {v:?}")),
             }
-        } },
-    CheckDef { name: "returns_read", params: &[S], doc: "read returned the bytes just before the new cursor (the cursor itself is checked by the state match)",
+        },
+    },
+    CheckDef {
+        name: "returns_contents",
+        params: &[P],
+        doc: "the call returned the file's whole contents",
         f: |c, a| {
-            let Some((h, f)) = ops::handle_file(c.st, args::slot(a, 0)) else { return Err("no open handle in the model".into()) };
+            let want =
+                c.st.file(p(a, 0)?)
+                    .map(|f| f.data.to_vec())
+                    .unwrap_or_default();
+            match value(c)? {
+                StepValue::Bytes(b) if *b == want => Ok(()),
+                StepValue::Bytes(b) => Err(format!(
+                    "returned {}, the file holds {}",
+                    args::show_bytes(b),
+                    args::show_bytes(&want)
+                )),
+                v => Err(format!("returned {v:?}")),
+            }
+        },
+    },
+    CheckDef {
+        name: "returns_read",
+        params: &[S],
+        doc: "read returned the bytes just before the new cursor (the cursor itself is checked by the state match)",
+        f: |c, a| {
+            let Some((h, f)) = ops::handle_file(c.st, args::slot(a, 0)) else {
+                return Err("no open handle in the model".into());
+            };
             match value(c)? {
                 StepValue::Bytes(b) => {
-                    let end = usize::try_from(h.pos).unwrap_or(usize::MAX).min(f.data.len());
-                    let start = end.checked_sub(b.len()).ok_or_else(|| format!("read returned {} bytes, more than the {end} before the cursor", b.len()))?;
-                    if f.data[start..end] == b[..] { Ok(()) } else { Err(format!("read returned {}, the file holds {} there", args::show_bytes(b), args::show_bytes(&f.data[start..end]))) }
+                    let end = usize::try_from(h.pos)
+                        .unwrap_or(usize::MAX)
+                        .min(f.data.len());
+                    let start = end.checked_sub(b.len()).ok_or_else(|| {
+                        format!(
+                            "read returned {} bytes, more than the {end} before the cursor",
+                            b.len()
+                        )
+                    })?;
+                    if f.data[start..end] == b[..] {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "read returned {}, the file holds {} there",
+                            args::show_bytes(b),
+                            args::show_bytes(&f.data[start..end])
+                        ))
+                    }
                 }
                 v => Err(format!("returned {v:?}")),
             }
-        } },
-    CheckDef { name: "returns_written", params: &[B], doc: "write returned the number of bytes given",
-        f: |c, a| returns_u64(c, args::bytes(a, 0).len() as u64) },
-    CheckDef { name: "returns_cursor", params: &[S], doc: "the call returned the handle's new cursor",
-        f: |c, a| returns_u64(c, c.st.handle(args::slot(a, 0)).map_or(0, |h| h.pos)) },
-    CheckDef { name: "returns_file_size", params: &[S], doc: "the call returned the size of the handle's file",
-        f: |c, a| returns_u64(c, ops::handle_file(c.st, args::slot(a, 0)).map_or(0, |(_, f)| f.size())) },
-    CheckDef { name: "observed_file", params: &[P], doc: "a file is at the path afterwards",
-        f: |c, a| match c.obs.nodes.get(p(a, 0)?) { Some(NodeObs::File { .. }) => Ok(()), o => Err(format!("found {o:?}, expected a file")) } },
-    CheckDef { name: "observed_dir", params: &[P], doc: "a directory is at the path afterwards",
-        f: |c, a| match c.obs.nodes.get(p(a, 0)?) { Some(NodeObs::Dir { .. }) => Ok(()), o => Err(format!("found {o:?}, expected a directory")) } },
-    CheckDef { name: "observed_missing", params: &[P], doc: "nothing is at the path afterwards",
-        f: |c, a| { let x = p(a, 0)?; if c.obs.nodes.keys().any(|k| path::is_within(k, x)) { Err(format!("{x} (or something below it) still exists")) } else { Ok(()) } } },
-    CheckDef { name: "observed_node_matches", params: &[P], doc: "the node at the path has the model's contents, generation or children",
-        f: |c, a| node_matches(c.st, c.obs, p(a, 0)?) },
-    CheckDef { name: "observed_subtree_matches", params: &[P], doc: "every node at or below the path matches the model",
-        f: |c, a| subtree_matches(c, p(a, 0)?) },
-    CheckDef { name: "observed_last_child", params: &[P], doc: "the path's name is the last child of its parent",
+        },
+    },
+    CheckDef {
+        name: "returns_written",
+        params: &[B],
+        doc: "write returned the number of bytes given",
+        f: |c, a| returns_u64(c, args::bytes(a, 0).len() as u64),
+    },
+    CheckDef {
+        name: "returns_cursor",
+        params: &[S],
+        doc: "the call returned the handle's new cursor",
+        f: |c, a| returns_u64(c, c.st.handle(args::slot(a, 0)).map_or(0, |h| h.pos)),
+    },
+    CheckDef {
+        name: "returns_file_size",
+        params: &[S],
+        doc: "the call returned the size of the handle's file",
+        f: |c, a| {
+            returns_u64(
+                c,
+                ops::handle_file(c.st, args::slot(a, 0)).map_or(0, |(_, f)| f.size()),
+            )
+        },
+    },
+    CheckDef {
+        name: "observed_file",
+        params: &[P],
+        doc: "a file is at the path afterwards",
+        f: |c, a| match c.obs.nodes.get(p(a, 0)?) {
+            Some(NodeObs::File { .. }) => Ok(()),
+            o => Err(format!("found {o:?}, expected a file")),
+        },
+    },
+    CheckDef {
+        name: "observed_dir",
+        params: &[P],
+        doc: "a directory is at the path afterwards",
+        f: |c, a| match c.obs.nodes.get(p(a, 0)?) {
+            Some(NodeObs::Dir { .. }) => Ok(()),
+            o => Err(format!("found {o:?}, expected a directory")),
+        },
+    },
+    CheckDef {
+        name: "observed_missing",
+        params: &[P],
+        doc: "nothing is at the path afterwards",
+        f: |c, a| {
+            let x = p(a, 0)?;
+            if c.obs.nodes.keys().any(|k| path::is_within(k, x)) {
+                Err(format!("{x} (or something below it) still exists"))
+            } else {
+                Ok(())
+            }
+        },
+    },
+    CheckDef {
+        name: "observed_node_matches",
+        params: &[P],
+        doc: "the node at the path has the model's contents, generation or children",
+        f: |c, a| node_matches(c.st, c.obs, p(a, 0)?),
+    },
+    CheckDef {
+        name: "observed_subtree_matches",
+        params: &[P],
+        doc: "every node at or below the path matches the model",
+        f: |c, a| subtree_matches(c, p(a, 0)?),
+    },
+    CheckDef {
+        name: "observed_last_child",
+        params: &[P],
+        doc: "the path's name is the last child of its parent",
         f: |c, a| {
             let x = p(a, 0)?;
             match c.obs.nodes.get(path::parent(x)) {
-                Some(NodeObs::Dir { children, .. }) => expect(&format!("last child of {}", path::parent(x)), children.last().map(String::as_str), Some(path::name(x))),
+                Some(NodeObs::Dir { children, .. }) => expect(
+                    &format!("last child of {}", path::parent(x)),
+                    children.last().map(String::as_str),
+                    Some(path::name(x)),
+                ),
                 o => Err(format!("parent is {o:?}")),
             }
-        } },
-    CheckDef { name: "observed_generation_zero_under", params: &[P], doc: "every file at or below the path has generation 0",
+        },
+    },
+    CheckDef {
+        name: "observed_generation_zero_under",
+        params: &[P],
+        doc: "every file at or below the path has generation 0",
         f: |c, a| {
             let x = p(a, 0)?;
             for (k, n) in c.obs.nodes.iter().filter(|(k, _)| path::is_within(k, x)) {
-                if let NodeObs::File { generation, .. } = n && *generation != 0 {
+                if let NodeObs::File { generation, .. } = n
+                    && *generation != 0
+                {
                     return Err(format!("{k} has generation {generation}"));
                 }
             }
             Ok(())
-        } },
-    CheckDef { name: "observed_handle_matches", params: &[S], doc: "the slot's handle has the model's path, mode, cursor and closed flag",
-        f: |c, a| super::handle_matches(c.st, c.obs, args::slot(a, 0)) },
-    CheckDef { name: "observed_handle_closed", params: &[S], doc: "the slot's handle is closed (or the slot is empty)",
+        },
+    },
+    CheckDef {
+        name: "observed_handle_matches",
+        params: &[S],
+        doc: "the slot's handle has the model's path, mode, cursor and closed flag",
+        f: |c, a| super::handle_matches(c.st, c.obs, args::slot(a, 0)),
+    },
+    CheckDef {
+        name: "observed_handle_closed",
+        params: &[S],
+        doc: "the slot's handle is closed (or the slot is empty)",
         f: |c, a| match c.obs.handles.get(usize::from(args::slot(a, 0))) {
             Some(Some(h)) if !h.closed => Err(format!("handle on {} is still open", h.path)),
             _ => Ok(()),
-        } },
-    CheckDef { name: "observed_stats_match", params: &[], doc: "stats (used, free, counts, chunks) equal the model's",
-        f: |c, _| expect("stats", c.obs.stats, super::stats(c.st, c.cfg)) },
-    CheckDef { name: "observed_handle_file_matches", params: &[S], doc: "the file the slot's handle is on matches the model (contents, generation)",
+        },
+    },
+    CheckDef {
+        name: "observed_stats_match",
+        params: &[],
+        doc: "stats (used, free, counts, chunks) equal the model's",
+        f: |c, _| expect("stats", c.obs.stats, super::stats(c.st, c.cfg)),
+    },
+    CheckDef {
+        name: "observed_handle_file_matches",
+        params: &[S],
+        doc: "the file the slot's handle is on matches the model (contents, generation)",
         f: |c, a| match c.st.handle(args::slot(a, 0)) {
             Some(h) => node_matches(c.st, c.obs, &h.path),
             None => Err("no handle in the model".into()),
-        } },
-    CheckDef { name: "observed_write_time", params: &[S, B], doc: "after a write of n > 0 bytes the file's modified_at is now (the latest timestamp); created_at is older or equal",
+        },
+    },
+    CheckDef {
+        name: "observed_write_time",
+        params: &[S, B],
+        doc: "after a write of n > 0 bytes the file's modified_at is now (the latest timestamp); created_at is older or equal",
         f: |c, a| {
             if args::bytes(a, 1).is_empty() {
                 return Ok(());
             }
-            let Some(h) = c.st.handle(args::slot(a, 0)) else { return Err("no handle in the model".into()) };
+            let Some(h) = c.st.handle(args::slot(a, 0)) else {
+                return Err("no handle in the model".into());
+            };
             modified_latest(c.obs, &h.path)
-        } },
-    CheckDef { name: "observed_modified_latest", params: &[P], doc: "the node's modified_at is now (no timestamp in the filesystem is later)",
-        f: |c, a| modified_latest(c.obs, p(a, 0)?) },
-    CheckDef { name: "observed_times_fresh", params: &[P], doc: "the node was just made: created_at = modified_at = now (the latest timestamp)",
+        },
+    },
+    CheckDef {
+        name: "observed_modified_latest",
+        params: &[P],
+        doc: "the node's modified_at is now (no timestamp in the filesystem is later)",
+        f: |c, a| modified_latest(c.obs, p(a, 0)?),
+    },
+    CheckDef {
+        name: "observed_times_fresh",
+        params: &[P],
+        doc: "the node was just made: created_at = modified_at = now (the latest timestamp)",
         f: |c, a| {
             let x = p(a, 0)?;
             let (cr, m) = times(c.obs, x)?;
             expect(&format!("created_at of {x}"), cr, m)?;
             modified_latest(c.obs, x)
-        } },
-    CheckDef { name: "observed_times_ordered", params: &[P], doc: "the node's created_at <= modified_at",
+        },
+    },
+    CheckDef {
+        name: "observed_times_ordered",
+        params: &[P],
+        doc: "the node's created_at <= modified_at",
         f: |c, a| {
             let x = p(a, 0)?;
             let (cr, m) = times(c.obs, x)?;
-            if cr <= m { Ok(()) } else { Err(format!("{x}: created_at {cr} is after modified_at {m}")) }
-        } },
-    CheckDef { name: "dir_times_constant", params: &[], doc: "invariant: every directory's modified_at equals its created_at",
+            if cr <= m {
+                Ok(())
+            } else {
+                Err(format!("{x}: created_at {cr} is after modified_at {m}"))
+            }
+        },
+    },
+    CheckDef {
+        name: "dir_times_constant",
+        params: &[],
+        doc: "invariant: every directory's modified_at equals its created_at",
         f: |c, _| {
             for (k, n) in &c.obs.nodes {
-                if let NodeObs::Dir { created, modified, .. } = n && created != modified {
-                    return Err(format!("directory {k}: created_at {created}, modified_at {modified}"));
+                if let NodeObs::Dir {
+                    created, modified, ..
+                } = n
+                    && created != modified
+                {
+                    return Err(format!(
+                        "directory {k}: created_at {created}, modified_at {modified}"
+                    ));
                 }
             }
             Ok(())
-        } },
-    CheckDef { name: "observed_handle_file_times_ordered", params: &[S], doc: "the handle's file has created_at <= modified_at",
+        },
+    },
+    CheckDef {
+        name: "observed_handle_file_times_ordered",
+        params: &[S],
+        doc: "the handle's file has created_at <= modified_at",
         f: |c, a| {
-            let Some(h) = c.st.handle(args::slot(a, 0)) else { return Err("no handle in the model".into()) };
+            let Some(h) = c.st.handle(args::slot(a, 0)) else {
+                return Err("no handle in the model".into());
+            };
             let (cr, m) = times(c.obs, &h.path)?;
-            if cr <= m { Ok(()) } else { Err(format!("{}: created_at {cr} is after modified_at {m}", h.path)) }
-        } },
-    CheckDef { name: "observed_entries_match", params: &[ArgKind::Entries], doc: "every imported file has the model's contents and generation",
+            if cr <= m {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}: created_at {cr} is after modified_at {m}",
+                    h.path
+                ))
+            }
+        },
+    },
+    CheckDef {
+        name: "observed_entries_match",
+        params: &[ArgKind::Entries],
+        doc: "every imported file has the model's contents and generation",
         f: |c, a| {
             for (t, _) in args::entries(a, 0) {
                 if let Some(t) = t.norm.as_deref() {
@@ -286,8 +547,12 @@ pub static CHECKS: &[CheckDef] = &[
                 }
             }
             Ok(())
-        } },
-    CheckDef { name: "observed_entries_fresh", params: &[ArgKind::Entries], doc: "every imported file has new timestamps (created_at = modified_at = now)",
+        },
+    },
+    CheckDef {
+        name: "observed_entries_fresh",
+        params: &[ArgKind::Entries],
+        doc: "every imported file has new timestamps (created_at = modified_at = now)",
         f: |c, a| {
             for (t, _) in args::entries(a, 0) {
                 if let Some(t) = t.norm.as_deref() {
@@ -297,18 +562,57 @@ pub static CHECKS: &[CheckDef] = &[
                 }
             }
             Ok(())
-        } },
-    CheckDef { name: "used_within_quota", params: &[], doc: "invariant: used_bytes <= quota_bytes",
-        f: |c, _| { let s = c.obs.stats; if s.used_bytes <= s.quota_bytes { Ok(()) } else { Err(format!("used {} > quota {}", s.used_bytes, s.quota_bytes)) } } },
-    CheckDef { name: "free_is_quota_minus_used", params: &[], doc: "invariant: free_bytes = quota_bytes - used_bytes",
-        f: |c, _| { let s = c.obs.stats; expect("free_bytes", s.free_bytes, s.quota_bytes.saturating_sub(s.used_bytes)) } },
-    CheckDef { name: "counts_match_tree", params: &[], doc: "invariant: file_count and dir_count (root included) count the observed tree",
+        },
+    },
+    CheckDef {
+        name: "used_within_quota",
+        params: &[],
+        doc: "invariant: used_bytes <= quota_bytes",
         f: |c, _| {
-            let files = c.obs.nodes.values().filter(|n| matches!(n, NodeObs::File { .. })).count() as u64;
+            let s = c.obs.stats;
+            if s.used_bytes <= s.quota_bytes {
+                Ok(())
+            } else {
+                Err(format!("used {} > quota {}", s.used_bytes, s.quota_bytes))
+            }
+        },
+    },
+    CheckDef {
+        name: "free_is_quota_minus_used",
+        params: &[],
+        doc: "invariant: free_bytes = quota_bytes - used_bytes",
+        f: |c, _| {
+            let s = c.obs.stats;
+            expect(
+                "free_bytes",
+                s.free_bytes,
+                s.quota_bytes.saturating_sub(s.used_bytes),
+            )
+        },
+    },
+    CheckDef {
+        name: "counts_match_tree",
+        params: &[],
+        doc: "invariant: file_count and dir_count (root included) count the observed tree",
+        f: |c, _| {
+            let files = c
+                .obs
+                .nodes
+                .values()
+                .filter(|n| matches!(n, NodeObs::File { .. }))
+                .count() as u64;
             let dirs = c.obs.nodes.len() as u64 - files;
-            expect("(file_count, dir_count)", (c.obs.stats.file_count, c.obs.stats.dir_count), (files, dirs))
-        } },
-    CheckDef { name: "tree_is_connected", params: &[], doc: "invariant: every node but the root is listed by its parent, every listed child exists",
+            expect(
+                "(file_count, dir_count)",
+                (c.obs.stats.file_count, c.obs.stats.dir_count),
+                (files, dirs),
+            )
+        },
+    },
+    CheckDef {
+        name: "tree_is_connected",
+        params: &[],
+        doc: "invariant: every node but the root is listed by its parent, every listed child exists",
         f: |c, _| {
             if !matches!(c.obs.nodes.get("/"), Some(NodeObs::Dir { .. })) {
                 return Err("the root directory is missing".into());
@@ -316,7 +620,8 @@ pub static CHECKS: &[CheckDef] = &[
             for (k, n) in &c.obs.nodes {
                 if k != "/" {
                     match c.obs.nodes.get(path::parent(k)) {
-                        Some(NodeObs::Dir { children, .. }) if children.iter().any(|x| x == path::name(k)) => {}
+                        Some(NodeObs::Dir { children, .. })
+                            if children.iter().any(|x| x == path::name(k)) => {}
                         _ => return Err(format!("{k} is not listed by its parent")),
                     }
                 }
@@ -329,9 +634,14 @@ pub static CHECKS: &[CheckDef] = &[
                 }
             }
             Ok(())
-        } },
-    CheckDef { name: "quota_is_configured", params: &[], doc: "invariant: quota_bytes is the configured quota",
-        f: |c, _| expect("quota_bytes", c.obs.stats.quota_bytes, c.cfg.quota) },
+        },
+    },
+    CheckDef {
+        name: "quota_is_configured",
+        params: &[],
+        doc: "invariant: quota_bytes is the configured quota",
+        f: |c, _| expect("quota_bytes", c.obs.stats.quota_bytes, c.cfg.quota),
+    },
 ];
 
 /// Looks up a check by name.

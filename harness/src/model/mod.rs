@@ -36,8 +36,17 @@ pub fn observe(st: &ModelState, cfg: &ModelConfig) -> Observation {
         .iter()
         .map(|(p, n)| {
             let o = match n {
-                Node::Dir { children } => NodeObs::Dir { children: children.iter().map(|c| c.to_string()).collect(), created: 0, modified: 0 },
-                Node::File(f) => NodeObs::File { data: f.data.to_vec(), generation: f.generation, created: 0, modified: 0 },
+                Node::Dir { children } => NodeObs::Dir {
+                    children: children.iter().map(|c| c.to_string()).collect(),
+                    created: 0,
+                    modified: 0,
+                },
+                Node::File(f) => NodeObs::File {
+                    data: f.data.to_vec(),
+                    generation: f.generation,
+                    created: 0,
+                    modified: 0,
+                },
             };
             (p.to_string(), o)
         })
@@ -45,9 +54,20 @@ pub fn observe(st: &ModelState, cfg: &ModelConfig) -> Observation {
     let handles = st
         .handles()
         .iter()
-        .map(|h| h.as_ref().map(|h| HandleObs { path: h.path.to_string(), mode: h.mode.as_str().to_string(), pos: h.pos, closed: h.closed }))
+        .map(|h| {
+            h.as_ref().map(|h| HandleObs {
+                path: h.path.to_string(),
+                mode: h.mode.as_str().to_string(),
+                pos: h.pos,
+                closed: h.closed,
+            })
+        })
         .collect();
-    Observation { nodes, stats: stats(st, cfg), handles }
+    Observation {
+        nodes,
+        stats: stats(st, cfg),
+        handles,
+    }
 }
 
 /// Compares one handle slot of the model with the observation. A closed handle's cursor is
@@ -97,7 +117,12 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
                     diffs.push(format!("{p}: children {oc:?}, model {children:?}"));
                 }
             }
-            (Node::File(f), Some(NodeObs::File { data, generation, .. })) => {
+            (
+                Node::File(f),
+                Some(NodeObs::File {
+                    data, generation, ..
+                }),
+            ) => {
                 if data.as_slice() != &*f.data {
                     diffs.push(format!(
                         "{p}: contents {}, model {}",
@@ -106,10 +131,15 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
                     ));
                 }
                 if *generation != f.generation {
-                    diffs.push(format!("{p}: generation {generation}, model {}", f.generation));
+                    diffs.push(format!(
+                        "{p}: generation {generation}, model {}",
+                        f.generation
+                    ));
                 }
             }
-            (Node::Dir { .. }, Some(_)) => diffs.push(format!("{p}: a file, model has a directory")),
+            (Node::Dir { .. }, Some(_)) => {
+                diffs.push(format!("{p}: a file, model has a directory"))
+            }
             (Node::File(_), Some(_)) => diffs.push(format!("{p}: a directory, model has a file")),
         }
     }
@@ -128,5 +158,9 @@ pub fn matches(st: &ModelState, cfg: &ModelConfig, obs: &Observation) -> Result<
             diffs.push(e);
         }
     }
-    if diffs.is_empty() { Ok(()) } else { Err(diffs.join("; ")) }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(diffs.join("; "))
+    }
 }

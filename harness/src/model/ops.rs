@@ -103,7 +103,12 @@ pub fn apply_resize(f: &FileState, target: u64) -> FileState {
 }
 
 /// Quota used after replacing file `old` (or nothing) by `new`.
-pub fn used_after(st: &ModelState, cfg: &ModelConfig, old: Option<&FileState>, new: &FileState) -> u64 {
+pub fn used_after(
+    st: &ModelState,
+    cfg: &ModelConfig,
+    old: Option<&FileState>,
+    new: &FileState,
+) -> u64 {
     (st.used(cfg) + new.usage(cfg)).saturating_sub(old.map_or(0, |f| f.usage(cfg)))
 }
 
@@ -144,7 +149,9 @@ pub fn walk(st: &ModelState, p: &str) -> Vec<(String, Vec<String>, Vec<String>)>
 }
 
 fn walk_into(st: &ModelState, p: &str, out: &mut Vec<(String, Vec<String>, Vec<String>)>) {
-    let Some(children) = st.children(p) else { return };
+    let Some(children) = st.children(p) else {
+        return;
+    };
     let mut dirs = Vec::new();
     let mut files = Vec::new();
     for c in children {
@@ -181,8 +188,14 @@ pub fn glob(st: &ModelState, pattern: &str) -> Vec<String> {
 fn match_parts(pat: &[&str], comps: &[&str]) -> bool {
     match pat.first() {
         None => comps.is_empty(),
+        // A final `**` matches one or more levels; elsewhere zero or more.
+        Some(&"**") if pat.len() == 1 => !comps.is_empty(),
         Some(&"**") => (0..=comps.len()).any(|k| match_parts(&pat[1..], &comps[k..])),
-        Some(p) => !comps.is_empty() && match_name(p.as_bytes(), comps[0].as_bytes()) && match_parts(&pat[1..], &comps[1..]),
+        Some(p) => {
+            !comps.is_empty()
+                && match_name(p.as_bytes(), comps[0].as_bytes())
+                && match_parts(&pat[1..], &comps[1..])
+        }
     }
 }
 
@@ -199,7 +212,11 @@ fn match_name(p: &[u8], s: &[u8]) -> bool {
             if s.is_empty() {
                 return false;
             }
-            let (neg, set) = if p[1] == b'!' { (true, &p[2..close]) } else { (false, &p[1..close]) };
+            let (neg, set) = if p[1] == b'!' {
+                (true, &p[2..close])
+            } else {
+                (false, &p[1..close])
+            };
             let mut hit = false;
             let mut i = 0;
             while i < set.len() {

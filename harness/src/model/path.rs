@@ -68,7 +68,11 @@ pub fn is_within(p: &str, q: &str) -> bool {
 
 /// Joins a normalized directory path and a child name.
 pub fn join(dir: &str, name: &str) -> String {
-    if dir == "/" { format!("/{name}") } else { format!("{dir}/{name}") }
+    if dir == "/" {
+        format!("/{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// The proper ancestors of a normalized path, outermost first, root excluded.

@@ -106,7 +106,12 @@ impl FileState {
     pub fn fresh(cfg: &ModelConfig, data: Arc<[u8]>, generation: u64) -> FileState {
         let random = cfg.storage == Storage::RandomAccess;
         let chunks = u32::from(!random && !data.is_empty());
-        FileState { data, random, chunks, generation }
+        FileState {
+            data,
+            random,
+            chunks,
+            generation,
+        }
     }
     /// Current size in bytes.
     pub fn size(&self) -> u64 {
@@ -120,10 +125,14 @@ impl FileState {
             self.size() + cfg.chunk_overhead * u64::from(self.chunks)
         }
     }
-    /// Chunks this file contributes to `stats().chunk_count`: its sequential chunks, or one
-    /// buffer for a random-access file (the core's `FileLayout` has one entry for those).
+    /// Chunks this file contributes to `stats().chunk_count`: its sequential chunks (a
+    /// random-access file has none, as in the core and the oracle).
     pub fn chunk_count(&self) -> u64 {
-        if self.random { 1 } else { u64::from(self.chunks) }
+        if self.random {
+            0
+        } else {
+            u64::from(self.chunks)
+        }
     }
 }
 
@@ -131,7 +140,9 @@ impl FileState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Node {
     /// A directory with its child names in insertion order.
-    Dir { children: Vec<Arc<str>> },
+    Dir {
+        children: Vec<Arc<str>>,
+    },
     File(FileState),
 }
 
@@ -157,7 +168,12 @@ impl ModelState {
     /// The empty filesystem: only the root, every slot unused.
     pub fn new(cfg: &ModelConfig) -> ModelState {
         ModelState {
-            nodes: Arc::new(vec![(Arc::from("/"), Node::Dir { children: Vec::new() })]),
+            nodes: Arc::new(vec![(
+                Arc::from("/"),
+                Node::Dir {
+                    children: Vec::new(),
+                },
+            )]),
             handles: Arc::new(vec![None; usize::from(cfg.slots)]),
         }
     }
@@ -223,7 +239,9 @@ impl ModelState {
 
     /// Mutable access to a handle slot.
     pub fn handle_mut(&mut self, slot: u8) -> Option<&mut HandleState> {
-        Arc::make_mut(&mut self.handles).get_mut(usize::from(slot)).and_then(|h| h.as_mut())
+        Arc::make_mut(&mut self.handles)
+            .get_mut(usize::from(slot))
+            .and_then(|h| h.as_mut())
     }
 
     /// Puts a handle into a slot (a previous handle there is dropped, which closes it).
@@ -235,12 +253,18 @@ impl ModelState {
 
     /// Open handles (not closed) on exactly this normalized path.
     pub fn open_on<'a>(&'a self, p: &'a str) -> impl Iterator<Item = &'a HandleState> + 'a {
-        self.handles.iter().flatten().filter(move |h| !h.closed && &*h.path == p)
+        self.handles
+            .iter()
+            .flatten()
+            .filter(move |h| !h.closed && &*h.path == p)
     }
 
     /// Whether any open handle lies at or below `p`.
     pub fn any_open_under(&self, p: &str) -> bool {
-        self.handles.iter().flatten().any(|h| !h.closed && path::is_within(&h.path, p))
+        self.handles
+            .iter()
+            .flatten()
+            .any(|h| !h.closed && path::is_within(&h.path, p))
     }
 
     /// Whether a writer handle is open at or below `p`.
@@ -301,7 +325,9 @@ impl ModelState {
         {
             children.push(Arc::from(path::name(p)));
         }
-        let at = nodes.binary_search_by(|(k, _)| (**k).cmp(p)).unwrap_or_else(|e| e);
+        let at = nodes
+            .binary_search_by(|(k, _)| (**k).cmp(p))
+            .unwrap_or_else(|e| e);
         nodes.insert(at, (Arc::from(p), node));
     }
 
@@ -316,7 +342,12 @@ impl ModelState {
     pub fn make_dirs(&mut self, p: &str) {
         for a in path::ancestors(p).into_iter().chain(std::iter::once(p)) {
             if self.get(a).is_none() {
-                self.insert(a, Node::Dir { children: Vec::new() });
+                self.insert(
+                    a,
+                    Node::Dir {
+                        children: Vec::new(),
+                    },
+                );
             }
         }
     }
@@ -332,7 +363,9 @@ impl ModelState {
 
     /// Whether a proper ancestor of `p` is a file.
     pub fn file_ancestor(&self, p: &str) -> bool {
-        path::ancestors(p).into_iter().any(|a| matches!(self.get(a), Some(Node::File(_))))
+        path::ancestors(p)
+            .into_iter()
+            .any(|a| matches!(self.get(a), Some(Node::File(_))))
     }
 
     /// Removes `p` and everything below it, and unlinks it from its parent.
@@ -393,7 +426,9 @@ impl ModelState {
         for (rel, node) in sub {
             let target = format!("{dst}{rel}");
             let node = match node {
-                Node::Dir { .. } => Node::Dir { children: Vec::new() },
+                Node::Dir { .. } => Node::Dir {
+                    children: Vec::new(),
+                },
                 f => f,
             };
             self.insert(&target, node);

@@ -18,7 +18,11 @@ impl ArgExpr {
     /// Column where this argument starts.
     pub fn col(&self) -> usize {
         match self {
-            ArgExpr::Ident(_, c) | ArgExpr::Int(_, c) | ArgExpr::Str(_, c) | ArgExpr::Bool(_, c) | ArgExpr::Null(c) => *c,
+            ArgExpr::Ident(_, c)
+            | ArgExpr::Int(_, c)
+            | ArgExpr::Str(_, c)
+            | ArgExpr::Bool(_, c)
+            | ArgExpr::Null(c) => *c,
             ArgExpr::Call(c) => c.col,
         }
     }
@@ -87,7 +91,10 @@ fn lex(s: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                     i += 1;
                 }
                 if i >= cs.len() {
-                    return Err(ParseError { col: start, msg: format!("unterminated string literal; close it with {c}") });
+                    return Err(ParseError {
+                        col: start,
+                        msg: format!("unterminated string literal; close it with {c}"),
+                    });
                 }
                 i += 1;
                 out.push((Tok::Str(v), start));
@@ -99,7 +106,10 @@ fn lex(s: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                     i += 1;
                 }
                 let text: String = cs[start..i].iter().collect();
-                let n = text.parse::<i64>().map_err(|_| ParseError { col: start, msg: format!("`{text}` is not an integer") })?;
+                let n = text.parse::<i64>().map_err(|_| ParseError {
+                    col: start,
+                    msg: format!("`{text}` is not an integer"),
+                })?;
                 out.push((Tok::Int(n), start));
             }
             c if c.is_alphabetic() || c == '_' => {
@@ -110,7 +120,12 @@ fn lex(s: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 out.push((Tok::Ident(cs[start..i].iter().collect()), start));
             }
             other => {
-                return Err(ParseError { col: i, msg: format!("unexpected character `{other}`; expected a name, a literal, `(`, `)` or `,`") });
+                return Err(ParseError {
+                    col: i,
+                    msg: format!(
+                        "unexpected character `{other}`; expected a name, a literal, `(`, `)` or `,`"
+                    ),
+                });
             }
         }
     }
@@ -134,7 +149,10 @@ impl Parser {
         matches!(self.peek(), Some(Tok::Ident(s)) if s == kw)
     }
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError { col: self.col(), msg: msg.into() })
+        Err(ParseError {
+            col: self.col(),
+            msg: msg.into(),
+        })
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
@@ -143,7 +161,11 @@ impl Parser {
             self.i += 1;
             v.push(self.and()?);
         }
-        Ok(if v.len() == 1 { v.remove(0) } else { Expr::Or(v) })
+        Ok(if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Expr::Or(v)
+        })
     }
     fn and(&mut self) -> Result<Expr, ParseError> {
         let mut v = vec![self.unary()?];
@@ -151,7 +173,11 @@ impl Parser {
             self.i += 1;
             v.push(self.unary()?);
         }
-        Ok(if v.len() == 1 { v.remove(0) } else { Expr::And(v) })
+        Ok(if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Expr::And(v)
+        })
     }
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.is_kw("not") {
@@ -179,7 +205,9 @@ impl Parser {
         };
         self.i += 1;
         if self.peek() != Some(&Tok::LParen) {
-            return self.err(format!("expected `(` after `{name}`; a call with no arguments is written `{name}()`"));
+            return self.err(format!(
+                "expected `(` after `{name}`; a call with no arguments is written `{name}()`"
+            ));
         }
         self.i += 1;
         let mut args = Vec::new();
@@ -260,11 +288,14 @@ mod tests {
 
     #[test]
     fn parses_nested_and_precedence() {
-        let e = parse_condition("not exists(path) and is_dir(parent(path)) or valid_path('../x')").unwrap();
+        let e = parse_condition("not exists(path) and is_dir(parent(path)) or valid_path('../x')")
+            .unwrap();
         match e {
             Expr::Or(v) => {
                 assert_eq!(v.len(), 2);
-                assert!(matches!(&v[0], Expr::And(a) if a.len() == 2 && matches!(a[0], Expr::Not(_))));
+                assert!(
+                    matches!(&v[0], Expr::And(a) if a.len() == 2 && matches!(a[0], Expr::Not(_)))
+                );
             }
             other => panic!("unexpected {other:?}"),
         }

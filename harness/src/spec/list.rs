@@ -7,10 +7,24 @@ impl Spec {
     /// One block per action: op, step count, preconditions (in order), effects, checks.
     pub fn list_actions(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "{} actions, {} concrete steps (alphabet size)", self.actions.len(), self.steps.len());
+        let _ = writeln!(
+            s,
+            "{} actions, {} concrete steps (alphabet size)",
+            self.actions.len(),
+            self.steps.len()
+        );
         for a in &self.actions {
             let params: Vec<String> = a.params.iter().map(|(n, k)| format!("{n}: {k}")).collect();
-            let _ = writeln!(s, "\n{}({})  op={}  steps={}  [{}:{}]", a.name, params.join(", "), a.op, a.steps.len(), a.file, a.line);
+            let _ = writeln!(
+                s,
+                "\n{}({})  op={}  steps={}  [{}:{}]",
+                a.name,
+                params.join(", "),
+                a.op,
+                a.steps.len(),
+                a.file,
+                a.line
+            );
             if let Some(d) = &a.doc {
                 let _ = writeln!(s, "  {d}");
             }
@@ -31,10 +45,23 @@ impl Spec {
     pub fn list_clauses(&self) -> String {
         let refs = self.referenced_clauses();
         let mut s = String::new();
-        let reachable = self.clauses.iter().filter(|c| c.unreachable.is_none()).count();
-        let _ = writeln!(s, "{} clauses ({} reachable, {} referenced by the spec)", self.clauses.len(), reachable, refs.len());
+        let reachable = self
+            .clauses
+            .iter()
+            .filter(|c| c.unreachable.is_none())
+            .count();
+        let _ = writeln!(
+            s,
+            "{} clauses ({} reachable, {} referenced by the spec)",
+            self.clauses.len(),
+            reachable,
+            refs.len()
+        );
         for (i, c) in self.clauses.iter().enumerate() {
-            let how = match (refs.get(&u16::try_from(i).unwrap_or(u16::MAX)), &c.unreachable) {
+            let how = match (
+                refs.get(&u16::try_from(i).unwrap_or(u16::MAX)),
+                &c.unreachable,
+            ) {
                 (Some(true), _) => "pre",
                 (Some(false), _) => "post",
                 (None, Some(_)) => "unreachable",
@@ -46,6 +73,10 @@ impl Spec {
     }
 
     fn ids(&self, cs: &[u16]) -> String {
-        cs.iter().filter_map(|c| self.clauses.get(usize::from(*c))).map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+        cs.iter()
+            .filter_map(|c| self.clauses.get(usize::from(*c)))
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

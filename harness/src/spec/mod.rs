@@ -3,13 +3,44 @@
 //! the model's registries and expands each action into concrete steps; the resulting
 //! [`Spec`] is what the engine explores: it predicts each step from a model state and checks
 //! what the system under test returned and looks like afterwards.
-
+//!
+//! ```yaml
+//! clauses:                       # usually in clauses.yaml
+//!   - { id: OPEN-3, rule: "open of a directory is IsADirectory", source: "semantics §4" }
+//! config: { quota: 400, chunk_overhead: 64, max_nodes: 5, slots: 2 }
+//! domains:                       # named value lists, shared by actions
+//!   small: { kind: bytes, values: ["", "hello", { fill: "m", len: 200 }] }
+//! invariants:                    # checked after every step
+//!   - { check: "used_within_quota()", clause: QUOTA-11 }
+//! actions:
+//!   - name: open_rb
+//!     params:                    # with values: ranged (cartesian); kind only: set by cases
+//!       path: { kind: path }
+//!       slot: { kind: slot, values: [0, 1] }
+//!       mode: { kind: mode, values: [rb] }
+//!     cases: [ { path: /a }, { path: /a/b } ]
+//!     call: { op: open, slot: $slot, path: $path, mode: $mode }
+//!     pre:                       # ordered: the first failing one decides the error
+//!       - { if: "valid_path(path)", else: InvalidInput, clause: PATH-9 }
+//!       - { if: "not is_dir(path)", else: IsADirectory, clause: OPEN-3 }
+//!       - { if: "is_file(path)", else: NotFound, clause: [OPEN-4, TREE-8] }
+//!     effect: [ "open(slot, path, mode)" ]
+//!     post:                      # on the system's return value and observed state
+//!       - { check: "observed_handle_matches(slot)", clause: OPEN-13 }
+//! ```
+//! Kinds: path, slot, mode, bytes, int, opt_size, bool, whence, entries (`[[path, data], ...]`).
+//! Conditions (`not`, `and`, `or`, parentheses; value functions such as `parent(p)` as
+//! arguments), effects and checks are listed by `harness list actions` and defined in
+//! `crate::model::{conditions, effects, checks}`. A file with `extends: DIR` loads that
+//! spec directory first and overrides its `config:` keys (storage variants).
 mod calls;
 mod compile;
 pub mod error;
 pub mod expr;
 mod list;
 pub mod raw;
+mod resolve;
+mod values;
 
 pub use error::{SpecError, SpecErrors};
 
@@ -124,7 +155,10 @@ impl Verdict {
     pub fn pre_results<'a>(&self, spec: &'a Spec) -> impl Iterator<Item = (ClauseIdx, bool)> + 'a {
         let n = usize::from(self.evaluated);
         let failed = self.failed;
-        let pres = spec.steps.get(self.step as usize).map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
+        let pres = spec
+            .steps
+            .get(self.step as usize)
+            .map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
         pres.iter().enumerate().flat_map(move |(i, p)| {
             let held = !(failed && i + 1 == n);
             p.clauses.iter().map(move |c| (*c, held))
@@ -166,8 +200,20 @@ pub struct Spec {
 }
 
 impl Spec {
-    fn assemble(clauses: Vec<Clause>, actions: Vec<ActionInfo>, steps: Vec<Step>, invariants: Vec<CCheck>, config: ModelConfig) -> Spec {
-        Spec { clauses, actions, steps, config, invariants }
+    fn assemble(
+        clauses: Vec<Clause>,
+        actions: Vec<ActionInfo>,
+        steps: Vec<Step>,
+        invariants: Vec<CCheck>,
+        config: ModelConfig,
+    ) -> Spec {
+        Spec {
+            clauses,
+            actions,
+            steps,
+            config,
+            invariants,
+        }
     }
 
     /// The model state before any step: only the root, every slot empty.
@@ -180,19 +226,34 @@ impl Spec {
     pub fn predict_mut(&self, st: &mut ModelState, step: usize) -> Verdict {
         let sid = u32::try_from(step).unwrap_or(u32::MAX);
         let Some(s) = self.steps.get(step) else {
-            return Verdict { step: sid, outcome: Err(ErrKind::InvalidInput), evaluated: 0, failed: false };
+            return Verdict {
+                step: sid,
+                outcome: Err(ErrKind::InvalidInput),
+                evaluated: 0,
+                failed: false,
+            };
         };
         for (i, p) in s.pre.iter().enumerate() {
             if !p.cond.eval(st, &self.config) {
                 let evaluated = u8::try_from(i + 1).unwrap_or(u8::MAX);
-                return Verdict { step: sid, outcome: Err(p.err), evaluated, failed: true };
+                return Verdict {
+                    step: sid,
+                    outcome: Err(p.err),
+                    evaluated,
+                    failed: true,
+                };
             }
         }
         for (f, a) in &s.effects {
             f(st, &self.config, a);
         }
         let evaluated = u8::try_from(s.pre.len()).unwrap_or(u8::MAX);
-        Verdict { step: sid, outcome: Ok(()), evaluated, failed: false }
+        Verdict {
+            step: sid,
+            outcome: Ok(()),
+            evaluated,
+            failed: false,
+        }
     }
 
     /// Predicts `step` from `st`: the expected outcome, the next state and the precondition
@@ -205,15 +266,33 @@ impl Spec {
 
     /// Postconditions (only when the call returned `Ok`) and invariants (always), evaluated
     /// on what the system returned and looks like, against the predicted next state.
-    pub fn check_post(&self, step: usize, next: &ModelState, outcome: &CallOutcome, obs: &Observation) -> Vec<PostResult> {
+    pub fn check_post(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+    ) -> Vec<PostResult> {
         let mut out = Vec::new();
         self.check_post_into(step, next, outcome, obs, &mut out);
         out
     }
 
     /// [`Spec::check_post`] appending to a caller's buffer (no allocation when all pass).
-    pub fn check_post_into(&self, step: usize, next: &ModelState, outcome: &CallOutcome, obs: &Observation, out: &mut Vec<PostResult>) {
-        let ctx = PostCtx { st: next, cfg: &self.config, outcome, obs };
+    pub fn check_post_into(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+        out: &mut Vec<PostResult>,
+    ) {
+        let ctx = PostCtx {
+            st: next,
+            cfg: &self.config,
+            outcome,
+            obs,
+        };
         let posts = match (self.steps.get(step), outcome) {
             (Some(s), CallOutcome::Ok(_)) => &s.post[..],
             _ => &[][..],
@@ -225,7 +304,11 @@ impl Spec {
                     Ok(()) => (true, String::new()),
                     Err(m) => (false, m.clone()),
                 };
-                out.push(PostResult { clause, ok, message });
+                out.push(PostResult {
+                    clause,
+                    ok,
+                    message,
+                });
             }
         }
     }
@@ -248,7 +331,10 @@ impl Spec {
 
     /// The index of a clause id.
     pub fn clause_index(&self, id: &str) -> Option<ClauseIdx> {
-        self.clauses.iter().position(|c| c.id == id).and_then(|i| ClauseIdx::try_from(i).ok())
+        self.clauses
+            .iter()
+            .position(|c| c.id == id)
+            .and_then(|i| ClauseIdx::try_from(i).ok())
     }
 
     /// Clauses referenced by some precondition, postcondition or invariant, with whether a
@@ -277,7 +363,10 @@ impl Spec {
 
     /// Clause indices of the invariants (checked after every step).
     pub fn invariant_clauses(&self) -> Vec<ClauseIdx> {
-        self.invariants.iter().flat_map(|i| i.clauses.iter().copied()).collect()
+        self.invariants
+            .iter()
+            .flat_map(|i| i.clauses.iter().copied())
+            .collect()
     }
 }
 
@@ -291,11 +380,8 @@ pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
             msg: format!("cannot read the spec directory: {e}; pass the directory holding clauses.yaml and memfs.yaml"),
         }])
     })?;
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
+    drop(rd);
+    let files = yaml_files(dir).unwrap_or_default();
     if files.is_empty() {
         return Err(SpecErrors(vec![SpecError {
             file: dir.display().to_string(),
@@ -307,17 +393,19 @@ pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
     load_spec_files(&files)
 }
 
-/// Loads the given files as one spec.
+/// Loads the given files as one spec. A file with `extends: DIR` has the `*.yaml` files of
+/// that directory (relative to the file) loaded before it.
 pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
+    let mut seen = Vec::new();
     for f in files {
-        match std::fs::read(f) {
-            Ok(bytes) => sources.push((f.display().to_string(), bytes)),
-            Err(e) => errors.push(SpecError { file: f.display().to_string(), line: 0, col: 0, msg: format!("cannot read: {e}") }),
-        }
+        collect(f, 0, &mut seen, &mut sources, &mut errors);
     }
-    let named: Vec<(&str, &[u8])> = sources.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let named: Vec<(&str, &[u8])> = sources
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     match load_spec_sources(&named) {
         Ok(s) if errors.is_empty() => Ok(s),
         Ok(_) => Err(SpecErrors(errors)),
@@ -326,6 +414,77 @@ pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
             Err(SpecErrors(errors))
         }
     }
+}
+
+/// Reads `f` into `sources`, after the files of the directory it `extends` (if any).
+fn collect(
+    f: &Path,
+    depth: usize,
+    seen: &mut Vec<PathBuf>,
+    sources: &mut Vec<(String, Vec<u8>)>,
+    errors: &mut Vec<SpecError>,
+) {
+    let key = f.canonicalize().unwrap_or_else(|_| f.to_path_buf());
+    if seen.contains(&key) {
+        return;
+    }
+    seen.push(key);
+    let name = f.display().to_string();
+    let bytes = match std::fs::read(f) {
+        Ok(b) => b,
+        Err(e) => {
+            errors.push(SpecError {
+                file: name,
+                line: 0,
+                col: 0,
+                msg: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(default)]
+        extends: Option<serde_saphyr::Spanned<String>>,
+    }
+    let head = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| serde_saphyr::from_str::<Head>(t).ok());
+    if let Some(ext) = head.and_then(|h| h.extends) {
+        let dir = f.parent().unwrap_or(Path::new(".")).join(&ext.value);
+        let at = |msg: String| SpecError {
+            file: name.clone(),
+            line: ext.referenced.line(),
+            col: ext.referenced.column(),
+            msg,
+        };
+        if depth >= 8 {
+            errors.push(at("`extends:` nests too deep (a cycle?)".into()));
+        } else {
+            match yaml_files(&dir) {
+                Ok(base) => {
+                    for b in base {
+                        collect(&b, depth + 1, seen, sources, errors);
+                    }
+                }
+                Err(e) => errors.push(at(format!(
+                    "cannot read the extended directory {}: {e}",
+                    dir.display()
+                ))),
+            }
+        }
+    }
+    sources.push((name, bytes));
+}
+
+/// The `*.yaml` / `*.yml` files of a directory, sorted by name.
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Loads spec text given as (display name, bytes) pairs: what the file loaders use, and
@@ -340,19 +499,39 @@ pub fn load_spec_sources(sources: &[(&str, &[u8])]) -> Result<Spec, SpecErrors> 
                 let good = &bytes[..e.valid_up_to()];
                 let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
                 let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
-                errors.push(SpecError { file: name.to_string(), line, col, msg: "the file is not valid UTF-8; save it as UTF-8".into() });
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: "the file is not valid UTF-8; save it as UTF-8".into(),
+                });
                 continue;
             }
         };
-        if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             errors.push(SpecError { file: name.to_string(), line: 1, col: 1, msg: "the file is empty; expected `clauses:`, `config:`, `domains:`, `invariants:` or `actions:`".into() });
             continue;
         }
         match serde_saphyr::from_str::<raw::RawFile>(text) {
-            Ok(raw) => parsed.push(compile::Parsed { file: name.to_string(), src: text.to_string(), raw }),
+            Ok(raw) => parsed.push(compile::Parsed {
+                file: name.to_string(),
+                src: text.to_string(),
+                raw,
+            }),
             Err(e) => {
-                let (line, col) = e.location().map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-                errors.push(SpecError { file: name.to_string(), line, col, msg: yaml_message(&e.to_string()) });
+                let (line, col) = e
+                    .location()
+                    .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: yaml_message(&e.to_string()),
+                });
             }
         }
     }

@@ -9,6 +9,10 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
+    /// A spec directory (relative to this file) loaded before this file; this file's
+    /// `config:` keys then override the base's (how storage variants are explored).
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
     #[serde(default)]
     pub clauses: Vec<RawClause>,
     #[serde(default)]
@@ -151,7 +155,13 @@ mod tests {
                 assert_eq!(vals[0], RawVal::Int(1));
                 assert_eq!(vals[1], RawVal::Null(()));
                 assert_eq!(vals[2], RawVal::Str("x".into()));
-                assert_eq!(vals[3], RawVal::Fill { fill: "z".into(), len: 3 });
+                assert_eq!(
+                    vals[3],
+                    RawVal::Fill {
+                        fill: "z".into(),
+                        len: 3
+                    }
+                );
                 assert!(matches!(&vals[4], RawVal::List(_)));
             }
             RawParam::Domain(_) => panic!("expected inline"),
