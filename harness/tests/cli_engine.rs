@@ -163,3 +163,62 @@ fn failing_run_exits_1_saves_and_replays() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn spec_errors_exit_2_with_a_location() {
+    let dir = temp_dir("badspec");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("bad.yaml"), "actions:\n  - name: x\n    call: [\n").expect("write");
+    let d = dir.display().to_string();
+    for args in [
+        &["explore", "--specs", &d][..],
+        &["list", "actions", "--specs", &d],
+        &["replay", &d, "--specs", &d],
+    ] {
+        let o = harness(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("bad.yaml:"),
+            "{args:?}: no file:line:col in {err}"
+        );
+    }
+    let o = harness(&["list", "clauses", "--specs", "/no/such/dir"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn default_specs_list_and_explore_depth_1() {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let s = specs.to_str().expect("utf-8 path");
+    let o = harness(&["list", "actions", "--specs", s]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(" actions, "), "{}", stdout(&o));
+    let o = harness(&["list", "clauses", "--specs", s]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("OPEN-"), "{}", stdout(&o));
+    let o = harness(&[
+        "explore",
+        "--depth",
+        "1",
+        "--quiet",
+        "--no-save",
+        "--specs",
+        s,
+    ]);
+    let out = stdout(&o);
+    // Every step of the alphabet is one depth-1 sequence, executed once.
+    let alphabet: u64 = out
+        .split("(alphabet ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .expect("summary names the alphabet");
+    assert!(
+        out.starts_with(&format!(
+            "depth 1: {alphabet} sequences (alphabet {alphabet}), {alphabet} steps executed"
+        )),
+        "{out}"
+    );
+}

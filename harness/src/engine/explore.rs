@@ -75,7 +75,8 @@ pub struct Exploration {
     pub distinct_states: u64,
     /// Executed steps per depth (index 0 = depth 1).
     pub steps_per_depth: Vec<u64>,
-    /// Thread time spent per depth.
+    /// Wall time per depth (level order: measured per level; depth-first: the wall time
+    /// apportioned by executed steps).
     pub time_per_depth: Vec<Duration>,
     /// Failing nodes found (each prunes its subtree).
     pub failing_nodes: u64,
@@ -182,7 +183,6 @@ where
         out.steps += r.steps_per_depth.iter().sum::<u64>();
         for (d, n) in r.steps_per_depth.iter().enumerate() {
             out.steps_per_depth[d] += n;
-            out.time_per_depth[d] += r.time_per_depth[d];
         }
         out.failing_nodes += r.failing_nodes;
         out.failures.extend(r.failures);
@@ -191,6 +191,12 @@ where
     }
     out.distinct_states = states.len() as u64;
     out.wall = start.elapsed();
+    // Reading the clock per step costs more than a step's checks are worth measuring:
+    // depth-first runs apportion the wall time by executed steps.
+    let total = out.steps.max(1) as f64;
+    for (t, n) in out.time_per_depth.iter_mut().zip(&out.steps_per_depth) {
+        *t = out.wall.mul_f64(*n as f64 / total);
+    }
     out
 }
 
@@ -235,7 +241,6 @@ pub(crate) fn model_hash<M: Hash>(m: &M) -> u64 {
 
 struct TaskResult {
     steps_per_depth: Vec<u64>,
-    time_per_depth: Vec<Duration>,
     failing_nodes: u64,
     failures: Vec<RawFailure>,
     coverage: CoverageCounter,
@@ -299,7 +304,6 @@ where
         scratch: Vec::new(),
         res: TaskResult {
             steps_per_depth: vec![0; cfg.depth],
-            time_per_depth: vec![Duration::ZERO; cfg.depth],
             failing_nodes: 0,
             failures: Vec::new(),
             coverage: CoverageCounter::new(
@@ -328,7 +332,6 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
         let remaining = self.cfg.depth - position - 1;
         self.prefix.push(step);
         self.used[step as usize] += 1;
-        let started = Instant::now();
         let forked = (parent.subject.fork(), parent.reference.fork());
         let (mut subject, mut reference) = match forked {
             (Ok(x), Ok(y)) => (x, y),
@@ -363,7 +366,6 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
         let seen = match result {
             Ok(s) => s,
             Err(f) => {
-                self.res.time_per_depth[position] += started.elapsed();
                 self.fail(f, remaining);
                 return;
             }
@@ -381,7 +383,6 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             fps,
         };
         let explore_below = self.note_state(&mut node, remaining);
-        self.res.time_per_depth[position] += started.elapsed();
         if explore_below {
             self.tick(1);
             for s in 0..self.alphabet {
