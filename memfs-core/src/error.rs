@@ -18,10 +18,10 @@ pub enum BlockReason {
 /// Everything that can go wrong, mirroring D-MemFS's exceptions (semantics, preamble).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MfsError {
-    /// The path (or a needed parent) does not exist. [FileNotFoundError]
+    /// The path (or a needed parent) does not exist. (Python `FileNotFoundError`)
     #[error("{path}: no such file or directory")]
     NotFound { path: String },
-    /// Something already exists where the operation must create. [FileExistsError]
+    /// Something already exists where the operation must create. (Python `FileExistsError`)
     #[error("{path}: already exists")]
     AlreadyExists { path: String },
     /// A directory was found where a file is needed.
@@ -30,16 +30,16 @@ pub enum MfsError {
     /// A file was found where a directory is needed.
     #[error("{path}: not a directory")]
     NotADirectory { path: String },
-    /// The file is locked or open. [BlockingIOError]
+    /// The file is locked or open. (Python `BlockingIOError`)
     #[error("{path}: would block ({reason})")]
     WouldBlock { path: String, reason: BlockReason },
-    /// A bad argument: path traversal above the root, bad mode, negative seek, ... [ValueError]
+    /// A bad argument: path traversal above the root, bad mode, negative seek, ... (Python `ValueError`)
     #[error("{path}: invalid input: {reason}")]
     InvalidInput { path: String, reason: String },
-    /// The operation is not possible on this handle or storage kind. [io.UnsupportedOperation]
+    /// The operation is not possible on this handle or storage kind. (Python `io.UnsupportedOperation`)
     #[error("{path}: unsupported: {reason}")]
     Unsupported { path: String, reason: String },
-    /// The byte quota would be exceeded. [MFSQuotaExceededError]
+    /// The byte quota would be exceeded. (Python `MFSQuotaExceededError`)
     #[error("{path}: quota exceeded: {requested} bytes requested, {available} available")]
     QuotaExceeded {
         path: String,
@@ -53,7 +53,7 @@ pub enum MfsError {
         current: u64,
         limit: u64,
     },
-    /// The memory guard found too little host memory. [MemoryError]
+    /// The memory guard found too little host memory. (Python `MemoryError`)
     #[error(
         "{path}: out of memory: {requested} bytes requested, {available} available on the host"
     )]

@@ -200,136 +200,158 @@ impl MemoryFileSystem {
     /// Opens `path` in `mode` with options (preallocate, lock timeout).
     pub fn open_with(&self, path: &str, mode: OpenMode, opts: &OpenOptions) -> Result<FileHandle> {
         let sh = &*self.inner;
-        let norm = normalize(path)?;
-        let p: &str = &norm;
-        // Argument check right after the path: preallocating a read-only open is meaningless.
+        // An argument check like the mode, before the path is looked at (as the oracle does):
+        // preallocating a read-only open is meaningless.
         if mode == OpenMode::Read && opts.preallocate > 0 {
             return Err(errs::invalid(
-                p,
+                path,
                 "preallocate needs a writable mode (wb, ab, r+b, xb), not rb",
             ));
         }
+        let norm = normalize(path)?;
+        let p: &str = &norm;
         let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
+        let try_once = matches!(wait, LockWait::For(d) if d.is_zero());
+        let deadline = match wait {
+            LockWait::For(d) => Some(
+                std::time::Instant::now()
+                    .checked_add(d)
+                    .unwrap_or_else(far_future),
+            ),
+            LockWait::Forever => None,
+        };
         let access = if mode == OpenMode::Read {
             Access::Read
         } else {
             Access::Write
         };
-        let mut held: Option<Arc<FileNode>> = None;
-        let (node, created, now) = loop {
+        // The file this open is registered on as a waiting writer, if any.
+        let mut registered: Option<Arc<FileNode>> = None;
+        let (node, size) = loop {
             let mut tree = lock(&sh.tree);
-            match tree.kind_at(p) {
+            let f = match tree.kind_at(p) {
                 Some(Kind::Dir(_)) => {
                     drop(tree);
-                    release_opt(held, access);
+                    unregister(registered);
                     return Err(errs::is_dir(p));
                 }
-                Some(Kind::File(f)) => {
-                    if mode == OpenMode::Exclusive {
-                        drop(tree);
-                        release_opt(held, access);
-                        return Err(errs::exists(p));
-                    }
-                    let f = Arc::clone(f);
-                    if let Some(h) = held.take() {
-                        if Arc::ptr_eq(&h, &f) {
-                            break (f, false, None);
-                        }
-                        h.lock.release(access);
-                    }
-                    if f.lock.try_acquire(access) {
-                        break (f, false, None);
-                    }
+                Some(Kind::File(_)) if mode == OpenMode::Exclusive => {
                     drop(tree);
-                    if !f.lock.acquire(access, wait) {
-                        return Err(errs::lock_timeout(p));
-                    }
-                    // Re-validate under the tree lock: the file may have been removed or
-                    // replaced while we waited.
-                    held = Some(f);
+                    unregister(registered);
+                    return Err(errs::exists(p));
                 }
+                Some(Kind::File(f)) => Arc::clone(f),
                 None => {
-                    release_opt(held.take(), access);
+                    unregister(registered.take());
                     if matches!(mode, OpenMode::Read | OpenMode::ReadWrite) {
                         return Err(errs::not_found(p));
                     }
-                    if !tree.parent_is_dir(p) {
-                        return Err(errs::not_found(p));
-                    }
-                    sh.check_nodes(&tree, 1, p)?;
-                    let now = sh.now();
-                    let node = FileNode::new(
-                        FileLock::with_state(LockState {
-                            readers: 0,
-                            writer: true,
-                            waiting_writers: 0,
-                        }),
-                        FileData::new(sh.cfg.storage, now),
-                    );
-                    let (_, name) = crate::path::split_parent(p);
-                    match tree.parent_mut(p) {
-                        Parent::Dir(d) => {
-                            d.children
-                                .insert(name.into(), Node::File(Arc::clone(&node)));
-                        }
-                        Parent::Missing | Parent::NotDir => return Err(errs::not_found(p)),
-                    }
-                    tree.files += 1;
-                    break (node, true, Some(now));
+                    let node = self.create_locked(&mut tree, p, opts.preallocate)?;
+                    break (node, opts.preallocate);
                 }
+            };
+            if let Some(r) = registered.take() {
+                if Arc::ptr_eq(&r, &f) {
+                    registered = Some(r);
+                } else {
+                    // The path now names another file: stop waiting on the old one.
+                    r.lock.unregister_writer();
+                }
+            }
+            // The lock and what the open does to the file are one step: whoever sees this
+            // handle's lock also sees the truncation and preallocation (linearizable open).
+            let needs_work =
+                matches!(mode, OpenMode::Write | OpenMode::Append) || opts.preallocate > 0;
+            let taken = f.lock.try_acquire_with(access, registered.is_some(), || {
+                if needs_work {
+                    self.after_lock(&f, p, mode, opts.preallocate)
+                } else {
+                    Ok(0)
+                }
+            });
+            match taken {
+                Some(Ok(size)) => break (f, size),
+                Some(Err(e)) => return Err(e),
+                None => {}
+            }
+            drop(tree);
+            if try_once {
+                unregister(registered);
+                return Err(errs::lock_timeout(p));
+            }
+            if access == Access::Write && registered.is_none() {
+                f.lock.register_writer();
+                registered = Some(Arc::clone(&f));
+            }
+            // Wait outside the tree lock, then decide again from the path: the file may have
+            // been removed or replaced meanwhile.
+            if !f.lock.wait_available(access, deadline) {
+                unregister(registered);
+                return Err(errs::lock_timeout(p));
             }
         };
-        let mut handle = FileHandle::new(Arc::clone(&self.inner), node, p.to_string(), mode);
-        let need_now = (mode == OpenMode::Write && !created)
-            || opts.preallocate > 0
-            || mode == OpenMode::Append;
-        if need_now {
-            let now = now.unwrap_or_else(|| sh.now());
-            let res = {
-                let node = handle.node();
-                let mut d = lock(&node.data);
-                if mode == OpenMode::Write && !created {
-                    d.reset(&sh.ctx(p), now);
-                }
-                let r = if opts.preallocate > d.size() {
-                    sh.guard_write(p, opts.preallocate - d.size())
-                        .and_then(|()| d.truncate(&sh.ctx(p), opts.preallocate, now))
-                } else {
-                    Ok(())
-                };
-                (r, d.size())
-            };
-            match res {
-                (Ok(()), size) => {
-                    if mode == OpenMode::Append {
-                        handle.set_cursor(size);
-                    }
-                }
-                (Err(e), _) => {
-                    if created {
-                        self.unlink_created(p, handle.node());
-                    }
-                    handle.close();
-                    return Err(e);
-                }
-            }
+        let mut handle = FileHandle::new(Arc::clone(&self.inner), node, p, mode);
+        if mode == OpenMode::Append {
+            handle.set_cursor(size);
         }
         Ok(handle)
     }
 
-    /// Removes a file this open created when its preallocation failed ([fixed]).
-    fn unlink_created(&self, p: &str, node: &Arc<FileNode>) {
+    /// What an open does once it holds the lock of an existing file (run inside the lock's
+    /// critical section): `wb` empties the file and preallocates in one quota step; other
+    /// writable modes zero-fill up to `preallocate`. Returns the size. On error nothing changed.
+    fn after_lock(&self, f: &FileNode, p: &str, mode: OpenMode, prealloc: u64) -> Result<u64> {
         let sh = &*self.inner;
-        let mut tree = lock(&sh.tree);
-        if let Some(Node::File(f)) = tree.get(p) {
-            if Arc::ptr_eq(f, node) {
-                tree.detach(p);
-                tree.files -= 1;
-                let d = lock(&node.data);
-                sh.quota.release(d.charged(sh.cfg.overhead));
-                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+        let mut d = lock(&f.data);
+        if mode == OpenMode::Write {
+            sh.guard_write(p, prealloc)?;
+            d.reset(&sh.ctx(p), sh.now(), prealloc)?;
+        } else if prealloc > d.size() {
+            sh.guard_write(p, prealloc - d.size())?;
+            d.truncate(&sh.ctx(p), prealloc, sh.now())?;
+        }
+        Ok(d.size())
+    }
+
+    /// Creates the file at `p` (missing) with its writer lock held and its preallocation done
+    /// before it is linked, so nothing is left behind if the preallocation fails (PREALLOC-5).
+    /// Checks, in order: parent, node limit, memory guard, quota.
+    fn create_locked(&self, tree: &mut Tree, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
+        let sh = &*self.inner;
+        if !tree.parent_is_dir(p) {
+            return Err(errs::not_found(p));
+        }
+        sh.check_nodes(tree, 1, p)?;
+        let now = sh.now();
+        let mut data = FileData::new(sh.cfg.storage, now);
+        if prealloc > 0 {
+            sh.guard_write(p, prealloc)?;
+            data.truncate(&sh.ctx(p), prealloc, now)?;
+        }
+        let charged = data.charged(sh.cfg.overhead);
+        let chunks = data.chunk_count();
+        let node = FileNode::new(
+            FileLock::with_state(LockState {
+                writer: true,
+                ..LockState::default()
+            }),
+            data,
+        );
+        let (_, name) = crate::path::split_parent(p);
+        match tree.parent_mut(p) {
+            Parent::Dir(d) => {
+                d.children
+                    .insert(name.into(), Node::File(Arc::clone(&node)));
+            }
+            Parent::Missing | Parent::NotDir => {
+                // Unreachable after the parent check; give the preallocation back.
+                sh.quota.release(charged);
+                sh.chunks.fetch_sub(chunks, Ordering::Relaxed);
+                return Err(errs::not_found(p));
             }
         }
+        tree.files += 1;
+        Ok(node)
     }
 
     /// Creates a directory and its parents.
@@ -379,6 +401,10 @@ impl MemoryFileSystem {
                 is_dir: true,
             }),
             Some(Kind::File(f)) => {
+                // Read the data outside the tree lock (a big write may hold it a while); the
+                // file's data cannot change once unlinked, so this stays linearizable.
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(Stat {
                     size: d.size(),
@@ -412,7 +438,11 @@ impl MemoryFileSystem {
         match tree.kind_at(&norm) {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
-            Some(Kind::File(f)) => Ok(lock(&f.data).size()),
+            Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
+                Ok(lock(&f.data).size())
+            }
         }
     }
     /// Renames `src` to `dst`; `dst`'s parent must exist.
@@ -518,6 +548,8 @@ impl MemoryFileSystem {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
             Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(FileLayout {
                     kind: d.kind(),
@@ -533,8 +565,14 @@ impl MemoryFileSystem {
     }
 }
 
-fn release_opt(held: Option<Arc<FileNode>>, access: Access) {
-    if let Some(h) = held {
-        h.lock.release(access);
+/// Stops a writer's wait registration, if it has one.
+fn unregister(registered: Option<Arc<FileNode>>) {
+    if let Some(r) = registered {
+        r.lock.unregister_writer();
     }
+}
+
+/// A deadline too far away to matter (a lock timeout too large for `Instant`).
+fn far_future() -> std::time::Instant {
+    std::time::Instant::now() + std::time::Duration::from_secs(100 * 365 * 24 * 3600)
 }

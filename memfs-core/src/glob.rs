@@ -101,7 +101,7 @@ fn match_class(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
 mod tests {
     use super::*;
 
-    // spec: §6
+    // spec: GLOB-1, GLOB-2, GLOB-3, GLOB-6
     #[test]
     fn component_matching_table() {
         let cases = [

@@ -10,12 +10,50 @@ use crate::tree::FileNode;
 use crate::types::OpenMode;
 use std::io::{self, SeekFrom};
 
+/// A handle's path: short paths (the common case) live inline, so an open does not allocate.
+#[derive(Clone)]
+enum HPath {
+    Inline { len: u8, buf: [u8; HPath::INLINE] },
+    Heap(Box<str>),
+}
+
+impl HPath {
+    const INLINE: usize = 62;
+    fn new(s: &str) -> Self {
+        if s.len() <= Self::INLINE {
+            let mut buf = [0u8; Self::INLINE];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            HPath::Inline {
+                len: s.len() as u8,
+                buf,
+            }
+        } else {
+            HPath::Heap(s.into())
+        }
+    }
+    fn as_str(&self) -> &str {
+        match self {
+            // Always valid UTF-8 (copied from a `&str`); the check is cheap for short paths.
+            HPath::Inline { len, buf } => {
+                std::str::from_utf8(&buf[..usize::from(*len)]).unwrap_or_default()
+            }
+            HPath::Heap(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Debug for HPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
     fs: Arc<Shared>,
     node: Arc<FileNode>,
-    path: String,
+    path: HPath,
     mode: OpenMode,
     cursor: u64,
     closed: bool,
@@ -23,11 +61,11 @@ pub struct FileHandle {
 
 impl FileHandle {
     /// A handle that already holds `node`'s lock for `mode`.
-    pub(crate) fn new(fs: Arc<Shared>, node: Arc<FileNode>, path: String, mode: OpenMode) -> Self {
+    pub(crate) fn new(fs: Arc<Shared>, node: Arc<FileNode>, path: &str, mode: OpenMode) -> Self {
         FileHandle {
             fs,
             node,
-            path,
+            path: HPath::new(path),
             mode,
             cursor: 0,
             closed: false,
@@ -66,7 +104,7 @@ impl FileHandle {
     }
     fn check_open(&self) -> Result<()> {
         if self.closed {
-            Err(errs::closed(&self.path))
+            Err(errs::closed(self.path.as_str()))
         } else {
             Ok(())
         }
@@ -77,7 +115,7 @@ impl FileHandle {
             Ok(())
         } else {
             Err(errs::unsupported(
-                &self.path,
+                self.path.as_str(),
                 format!(
                     "handle opened `{}` is not readable; open with rb or r+b",
                     self.mode
@@ -91,7 +129,7 @@ impl FileHandle {
             Ok(())
         } else {
             Err(errs::unsupported(
-                &self.path,
+                self.path.as_str(),
                 "handle opened `rb` is not writable; open with wb, ab, r+b or xb",
             ))
         }
@@ -111,7 +149,8 @@ impl FileHandle {
             return Ok(0);
         }
         let sh = &*self.fs;
-        sh.guard_write(&self.path, data.len() as u64)?;
+        let path = self.path.as_str();
+        sh.guard_write(path, data.len() as u64)?;
         let now = sh.now();
         let mut d = lock(&self.node.data);
         let pos = if self.mode == OpenMode::Append {
@@ -119,7 +158,7 @@ impl FileHandle {
         } else {
             self.cursor
         };
-        d.write_at(&sh.ctx(&self.path), pos, data, now)?;
+        d.write_at(&sh.ctx(path), pos, data, now)?;
         drop(d);
         self.cursor = pos + data.len() as u64;
         Ok(data.len())
@@ -133,7 +172,7 @@ impl FileHandle {
             SeekFrom::End(d) => {
                 if d > 0 {
                     return Err(errs::invalid(
-                        &self.path,
+                        self.path.as_str(),
                         "seek past the end with a positive offset from SEEK_END is not allowed; seek from the start instead",
                     ));
                 }
@@ -145,7 +184,10 @@ impl FileHandle {
                 self.cursor = t;
                 Ok(t)
             }
-            None => Err(errs::invalid(&self.path, "seek to a negative position")),
+            None => Err(errs::invalid(
+                self.path.as_str(),
+                "seek to a negative position",
+            )),
         }
     }
     /// The cursor position.
@@ -160,10 +202,10 @@ impl FileHandle {
         let sh = &*self.fs;
         let mut d = lock(&self.node.data);
         if size > d.size() {
-            sh.guard_write(&self.path, size - d.size())?;
+            sh.guard_write(self.path.as_str(), size - d.size())?;
         }
         let now = sh.now();
-        d.truncate(&sh.ctx(&self.path), size, now)?;
+        d.truncate(&sh.ctx(self.path.as_str()), size, now)?;
         drop(d);
         self.cursor = self.cursor.min(size);
         Ok(size)
@@ -185,7 +227,7 @@ impl FileHandle {
     }
     /// The normalized path the handle was opened at.
     pub fn path(&self) -> &str {
-        &self.path
+        self.path.as_str()
     }
 }
 

@@ -15,6 +15,28 @@
 //! fs.open("/data/a.bin", OpenMode::Read).unwrap().read_to_end(&mut buf).unwrap();
 //! assert_eq!(buf, b"hello");
 //! ```
+//!
+//! # Design
+//! - **Namespace**: one tree (`tree`) of directories with insertion-ordered children
+//!   (`IndexMap`, FxHash) behind a single short-held mutex. Files are `Arc<FileNode>`s, so a
+//!   handle owns its file without borrowing the filesystem.
+//! - **File locks** (`lock`): a reader/writer state count per file (Mutex + Condvar),
+//!   writer-preferring, not re-entrant, with try-once / deadline / forever waits. Nobody waits
+//!   for a file lock while holding the tree lock: `open` looks up and try-locks under the tree
+//!   lock; on contention it releases it, waits, then re-validates that the same node is still
+//!   linked at the path (retrying or failing with `NotFound` otherwise).
+//! - **Contents** (`storage`): sequential files are lists of immutable shared chunks
+//!   (`Arc<[u8]>`), random-access files one copy-on-write buffer (`Arc<Vec<u8>>`), each behind
+//!   the file's data mutex; so `fork` and `snapshot` copy reference counts, not bytes.
+//! - **Quota** (`quota`): one atomic counter charged by compare-and-swap: `used <= quota` at
+//!   every instant; every operation reserves what it adds before linking it and releases on
+//!   failure.
+//! - **Lock order**: tree, then one file's lock state or data mutex. File data is never copied
+//!   under the tree lock (copy, copy_tree, export read-lock files outside it; import builds its
+//!   files before taking it).
+//! - **loom**: `sync` swaps std's primitives for loom's under `--cfg loom`; models live next to
+//!   the lock and quota code and in `loom_models`. loom has no time: a finite lock timeout
+//!   re-checks once after a yield and then gives up; `Forever` waits on the condvar.
 
 pub mod clock;
 pub mod config;
@@ -26,6 +48,8 @@ mod guard;
 pub mod handle;
 mod hash;
 mod lock;
+#[cfg(all(test, loom))]
+mod loom_models;
 mod ns;
 mod path;
 pub mod probe;

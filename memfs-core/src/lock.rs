@@ -25,6 +25,9 @@ pub(crate) struct LockState {
     pub readers: u32,
     pub writer: bool,
     pub waiting_writers: u32,
+    /// Parties blocked on the condvar: release only pays for a wake-up when someone sleeps
+    /// (std's futex condvar makes a syscall on every notify).
+    pub sleepers: u32,
 }
 
 impl LockState {
@@ -88,9 +91,9 @@ impl FileLock {
     }
 
     #[cfg(not(loom))]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
@@ -103,33 +106,40 @@ impl FileLock {
             }
             match deadline {
                 None => {
+                    st.sleepers += 1;
                     st = match self.cv.wait(st) {
                         Ok(g) => g,
                         Err(p) => p.into_inner(),
                     };
+                    st.sleepers -= 1;
                 }
                 Some(dl) => {
                     let now = std::time::Instant::now();
                     if now >= dl {
                         st.finish_wait(a);
+                        let wake = st.sleepers > 0;
                         drop(st);
                         // A writer that stops waiting may unblock readers held back for it.
-                        self.cv.notify_all();
+                        if wake {
+                            self.cv.notify_all();
+                        }
                         return false;
                     }
+                    st.sleepers += 1;
                     st = match self.cv.wait_timeout(st, dl - now) {
                         Ok((g, _)) => g,
                         Err(p) => p.into_inner().0,
                     };
+                    st.sleepers -= 1;
                 }
             }
         }
     }
 
     #[cfg(loom)]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
@@ -143,8 +153,11 @@ impl FileLock {
             if timeout.is_some() {
                 if yielded {
                     st.finish_wait(a);
+                    let wake = st.sleepers > 0;
                     drop(st);
-                    self.cv.notify_all();
+                    if wake {
+                        self.cv.notify_all();
+                    }
                     return false;
                 }
                 drop(st);
@@ -152,10 +165,114 @@ impl FileLock {
                 yielded = true;
                 st = lock(&self.state);
             } else {
+                st.sleepers += 1;
                 st = match self.cv.wait(st) {
                     Ok(g) => g,
                     Err(p) => p.into_inner(),
                 };
+                st.sleepers -= 1;
+            }
+        }
+    }
+
+    /// Takes the lock if it is free for `a` right now and runs `f` in the same critical
+    /// section, so whoever sees the lock held also sees what `f` did (an open's `wb`
+    /// truncation). If `f` fails the lock is given back before anyone can see it. `None`: the
+    /// lock was busy and `f` did not run. `registered`: this caller is counted as a waiting
+    /// writer (see [`FileLock::register_writer`]) and stops being one once it holds the lock.
+    /// `f` must not touch this lock.
+    pub(crate) fn try_acquire_with<T, E>(
+        &self,
+        a: Access,
+        registered: bool,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Option<Result<T, E>> {
+        let mut st = lock(&self.state);
+        if !st.can_take(a) {
+            return None;
+        }
+        st.take(a);
+        if registered {
+            st.finish_wait(a);
+        }
+        match f() {
+            Ok(v) => Some(Ok(v)),
+            Err(e) => {
+                match a {
+                    Access::Read => st.readers -= 1,
+                    Access::Write => st.writer = false,
+                }
+                let wake = st.sleepers > 0;
+                drop(st);
+                if wake {
+                    self.cv.notify_all();
+                }
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// Counts the caller as a waiting writer: new readers wait behind it (writer preference)
+    /// while it waits outside every other lock.
+    pub(crate) fn register_writer(&self) {
+        lock(&self.state).waiting_writers += 1;
+    }
+
+    /// Stops counting the caller as a waiting writer (it gave up) and wakes the readers that
+    /// were held back for it.
+    pub(crate) fn unregister_writer(&self) {
+        let mut st = lock(&self.state);
+        st.finish_wait(Access::Write);
+        let wake = st.sleepers > 0;
+        drop(st);
+        if wake {
+            self.cv.notify_all();
+        }
+    }
+
+    /// Waits until the lock could be taken for `a`, without taking it (the caller then takes
+    /// it together with its side effect under the tree lock). `false`: the deadline passed.
+    /// Under loom a deadline means one re-check after a yield.
+    pub(crate) fn wait_available(&self, a: Access, deadline: Option<std::time::Instant>) -> bool {
+        let mut st = lock(&self.state);
+        #[cfg(loom)]
+        let mut yielded = false;
+        loop {
+            if st.can_take(a) {
+                return true;
+            }
+            match deadline {
+                None => {
+                    st.sleepers += 1;
+                    st = match self.cv.wait(st) {
+                        Ok(g) => g,
+                        Err(p) => p.into_inner(),
+                    };
+                    st.sleepers -= 1;
+                }
+                #[cfg(not(loom))]
+                Some(dl) => {
+                    let now = std::time::Instant::now();
+                    if now >= dl {
+                        return false;
+                    }
+                    st.sleepers += 1;
+                    st = match self.cv.wait_timeout(st, dl - now) {
+                        Ok((g, _)) => g,
+                        Err(p) => p.into_inner().0,
+                    };
+                    st.sleepers -= 1;
+                }
+                #[cfg(loom)]
+                Some(_) => {
+                    if yielded {
+                        return false;
+                    }
+                    drop(st);
+                    loom::thread::yield_now();
+                    yielded = true;
+                    st = lock(&self.state);
+                }
             }
         }
     }
@@ -167,7 +284,7 @@ impl FileLock {
             Access::Read => st.readers = st.readers.saturating_sub(1),
             Access::Write => st.writer = false,
         }
-        let wake = !st.writer && st.readers == 0;
+        let wake = !st.writer && st.readers == 0 && st.sleepers > 0;
         drop(st);
         if wake {
             self.cv.notify_all();
@@ -203,7 +320,7 @@ mod tests {
 
     const TRY: LockWait = LockWait::For(Duration::ZERO);
 
-    // spec: §4 §9
+    // spec: LOCK-1, LOCK-2, LOCK-3, LOCK-4, LOCK-7
     #[test]
     fn readers_share_writers_exclude() {
         let l = FileLock::default();
@@ -222,14 +339,15 @@ mod tests {
             LockState {
                 readers: 0,
                 writer: true,
-                waiting_writers: 0
+                waiting_writers: 0,
+                ..LockState::default()
             }
         );
         l.release(Access::Write);
         assert_eq!(l.state(), LockState::default());
     }
 
-    // spec: §4 (locks are not re-entrant)
+    // spec: LOCK-8
     #[test]
     fn not_reentrant() {
         let l = FileLock::default();
@@ -238,7 +356,7 @@ mod tests {
         assert!(!l.acquire(Access::Read, TRY));
     }
 
-    // spec: §4 §9 (writer preference)
+    // spec: LOCK-11, LOCK-5
     #[test]
     fn waiting_writer_blocks_new_readers_and_gets_the_lock() {
         let l = Arc::new(FileLock::default());
@@ -261,7 +379,7 @@ mod tests {
         assert_eq!(l.state(), LockState::default());
     }
 
-    // spec: §4 (a writer timing out lets readers in again)
+    // spec: LOCK-4, LOCK-11
     #[test]
     fn writer_timeout_unregisters() {
         let l = FileLock::default();
@@ -284,6 +402,7 @@ mod loom_tests {
         b.check(f);
     }
 
+    // spec: LOCK-7, CONC-13
     #[test]
     fn loom_lock_try_and_release_wakes() {
         model(|| {
@@ -302,6 +421,7 @@ mod loom_tests {
         });
     }
 
+    // spec: LOCK-11, CONC-13
     #[test]
     fn loom_lock_writer_preference() {
         model(|| {
@@ -323,6 +443,7 @@ mod loom_tests {
         });
     }
 
+    // spec: LOCK-1, CONC-13
     #[test]
     fn loom_lock_two_writers_exclusive() {
         model(|| {

@@ -63,7 +63,7 @@ fn parse_meminfo(s: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    // spec: §8
+    // spec: GUARD-2, GUARD-6
     #[test]
     fn meminfo_parsing() {
         let s = "MemTotal:       16000 kB\nMemFree:  100 kB\nMemAvailable:   2048 kB\n";
@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(FixedMemoryProbe(Some(5)).available_bytes(), Some(5));
     }
 
-    // spec: §8
+    // spec: GUARD-2
     #[test]
     fn host_probe_answers_on_linux() {
         // /proc/meminfo exists on every Linux host this crate is tested on.

@@ -68,8 +68,7 @@ impl Quota {
     }
 
     /// Free bytes now (never negative).
-    #[cfg(test)]
-    pub(crate) fn free(&self) -> u64 {
+    pub(crate) fn free_now(&self) -> u64 {
         self.limit.saturating_sub(self.used())
     }
 }
@@ -78,7 +77,7 @@ impl Quota {
 mod tests {
     use super::*;
 
-    // spec: §3
+    // spec: QUOTA-9, QUOTA-10
     #[test]
     fn reserve_up_to_the_limit_exactly() {
         let q = Quota::new(100, 0);
@@ -92,7 +91,7 @@ mod tests {
         );
         assert_eq!(q.used(), 60);
         assert!(q.reserve(40).is_ok());
-        assert_eq!(q.free(), 0);
+        assert_eq!(q.free_now(), 0);
         assert!(q.reserve(0).is_ok());
         assert_eq!(
             q.reserve(1),
@@ -105,7 +104,7 @@ mod tests {
         assert_eq!(q.used(), 0);
     }
 
-    // spec: §3 (used <= quota under concurrency)
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn concurrent_reservations_never_overshoot() {
         let q = crate::sync::Arc::new(Quota::new(1000, 0));
@@ -128,6 +127,7 @@ mod loom_tests {
     use super::*;
     use crate::sync::Arc;
 
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn loom_quota_last_bytes_one_winner() {
         let mut b = loom::model::Builder::new();
@@ -154,6 +154,7 @@ mod loom_tests {
         });
     }
 
+    // spec: QUOTA-11, CONC-12
     #[test]
     fn loom_quota_release_then_reserve() {
         let mut b = loom::model::Builder::new();

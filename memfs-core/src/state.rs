@@ -127,6 +127,44 @@ pub(crate) fn fork(
     Ok((copy, out))
 }
 
+/// Gathers the hashed bytes and feeds SipHash in large pieces: the many small `hash` calls of
+/// a fingerprint cost far more one by one (SipHash's streaming result does not depend on how
+/// the bytes are split, so this is the same hash as feeding them directly).
+struct BufHasher {
+    buf: Vec<u8>,
+    sip: DefaultHasher,
+}
+
+impl BufHasher {
+    // Small enough for the allocator's fast per-thread cache.
+    const FLUSH: usize = 1000;
+    fn new() -> Self {
+        BufHasher {
+            buf: Vec::with_capacity(Self::FLUSH),
+            sip: DefaultHasher::new(),
+        }
+    }
+}
+
+impl Hasher for BufHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.buf.len() + bytes.len() > Self::FLUSH {
+            self.sip.write(&self.buf);
+            self.buf.clear();
+            if bytes.len() > Self::FLUSH {
+                self.sip.write(bytes);
+                return;
+            }
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+    fn finish(&self) -> u64 {
+        let mut sip = self.sip.clone();
+        sip.write(&self.buf);
+        sip.finish()
+    }
+}
+
 /// Hash of the complete state; with `relative`, timestamps are replaced by their rank.
 pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
     let sh = &fs.inner;
@@ -146,7 +184,7 @@ pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
             None => t.0,
         }
     };
-    let mut h = DefaultHasher::new();
+    let mut h = BufHasher::new();
     (
         sh.quota.used(),
         sh.quota.limit(),
@@ -174,7 +212,7 @@ fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
     }
 }
 
-fn hash_dir(d: &DirNode, h: &mut DefaultHasher, time: &dyn Fn(Timestamp) -> u64) {
+fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
     time(d.created_at).hash(h);
     d.children.len().hash(h);
     for (name, node) in &d.children {
@@ -186,7 +224,8 @@ fn hash_dir(d: &DirNode, h: &mut DefaultHasher, time: &dyn Fn(Timestamp) -> u64)
             }
             Node::File(f) => {
                 1u8.hash(h);
-                f.lock.state().hash(h);
+                let ls = f.lock.state();
+                (ls.readers, ls.writer).hash(h);
                 let data = lock(&f.data);
                 (
                     data.auto,

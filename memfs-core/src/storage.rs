@@ -5,18 +5,24 @@ use crate::clock::Timestamp;
 use crate::config::StorageKind;
 use crate::error::MfsError;
 use crate::quota::Quota;
+use crate::sync::Arc;
 use crate::sync::atomic::{AtomicU64, Ordering};
 
 /// How a file holds its bytes now.
 #[derive(Debug, Clone)]
 pub(crate) enum Store {
-    /// Append-only chunks; `ends[i]` is the end offset of `chunks[i]` (for binary search).
-    Seq {
-        chunks: Vec<Vec<u8>>,
-        ends: Vec<u64>,
-    },
-    /// One contiguous buffer.
-    Random(Vec<u8>),
+    /// Append-only chunks with their end offsets (for binary search). Chunk bytes never
+    /// change once written, so they are shared (`fork` copies refcounts, not bytes).
+    Seq { chunks: Vec<Chunk> },
+    /// One contiguous buffer, copied on write after a `fork`.
+    Random(Arc<Vec<u8>>),
+}
+
+/// One sequential chunk: its bytes and the file offset where it ends.
+#[derive(Debug, Clone, Hash)]
+pub(crate) struct Chunk {
+    pub end: u64,
+    pub data: Arc<[u8]>,
 }
 
 /// Contents and metadata of one file (guarded by the file node's data mutex).
@@ -58,11 +64,8 @@ impl FileData {
     /// An empty file of the configured kind, created at `now`.
     pub(crate) fn new(kind: StorageKind, now: Timestamp) -> Self {
         let store = match kind {
-            StorageKind::RandomAccess => Store::Random(Vec::new()),
-            StorageKind::Auto | StorageKind::Sequential => Store::Seq {
-                chunks: Vec::new(),
-                ends: Vec::new(),
-            },
+            StorageKind::RandomAccess => Store::Random(Arc::new(Vec::new())),
+            StorageKind::Auto | StorageKind::Sequential => Store::Seq { chunks: Vec::new() },
         };
         FileData {
             store,
@@ -84,10 +87,13 @@ impl FileData {
         let mut d = FileData::new(kind, now);
         if !bytes.is_empty() {
             match &mut d.store {
-                Store::Random(b) => *b = bytes,
-                Store::Seq { chunks, ends } => {
-                    ends.push(bytes.len() as u64);
-                    chunks.push(bytes);
+                Store::Random(b) => *b = Arc::new(bytes),
+                Store::Seq { chunks } => {
+                    let end = bytes.len() as u64;
+                    chunks.push(Chunk {
+                        end,
+                        data: Arc::from(bytes),
+                    });
                 }
             }
         }
@@ -98,7 +104,7 @@ impl FileData {
     /// Size in bytes.
     pub(crate) fn size(&self) -> u64 {
         match &self.store {
-            Store::Seq { ends, .. } => ends.last().copied().unwrap_or(0),
+            Store::Seq { chunks } => chunks.last().map_or(0, |c| c.end),
             Store::Random(b) => b.len() as u64,
         }
     }
@@ -127,7 +133,7 @@ impl FileData {
     /// Chunk sizes in order (one entry, the size, for random access).
     pub(crate) fn chunk_sizes(&self) -> Vec<u64> {
         match &self.store {
-            Store::Seq { chunks, .. } => chunks.iter().map(|c| c.len() as u64).collect(),
+            Store::Seq { chunks, .. } => chunks.iter().map(|c| c.data.len() as u64).collect(),
             Store::Random(b) => vec![b.len() as u64],
         }
     }
@@ -144,16 +150,17 @@ impl FileData {
                 let p = pos as usize;
                 buf[..n].copy_from_slice(&b[p..p + n]);
             }
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 // First chunk whose end is past `pos`.
-                let mut i = ends.partition_point(|&e| e <= pos);
+                let mut i = chunks.partition_point(|c| c.end <= pos);
                 let mut done = 0;
                 let mut off = pos;
                 while done < n {
-                    let start = ends[i] - chunks[i].len() as u64;
+                    let c = &chunks[i].data;
+                    let start = chunks[i].end - c.len() as u64;
                     let within = (off - start) as usize;
-                    let take = (chunks[i].len() - within).min(n - done);
-                    buf[done..done + take].copy_from_slice(&chunks[i][within..within + take]);
+                    let take = (c.len() - within).min(n - done);
+                    buf[done..done + take].copy_from_slice(&c[within..within + take]);
                     done += take;
                     off += take as u64;
                     i += 1;
@@ -179,8 +186,14 @@ impl FileData {
     /// The whole contents.
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         match &self.store {
-            Store::Random(b) => b.clone(),
-            Store::Seq { chunks, .. } => chunks.concat(),
+            Store::Random(b) => b.to_vec(),
+            Store::Seq { chunks } => {
+                let mut v = Vec::with_capacity(self.size() as usize);
+                for c in chunks {
+                    v.extend_from_slice(&c.data);
+                }
+                v
+            }
         }
     }
 
@@ -203,15 +216,18 @@ impl FileData {
         }
         let n = data.len() as u64;
         let size = self.size();
-        let end = pos.checked_add(n).ok_or_else(|| MfsError::InvalidInput {
-            path: ctx.path.to_string(),
-            reason: "write position overflows a 64-bit offset".to_string(),
-        })?;
+        // A write ending past u64::MAX can never fit: a quota error, as the oracle's saturating
+        // arithmetic gives.
+        let end = pos
+            .checked_add(n)
+            .ok_or_else(|| ctx.quota_err(u64::MAX, ctx.quota.free_now()))?;
         match &mut self.store {
-            Store::Seq { chunks, ends } if pos == size => {
-                ctx.reserve(n + ctx.overhead)?;
-                chunks.push(data.to_vec());
-                ends.push(end);
+            Store::Seq { chunks } if pos == size => {
+                ctx.reserve(n.saturating_add(ctx.overhead))?;
+                chunks.push(Chunk {
+                    end,
+                    data: Arc::from(data),
+                });
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
             }
             Store::Seq { .. } => {
@@ -221,6 +237,7 @@ impl FileData {
                 let growth = end.saturating_sub(size);
                 ctx.reserve(growth)?;
                 let (p, e) = (pos as usize, end as usize);
+                let b = Arc::make_mut(b);
                 if e > b.len() {
                     b.resize(e, 0);
                 }
@@ -270,7 +287,7 @@ impl FileData {
         let mut buf = Vec::with_capacity(end.max(size) as usize);
         if let Store::Seq { chunks, .. } = &self.store {
             for c in chunks {
-                buf.extend_from_slice(c);
+                buf.extend_from_slice(&c.data);
             }
         }
         if (end as usize) > buf.len() {
@@ -278,7 +295,7 @@ impl FileData {
         }
         buf[pos as usize..end as usize].copy_from_slice(data);
         ctx.chunks.fetch_sub(self.chunk_count(), Ordering::Relaxed);
-        self.store = Store::Random(buf);
+        self.store = Store::Random(Arc::new(buf));
         Ok(())
     }
 
@@ -295,23 +312,24 @@ impl FileData {
             return Ok(());
         }
         match &mut self.store {
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 let old_chunks = chunks.len() as u64;
                 if new_size < size {
                     let old = size + ctx.overhead * old_chunks;
                     let mut joined = Vec::with_capacity(new_size as usize);
                     for c in chunks.iter() {
-                        let take = (new_size as usize - joined.len()).min(c.len());
-                        joined.extend_from_slice(&c[..take]);
+                        let take = (new_size as usize - joined.len()).min(c.data.len());
+                        joined.extend_from_slice(&c.data[..take]);
                         if joined.len() as u64 == new_size {
                             break;
                         }
                     }
                     chunks.clear();
-                    ends.clear();
                     if new_size > 0 {
-                        chunks.push(joined);
-                        ends.push(new_size);
+                        chunks.push(Chunk {
+                            end: new_size,
+                            data: Arc::from(joined),
+                        });
                     }
                     let new_chunks = chunks.len() as u64;
                     ctx.quota
@@ -320,13 +338,17 @@ impl FileData {
                         .fetch_sub(old_chunks - new_chunks, Ordering::Relaxed);
                 } else {
                     let pad = new_size - size;
-                    ctx.reserve(pad + ctx.overhead)?;
-                    chunks.push(vec![0u8; pad as usize]);
-                    ends.push(new_size);
+                    ctx.reserve(pad.saturating_add(ctx.overhead))?;
+                    let data = Arc::from(vec![0u8; pad as usize]);
+                    chunks.push(Chunk {
+                        end: new_size,
+                        data,
+                    });
                     ctx.chunks.fetch_add(1, Ordering::Relaxed);
                 }
             }
             Store::Random(b) => {
+                let b = Arc::make_mut(b);
                 if new_size < size {
                     b.truncate(new_size as usize);
                     // Give memory back when the buffer shrank to a quarter or less (D-MemFS v11).
@@ -344,23 +366,50 @@ impl FileData {
         Ok(())
     }
 
-    /// `wb` on an existing file: empty it, keeping its storage kind (D-MemFS truncates in place);
-    /// generation +1 and modified_at = now even if it was already empty.
-    pub(crate) fn reset(&mut self, ctx: &Ctx<'_>, now: Timestamp) {
-        let charged = self.charged(ctx.overhead);
-        ctx.quota.release(charged);
-        ctx.chunks.fetch_sub(self.chunk_count(), Ordering::Relaxed);
+    /// `wb` on an existing file, with its preallocation: empty it (generation +1, modified_at =
+    /// now, even if already empty), then zero-fill to `prealloc` if > 0 (a write: generation
+    /// +1 again), keeping the storage kind (D-MemFS truncates in place). The net quota change is
+    /// reserved in one step; if it does not fit nothing changes (integrator decision 1).
+    pub(crate) fn reset(
+        &mut self,
+        ctx: &Ctx<'_>,
+        now: Timestamp,
+        prealloc: u64,
+    ) -> Result<(), MfsError> {
+        let old = self.charged(ctx.overhead);
+        let old_chunks = self.chunk_count();
+        let (new, new_chunks) = match self.store {
+            Store::Seq { .. } if prealloc > 0 => (prealloc.saturating_add(ctx.overhead), 1),
+            Store::Seq { .. } => (0, 0),
+            Store::Random(_) => (prealloc, 0),
+        };
+        if new > old {
+            ctx.quota
+                .reserve(new - old)
+                .map_err(|r| ctx.quota_err(new, r.available + old))?;
+        } else {
+            ctx.quota.release(old - new);
+        }
+        ctx.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
+        ctx.chunks.fetch_add(new_chunks, Ordering::Relaxed);
+        let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
-            Store::Seq { chunks, ends } => {
+            Store::Seq { chunks } => {
                 chunks.clear();
-                ends.clear();
+                if prealloc > 0 {
+                    chunks.push(Chunk {
+                        end: prealloc,
+                        data: Arc::from(zeros),
+                    });
+                }
             }
-            Store::Random(b) => {
-                b.clear();
-                b.shrink_to_fit();
-            }
+            Store::Random(b) => *b = Arc::new(zeros),
         }
         self.touch(now);
+        if prealloc > 0 {
+            self.touch(now);
+        }
+        Ok(())
     }
 }
 
@@ -391,7 +440,7 @@ mod tests {
     }
     const T: Timestamp = Timestamp(7);
 
-    // spec: §3
+    // spec: QUOTA-1, QUOTA-2, STORE-1, STORE-3, STORE-10, STORE-11
     #[test]
     fn sequential_appends_charge_size_plus_overhead_per_chunk() {
         let env = Env::new(10_000);
@@ -413,7 +462,7 @@ mod tests {
         );
     }
 
-    // spec: §3
+    // spec: STORE-2, STORE-6, STORE-7, STORE-9
     #[test]
     fn promotion_charges_size_and_failure_restores_usage() {
         let env = Env::new(11 + 2 * 128 + 11);
@@ -447,7 +496,7 @@ mod tests {
         );
     }
 
-    // spec: §3
+    // spec: STORE-4, STORE-8
     #[test]
     fn sequential_only_and_hard_limit_are_unsupported() {
         let env = Env::new(1 << 20);
@@ -469,7 +518,7 @@ mod tests {
         assert_eq!(h.kind(), StorageKind::RandomAccess);
     }
 
-    // spec: §3
+    // spec: QUOTA-4, QUOTA-5, QUOTA-6, QUOTA-7, QUOTA-8
     #[test]
     fn truncation_rules() {
         let env = Env::new(1 << 20);

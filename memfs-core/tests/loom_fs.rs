@@ -1,0 +1,427 @@
+//! Filesystem-level loom models through the public API: open racing remove / rename / rmtree
+//! of the same file or an ancestor, `wb` truncation racing a reader, and import_tree racing
+//! an open. Every interleaving (up to the preemption bound) must give one of the outcomes the
+//! semantics allow, and leave counts and usage describing the reachable tree.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p memfs-core --test loom_fs --release`
+#![cfg(loom)]
+
+use loom::thread;
+use memfs_core::{
+    BlockReason, ErrorKind, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Opens never wait in the models: a busy lock is an immediate `WouldBlock(LockTimeout)`, so
+/// no timed wait (which loom cannot model) is involved.
+/// Runs `f` under loom and returns how many interleavings were explored: a model that only
+/// ever sees one interleaving is not reaching the core's synchronization (the facade did not
+/// switch to loom), so every model asserts more than one.
+fn explore(name: &str, f: impl Fn() + Sync + Send + 'static) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    loom::model(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        f();
+    });
+    let n = runs.load(Ordering::Relaxed);
+    eprintln!("{name}: {n} interleavings explored");
+    assert!(n > 1, "{name}: loom explored a single interleaving");
+}
+
+fn try_once() -> OpenOptions {
+    OpenOptions::new().lock_timeout(LockWait::For(Duration::ZERO))
+}
+
+fn new_fs(files: &[(&str, &[u8])]) -> Arc<MemoryFileSystem> {
+    let fs = MemoryFileSystem::builder()
+        .quota(1 << 20)
+        .build()
+        .expect("build");
+    for (p, d) in files {
+        if let Some((parent, _)) = p.rsplit_once('/')
+            && !parent.is_empty()
+        {
+            fs.mkdir(parent, true).expect("mkdir");
+        }
+        let mut h = fs.open(p, OpenMode::Write).expect("create");
+        h.write_data(d).expect("write");
+        h.close();
+    }
+    Arc::new(fs)
+}
+
+fn read(fs: &MemoryFileSystem, p: &str) -> Option<Vec<u8>> {
+    let mut h = fs.open_with(p, OpenMode::Read, &try_once()).ok()?;
+    let d = h.read_data(None).expect("read");
+    h.close();
+    Some(d)
+}
+
+fn is_lock_timeout(e: &MfsError) -> bool {
+    matches!(
+        e,
+        MfsError::WouldBlock {
+            reason: BlockReason::LockTimeout,
+            ..
+        }
+    )
+}
+
+fn is_file_open(e: &MfsError) -> bool {
+    matches!(
+        e,
+        MfsError::WouldBlock {
+            reason: BlockReason::FileOpen,
+            ..
+        }
+    )
+}
+
+/// Counts and usage equal the reachable tree (semantics §2): walked files and directories,
+/// used bytes recomputed from every file's layout.
+fn assert_consistent(fs: &MemoryFileSystem) {
+    let walk = fs.walk("/").expect("walk");
+    let mut files = 0;
+    let mut charged = 0;
+    for e in &walk {
+        for f in &e.files {
+            let p = if e.dir == "/" {
+                format!("/{f}")
+            } else {
+                format!("{}/{f}", e.dir)
+            };
+            charged += fs.file_layout(&p).expect("layout").charged;
+            files += 1;
+        }
+    }
+    let s = fs.stats();
+    assert_eq!(s.file_count, files, "file_count vs tree");
+    assert_eq!(s.dir_count, walk.len() as u64, "dir_count vs tree");
+    assert_eq!(s.used_bytes, charged, "used vs recomputed");
+    assert!(s.used_bytes <= s.quota_bytes);
+}
+
+// spec: CONC-5, REMOVE-3, CONC-10, TREE-4
+#[test]
+fn open_read_races_remove_of_the_same_file() {
+    explore("open_read_races_remove_of_the_same_file", || {
+        let fs = new_fs(&[("/f", b"data")]);
+        let fs2 = fs.clone();
+        let reader =
+            thread::spawn(
+                move || match fs2.open_with("/f", OpenMode::Read, &try_once()) {
+                    Ok(mut h) => {
+                        let d = h.read_data(None).expect("read an open file");
+                        h.close();
+                        Some(d)
+                    }
+                    Err(e) => {
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        None
+                    }
+                },
+            );
+        let removed = fs.remove("/f");
+        let seen = reader.join().expect("reader");
+        if let Some(d) = &seen {
+            assert_eq!(d, b"data", "a reader saw a partially removed file");
+        }
+        match &removed {
+            Ok(()) => assert!(!fs.exists("/f")),
+            Err(e) => {
+                assert!(is_file_open(e), "remove failed with {e}");
+                assert!(
+                    seen.is_some(),
+                    "remove saw an open handle that never existed"
+                );
+                assert_eq!(read(&fs, "/f").as_deref(), Some(&b"data"[..]));
+            }
+        }
+        if seen.is_none() {
+            assert!(
+                removed.is_ok(),
+                "open said NotFound but the remove did not happen"
+            );
+        }
+        assert_consistent(&fs);
+    });
+}
+
+// spec: CONC-5, RENAME-6, CONC-11, TREE-4
+#[test]
+fn open_write_races_rename_of_an_ancestor() {
+    explore("open_write_races_rename_of_an_ancestor", || {
+        let fs = new_fs(&[("/d/f", b"old")]);
+        let fs2 = fs.clone();
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"NEW").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // after the rename /d/f is gone
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        false
+                    }
+                },
+            );
+        let renamed = fs.rename("/d", "/e");
+        let wrote = writer.join().expect("writer");
+        match &renamed {
+            Ok(()) => {
+                assert!(!fs.exists("/d") && !fs.exists("/d/f"));
+                let d = read(&fs, "/e/f").expect("moved file");
+                assert_eq!(d, if wrote { &b"NEW"[..] } else { &b"old"[..] });
+            }
+            Err(e) => {
+                assert!(is_file_open(e), "rename failed with {e}");
+                assert!(wrote, "rename blocked by a handle that never opened");
+                assert_eq!(read(&fs, "/d/f").as_deref(), Some(&b"NEW"[..]));
+            }
+        }
+        assert_consistent(&fs);
+    });
+}
+
+// spec: CONC-5, RMTREE-4, CONC-12, TREE-4
+#[test]
+fn open_append_races_rmtree_of_an_ancestor() {
+    explore("open_append_races_rmtree_of_an_ancestor", || {
+        let fs = new_fs(&[("/d/s/f", b"ab")]);
+        let fs2 = fs.clone();
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/s/f", OpenMode::Append, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"cd").expect("append");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // creating under a removed directory: the parent is missing
+                        assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+                        false
+                    }
+                },
+            );
+        let removed = fs.rmtree("/d");
+        let wrote = writer.join().expect("writer");
+        match &removed {
+            Ok(()) => {
+                assert!(!fs.exists("/d"), "rmtree left /d");
+                let s = fs.stats();
+                assert_eq!(
+                    (s.file_count, s.dir_count, s.used_bytes),
+                    (0, 1, 0),
+                    "rmtree left usage behind"
+                );
+            }
+            Err(e) => {
+                assert!(is_file_open(e), "rmtree failed with {e}");
+                assert!(wrote);
+                assert_eq!(read(&fs, "/d/s/f").as_deref(), Some(&b"abcd"[..]));
+            }
+        }
+        assert_consistent(&fs);
+    });
+}
+
+// spec: CONC-10, OPEN-9, LOCK-1, LOCK-3
+#[test]
+fn wb_truncation_is_never_seen_by_a_concurrent_reader() {
+    explore("wb_truncation_is_never_seen_by_a_concurrent_reader", || {
+        let fs = new_fs(&[("/f", b"0123")]);
+        let fs2 = fs.clone();
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/f", OpenMode::Write, &try_once()) {
+                    Ok(mut h) => {
+                        // two writes: a reader must see neither the empty file nor the first half
+                        h.write_data(b"ab").expect("write");
+                        h.write_data(b"cd").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        assert!(is_lock_timeout(&e), "{e}");
+                        false
+                    }
+                },
+            );
+        let seen = match fs.open_with("/f", OpenMode::Read, &try_once()) {
+            Ok(mut h) => {
+                let d = h.read_data(None).expect("read");
+                h.close();
+                Some(d)
+            }
+            Err(e) => {
+                assert!(is_lock_timeout(&e), "{e}");
+                None
+            }
+        };
+        let wrote = writer.join().expect("writer");
+        if let Some(d) = seen {
+            assert!(
+                d == b"0123" || d == b"abcd",
+                "reader saw torn state {:?}",
+                String::from_utf8_lossy(&d)
+            );
+        }
+        let end = read(&fs, "/f").expect("file");
+        assert_eq!(end, if wrote { &b"abcd"[..] } else { &b"0123"[..] });
+        assert_consistent(&fs);
+    });
+}
+
+// spec: CONC-5, IMPORT-4, IMPORT-6
+#[test]
+fn import_tree_races_an_open_of_one_of_its_targets() {
+    explore("import_tree_races_an_open_of_one_of_its_targets", || {
+        let fs = new_fs(&[("/d/f", b"orig")]);
+        let fs2 = fs.clone();
+        let writer =
+            thread::spawn(
+                move || match fs2.open_with("/d/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"MINE").expect("write");
+                        h.close();
+                        true
+                    }
+                    Err(e) => {
+                        // the import may hold the file while replacing it
+                        assert!(is_lock_timeout(&e), "{e}");
+                        false
+                    }
+                },
+            );
+        let imported = fs.import_tree([("/d/f", &b"imported"[..]), ("/d/new/g", &b"x"[..])]);
+        let wrote = writer.join().expect("writer");
+        let f = read(&fs, "/d/f").expect("f survives");
+        match &imported {
+            Ok(()) => {
+                assert_eq!(read(&fs, "/d/new/g").as_deref(), Some(&b"x"[..]));
+                // the open came before (its write was replaced) or after (it overwrote 4 bytes)
+                assert!(
+                    f == b"imported" || f == b"MINErted",
+                    "f = {:?}",
+                    String::from_utf8_lossy(&f)
+                );
+            }
+            Err(e) => {
+                assert!(is_file_open(e), "import failed with {e}");
+                assert!(wrote);
+                // all or nothing: nothing of the import exists
+                assert!(!fs.exists("/d/new"), "a failed import left /d/new behind");
+                assert_eq!(f, b"MINE");
+            }
+        }
+        assert_consistent(&fs);
+    });
+}
+
+// spec: CONC-5, CONC-10, CONC-12, LOCK-3
+#[test]
+fn reader_writer_and_remove_of_one_file_with_a_stats_sampler() {
+    explore(
+        "reader_writer_and_remove_of_one_file_with_a_stats_sampler",
+        || {
+            let fs = new_fs(&[("/f", b"data")]);
+            let (fs_r, fs_w) = (fs.clone(), fs.clone());
+            let reader =
+                thread::spawn(
+                    move || match fs_r.open_with("/f", OpenMode::Read, &try_once()) {
+                        Ok(mut h) => {
+                            let d = h.read_data(None).expect("read");
+                            h.close();
+                            assert!(
+                                d == b"data" || d == b"NEW!",
+                                "torn read {:?}",
+                                String::from_utf8_lossy(&d)
+                            );
+                        }
+                        Err(e) => assert!(
+                            e.kind() == ErrorKind::NotFound || is_lock_timeout(&e),
+                            "{e}"
+                        ),
+                    },
+                );
+            let writer = thread::spawn(move || {
+                match fs_w.open_with("/f", OpenMode::ReadWrite, &try_once()) {
+                    Ok(mut h) => {
+                        h.write_data(b"NEW!").expect("write");
+                        h.close();
+                    }
+                    Err(e) => assert!(
+                        e.kind() == ErrorKind::NotFound || is_lock_timeout(&e),
+                        "{e}"
+                    ),
+                }
+            });
+            // a sample taken while the others run: the sequential file (4 + one 128 chunk), the
+            // promotion of the r+b write in flight (its copy reserved: + 4), the promoted
+            // random-access file (4), or nothing after the remove (semantics §3)
+            let s = fs.stats();
+            assert!(
+                [132, 136, 4, 0].contains(&s.used_bytes),
+                "used {}",
+                s.used_bytes
+            );
+            assert_eq!(s.free_bytes, s.quota_bytes - s.used_bytes);
+            let removed = fs.remove("/f");
+            reader.join().expect("reader");
+            writer.join().expect("writer");
+            match removed {
+                Ok(()) => assert!(!fs.exists("/f")),
+                Err(e) => {
+                    assert!(is_file_open(&e), "{e}");
+                    let d = read(&fs, "/f").expect("still there");
+                    assert!(d == b"data" || d == b"NEW!");
+                }
+            }
+            assert_consistent(&fs);
+        },
+    );
+}
+
+// An open is one atomic step: once another thread can see the writer lock of a `wb` open
+// (its own open fails with LockTimeout), it must also see the truncation (semantics §4: wb
+// truncates once its writer lock is held). Found by the linearizability checker first.
+// spec: OPEN-9, CONC-2, LOCK-3
+#[test]
+fn a_wb_open_that_blocks_others_has_already_truncated() {
+    explore("a_wb_open_that_blocks_others_has_already_truncated", || {
+        let fs = new_fs(&[("/f", b"0123")]);
+        let fs2 = fs.clone();
+        let writer = thread::spawn(move || {
+            // the reader may hold its lock first: then this open fails and changes nothing
+            match fs2.open_with("/f", OpenMode::Write, &try_once()) {
+                Ok(mut h) => h.close(),
+                Err(e) => assert!(is_lock_timeout(&e), "{e}"),
+            }
+        });
+        let blocked = match fs.open_with("/f", OpenMode::Read, &try_once()) {
+            Ok(mut h) => {
+                h.close();
+                false
+            }
+            Err(e) => {
+                assert!(is_lock_timeout(&e), "{e}");
+                true
+            }
+        };
+        let size = fs.stat("/f").expect("stat").size;
+        writer.join().expect("writer");
+        if blocked {
+            assert_eq!(
+                size, 0,
+                "the wb open held its lock but had not truncated yet (non-atomic open)"
+            );
+        }
+    });
+}
