@@ -6,6 +6,7 @@ pub mod args;
 pub mod checks;
 pub mod conditions;
 pub mod effects;
+pub mod observed;
 pub mod ops;
 pub mod path;
 pub mod state;

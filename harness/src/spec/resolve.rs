@@ -305,7 +305,7 @@ pub(super) fn parse_check(
                 call.name
             )
         } else {
-            suggest(&call.name, checks::CHECKS.iter().map(|d| d.name))
+            suggest(&call.name, checks::all().map(|d| d.name))
         };
         e.at_expr(
             loc,
