@@ -1,5 +1,10 @@
 //! harness: model-based conformance and stress testing of memfs-core against YAML specs.
 
 pub mod call;
+pub mod cli;
 pub mod observation;
 pub mod outcome;
+pub mod junit;
+pub mod report;
+pub mod scenario;
+pub mod trace;

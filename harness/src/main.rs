@@ -1,5 +1,4 @@
 //! The `harness` command line.
-fn main() {
-    eprintln!("harness: not yet implemented");
-    std::process::exit(2);
+fn main() -> std::process::ExitCode {
+    harness::cli::main()
 }
