@@ -1,7 +1,7 @@
 //! Injectable time source: production uses the system clock, tests and the harness move a
 //! manual one so timestamp rules can be checked deterministically.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::atomic::{AtomicU64, Ordering};
 
 /// A point in time: nanoseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -37,11 +37,17 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock frozen at `start` nanoseconds.
     pub fn new(start: u64) -> Self {
-        ManualClock { now: AtomicU64::new(start), tick: 0 }
+        ManualClock {
+            now: AtomicU64::new(start),
+            tick: 0,
+        }
     }
     /// A clock that advances by `tick` nanoseconds after every read (strictly increasing time).
     pub fn ticking(start: u64, tick: u64) -> Self {
-        ManualClock { now: AtomicU64::new(start), tick }
+        ManualClock {
+            now: AtomicU64::new(start),
+            tick,
+        }
     }
     /// Moves the clock to `t`.
     pub fn set(&self, t: u64) {

@@ -3,9 +3,9 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::probe::{HostMemoryProbe, MemoryProbe};
+use crate::sync::Arc;
 use crate::types::LockWait;
 use crate::{MemoryFileSystem, Result};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How new files store their bytes (semantics §3).

@@ -41,13 +41,27 @@ pub enum MfsError {
     Unsupported { path: String, reason: String },
     /// The byte quota would be exceeded. [MFSQuotaExceededError]
     #[error("{path}: quota exceeded: {requested} bytes requested, {available} available")]
-    QuotaExceeded { path: String, requested: u64, available: u64 },
+    QuotaExceeded {
+        path: String,
+        requested: u64,
+        available: u64,
+    },
     /// The node limit (`max_nodes`) would be exceeded; a kind of quota error.
     #[error("{path}: node limit exceeded: {current} nodes of at most {limit}")]
-    NodeLimitExceeded { path: String, current: u64, limit: u64 },
+    NodeLimitExceeded {
+        path: String,
+        current: u64,
+        limit: u64,
+    },
     /// The memory guard found too little host memory. [MemoryError]
-    #[error("{path}: out of memory: {requested} bytes requested, {available} available on the host")]
-    OutOfMemory { path: String, requested: u64, available: u64 },
+    #[error(
+        "{path}: out of memory: {requested} bytes requested, {available} available on the host"
+    )]
+    OutOfMemory {
+        path: String,
+        requested: u64,
+        available: u64,
+    },
 }
 
 /// The kind of an [`MfsError`] without its payload: what specs and the harness compare.

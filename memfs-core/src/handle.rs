@@ -1,58 +1,206 @@
 //! Open file handles: `Read + Write + Seek` plus `tell`, `truncate` and `close`.
 //! API CONTRACT (pinned).
 
-use crate::types::OpenMode;
 use crate::Result;
+use crate::errs;
+use crate::fs::Shared;
+use crate::lock::Access;
+use crate::sync::{Arc, lock};
+use crate::tree::FileNode;
+use crate::types::OpenMode;
 use std::io::{self, SeekFrom};
 
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
-    _todo: (),
+    fs: Arc<Shared>,
+    node: Arc<FileNode>,
+    path: String,
+    mode: OpenMode,
+    cursor: u64,
+    closed: bool,
 }
 
 impl FileHandle {
+    /// A handle that already holds `node`'s lock for `mode`.
+    pub(crate) fn new(fs: Arc<Shared>, node: Arc<FileNode>, path: String, mode: OpenMode) -> Self {
+        FileHandle {
+            fs,
+            node,
+            path,
+            mode,
+            cursor: 0,
+            closed: false,
+        }
+    }
+    /// A handle copied by `fork`: same path, mode, cursor and closed flag.
+    pub(crate) fn forked(fs: Arc<Shared>, node: Arc<FileNode>, from: &FileHandle) -> Self {
+        FileHandle {
+            fs,
+            node,
+            path: from.path.clone(),
+            mode: from.mode,
+            cursor: from.cursor,
+            closed: false,
+        }
+    }
+    pub(crate) fn node(&self) -> &Arc<FileNode> {
+        &self.node
+    }
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.fs
+    }
+    /// Marks a forked copy of a closed handle closed without touching any lock.
+    pub(crate) fn mark_closed(&mut self) {
+        self.closed = true;
+    }
+    pub(crate) fn set_cursor(&mut self, c: u64) {
+        self.cursor = c;
+    }
+    fn access(&self) -> Access {
+        if self.mode == OpenMode::Read {
+            Access::Read
+        } else {
+            Access::Write
+        }
+    }
+    fn check_open(&self) -> Result<()> {
+        if self.closed {
+            Err(errs::closed(&self.path))
+        } else {
+            Ok(())
+        }
+    }
+    fn check_readable(&self) -> Result<()> {
+        self.check_open()?;
+        if self.mode.readable() {
+            Ok(())
+        } else {
+            Err(errs::unsupported(
+                &self.path,
+                format!(
+                    "handle opened `{}` is not readable; open with rb or r+b",
+                    self.mode
+                ),
+            ))
+        }
+    }
+    fn check_writable(&self) -> Result<()> {
+        self.check_open()?;
+        if self.mode.writable() {
+            Ok(())
+        } else {
+            Err(errs::unsupported(
+                &self.path,
+                "handle opened `rb` is not writable; open with wb, ab, r+b or xb",
+            ))
+        }
+    }
+
     /// Reads up to `max` bytes (all remaining if `None`) from the cursor.
-    pub fn read_data(&mut self, _max: Option<usize>) -> Result<Vec<u8>> {
-        todo!()
+    pub fn read_data(&mut self, max: Option<usize>) -> Result<Vec<u8>> {
+        self.check_readable()?;
+        let v = lock(&self.node.data).read_vec(self.cursor, max);
+        self.cursor += v.len() as u64;
+        Ok(v)
     }
     /// Writes `data` at the cursor (at EOF for `ab`), returning the bytes written.
-    pub fn write_data(&mut self, _data: &[u8]) -> Result<usize> {
-        todo!()
+    pub fn write_data(&mut self, data: &[u8]) -> Result<usize> {
+        self.check_writable()?;
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let sh = &*self.fs;
+        sh.guard_write(&self.path, data.len() as u64)?;
+        let now = sh.now();
+        let mut d = lock(&self.node.data);
+        let pos = if self.mode == OpenMode::Append {
+            d.size()
+        } else {
+            self.cursor
+        };
+        d.write_at(&sh.ctx(&self.path), pos, data, now)?;
+        drop(d);
+        self.cursor = pos + data.len() as u64;
+        Ok(data.len())
     }
     /// Moves the cursor; negative targets and positive offsets from the end are `InvalidInput`.
-    pub fn seek_to(&mut self, _pos: SeekFrom) -> Result<u64> {
-        todo!()
+    pub fn seek_to(&mut self, pos: SeekFrom) -> Result<u64> {
+        self.check_open()?;
+        let target = match pos {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.cursor.checked_add_signed(d),
+            SeekFrom::End(d) => {
+                if d > 0 {
+                    return Err(errs::invalid(
+                        &self.path,
+                        "seek past the end with a positive offset from SEEK_END is not allowed; seek from the start instead",
+                    ));
+                }
+                lock(&self.node.data).size().checked_add_signed(d)
+            }
+        };
+        match target {
+            Some(t) => {
+                self.cursor = t;
+                Ok(t)
+            }
+            None => Err(errs::invalid(&self.path, "seek to a negative position")),
+        }
     }
     /// The cursor position.
     pub fn tell(&self) -> Result<u64> {
-        todo!()
+        self.check_open()?;
+        Ok(self.cursor)
     }
     /// Cuts or zero-extends the file to `size` (the cursor if `None`); returns the new size.
-    pub fn truncate(&mut self, _size: Option<u64>) -> Result<u64> {
-        todo!()
+    pub fn truncate(&mut self, size: Option<u64>) -> Result<u64> {
+        self.check_writable()?;
+        let size = size.unwrap_or(self.cursor);
+        let sh = &*self.fs;
+        let mut d = lock(&self.node.data);
+        if size > d.size() {
+            sh.guard_write(&self.path, size - d.size())?;
+        }
+        let now = sh.now();
+        d.truncate(&sh.ctx(&self.path), size, now)?;
+        drop(d);
+        self.cursor = self.cursor.min(size);
+        Ok(size)
     }
     /// Releases the lock; closing twice is fine.
     pub fn close(&mut self) {
-        todo!()
+        if !self.closed {
+            self.closed = true;
+            self.node.lock.release(self.access());
+        }
     }
     /// Whether `close` was called.
     pub fn is_closed(&self) -> bool {
-        todo!()
+        self.closed
     }
     /// The mode the handle was opened with.
     pub fn mode(&self) -> OpenMode {
-        todo!()
+        self.mode
     }
     /// The normalized path the handle was opened at.
     pub fn path(&self) -> &str {
-        todo!()
+        &self.path
+    }
+}
+
+impl Drop for FileHandle {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
 impl io::Read for FileHandle {
-    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
-        todo!()
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.check_readable()?;
+        let n = lock(&self.node.data).read_into(self.cursor, buf);
+        self.cursor += n as u64;
+        Ok(n)
     }
 }
 

@@ -19,9 +19,24 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+mod errs;
 pub mod fs;
+mod glob;
+mod guard;
 pub mod handle;
+mod hash;
+mod lock;
+mod ns;
+mod path;
 pub mod probe;
+mod quota;
+mod state;
+mod storage;
+pub mod sync;
+#[cfg(all(test, not(loom)))]
+mod tests;
+mod transfer;
+mod tree;
 pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

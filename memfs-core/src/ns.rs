@@ -1,0 +1,235 @@
+//! Namespace operations with the check orders of semantics §6: mkdir, rename/move, remove,
+//! rmtree, walk, glob.
+
+use crate::Result;
+use crate::errs;
+use crate::fs::Shared;
+use crate::glob::{has_magic, match_component};
+use crate::path::{self, is_within, normalize, split_parent};
+use crate::sync::atomic::Ordering;
+use crate::sync::lock;
+use crate::tree::{DirNode, Kind, Node, any_open, count, for_each_file};
+use crate::types::WalkEntry;
+use std::collections::BTreeSet;
+
+/// `mkdir(p, exist_ok)`: always creates parents; nothing is made when it fails.
+pub(crate) fn mkdir(sh: &Shared, raw: &str, exist_ok: bool) -> Result<()> {
+    let norm = normalize(raw)?;
+    let p: &str = &norm;
+    let mut tree = lock(&sh.tree);
+    let missing = tree.missing_dirs(p).map_err(|()| errs::exists(p))?;
+    if missing == 0 {
+        return if exist_ok {
+            Ok(())
+        } else {
+            Err(errs::exists(p))
+        };
+    }
+    sh.check_nodes(&tree, missing, p)?;
+    let now = sh.now();
+    tree.dirs += missing;
+    tree.make_dirs(p, now);
+    Ok(())
+}
+
+/// `rename` (`create_parents` false) and `move` (true) with the check order of §6.
+pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) -> Result<()> {
+    let s_norm = normalize(src)?;
+    let d_norm = normalize(dst)?;
+    let (s, d): (&str, &str) = (&s_norm, &d_norm);
+    let mut tree = lock(&sh.tree);
+    if s == "/" {
+        return Err(errs::invalid(s, "the root cannot be renamed or moved"));
+    }
+    let open = match tree.kind_at(s) {
+        None => return Err(errs::not_found(s)),
+        Some(Kind::File(f)) => f.lock.is_held(),
+        Some(Kind::Dir(dir)) => any_open(dir),
+    };
+    if tree.kind_at(d).is_some() {
+        return Err(errs::exists(d));
+    }
+    if is_within(d, s) {
+        return Err(errs::invalid(d, format!("cannot move `{s}` inside itself")));
+    }
+    let (d_parent, d_name) = split_parent(d);
+    if !create_parents && tree.get_dir(d_parent).is_none() {
+        return Err(errs::not_found(d));
+    }
+    if open {
+        return Err(errs::file_open(s));
+    }
+    if create_parents {
+        let missing = tree.missing_dirs(d_parent).map_err(|()| errs::exists(d))?;
+        sh.check_nodes(&tree, missing, d)?;
+        if missing > 0 {
+            let now = sh.now();
+            tree.dirs += missing;
+            tree.make_dirs(d_parent, now);
+        }
+    }
+    let Some(node) = tree.detach(s) else {
+        return Err(errs::not_found(s));
+    };
+    match tree.get_dir_mut(d_parent) {
+        Some(dir) => {
+            dir.children.insert(d_name.into(), node);
+            Ok(())
+        }
+        None => {
+            // Unreachable after the checks above; put the node back rather than lose it.
+            let (sp, sn) = split_parent(s);
+            if let Some(dir) = tree.get_dir_mut(sp) {
+                dir.children.insert(sn.into(), node);
+            }
+            Err(errs::not_found(d))
+        }
+    }
+}
+
+/// `remove(p)`: a closed file only.
+pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
+    let norm = normalize(raw)?;
+    let p: &str = &norm;
+    let mut tree = lock(&sh.tree);
+    match tree.kind_at(p) {
+        None => return Err(errs::not_found(p)),
+        Some(Kind::Dir(_)) => return Err(errs::is_dir(p)),
+        Some(Kind::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
+        Some(Kind::File(_)) => {}
+    }
+    if let Some(Node::File(f)) = tree.detach(p) {
+        tree.files -= 1;
+        let d = lock(&f.data);
+        sh.quota.release(d.charged(sh.cfg.overhead));
+        sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// `rmtree(p)`: a directory and everything below, when nothing inside is open.
+pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
+    let norm = normalize(raw)?;
+    let p: &str = &norm;
+    let mut tree = lock(&sh.tree);
+    if p == "/" {
+        return Err(errs::invalid(
+            p,
+            "the root cannot be removed; rmtree its children instead",
+        ));
+    }
+    match tree.kind_at(p) {
+        None => return Err(errs::not_found(p)),
+        Some(Kind::File(_)) => return Err(errs::not_dir(p)),
+        Some(Kind::Dir(d)) if any_open(d) => return Err(errs::file_open(p)),
+        Some(Kind::Dir(_)) => {}
+    }
+    if let Some(Node::Dir(dir)) = tree.detach(p) {
+        let (files, dirs) = count(&dir);
+        tree.files -= files;
+        tree.dirs -= dirs + 1;
+        let (mut bytes, mut chunks) = (0, 0);
+        for_each_file(&dir, p, &mut |_, f| {
+            let d = lock(&f.data);
+            bytes += d.charged(sh.cfg.overhead);
+            chunks += d.chunk_count();
+        });
+        sh.quota.release(bytes);
+        sh.chunks.fetch_sub(chunks, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// `walk(p)`: top-down, insertion order. A file at `p` is `NotADirectory` (like `listdir`).
+pub(crate) fn walk(sh: &Shared, raw: &str) -> Result<Vec<WalkEntry>> {
+    let norm = normalize(raw)?;
+    let p: &str = &norm;
+    let tree = lock(&sh.tree);
+    let dir = match tree.kind_at(p) {
+        None => return Err(errs::not_found(p)),
+        Some(Kind::File(_)) => return Err(errs::not_dir(p)),
+        Some(Kind::Dir(d)) => d,
+    };
+    let mut out = Vec::new();
+    walk_rec(dir, p, &mut out);
+    Ok(out)
+}
+
+fn walk_rec(dir: &DirNode, p: &str, out: &mut Vec<WalkEntry>) {
+    let mut entry = WalkEntry {
+        dir: p.to_string(),
+        dirs: Vec::new(),
+        files: Vec::new(),
+    };
+    for (name, node) in &dir.children {
+        match node {
+            Node::Dir(_) => entry.dirs.push(name.to_string()),
+            Node::File(_) => entry.files.push(name.to_string()),
+        }
+    }
+    out.push(entry);
+    for (name, node) in &dir.children {
+        if let Node::Dir(sub) = node {
+            walk_rec(sub, &path::join(p, name), out);
+        }
+    }
+}
+
+/// `glob(pattern)`: sorted, without duplicates. `**` is zero or more directories; a trailing
+/// `**` matches every file and directory below its base (our choice; D-MemFS leaves it open).
+pub(crate) fn glob(sh: &Shared, pattern: &str) -> Result<Vec<String>> {
+    let norm = normalize(pattern)?;
+    let pats: Vec<&str> = path::parts(&norm).collect();
+    if pats.is_empty() {
+        return Ok(vec!["/".to_string()]);
+    }
+    let tree = lock(&sh.tree);
+    let mut out = BTreeSet::new();
+    glob_rec(&tree.root, "/", &pats, &mut out);
+    Ok(out.into_iter().collect())
+}
+
+fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>) {
+    let Some((first, rest)) = pats.split_first() else {
+        return;
+    };
+    if *first == "**" {
+        if rest.is_empty() {
+            all_below(dir, base, out);
+            return;
+        }
+        glob_rec(dir, base, rest, out);
+        for (name, node) in &dir.children {
+            if let Node::Dir(sub) = node {
+                glob_rec(sub, &path::join(base, name), pats, out);
+            }
+        }
+        return;
+    }
+    let mut visit = |name: &str, node: &Node| {
+        if rest.is_empty() {
+            out.insert(path::join(base, name));
+        } else if let Node::Dir(sub) = node {
+            glob_rec(sub, &path::join(base, name), rest, out);
+        }
+    };
+    if has_magic(first) {
+        for (name, node) in &dir.children {
+            if match_component(first, name) {
+                visit(name, node);
+            }
+        }
+    } else if let Some(node) = dir.children.get(*first) {
+        visit(first, node);
+    }
+}
+
+fn all_below(dir: &DirNode, base: &str, out: &mut BTreeSet<String>) {
+    for (name, node) in &dir.children {
+        let p = path::join(base, name);
+        if let Node::Dir(sub) = node {
+            all_below(sub, &p, out);
+        }
+        out.insert(p);
+    }
+}

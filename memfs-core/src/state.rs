@@ -1,0 +1,211 @@
+//! Whole-state operations for drivers: `snapshot`, `fork` (a deep copy plus equivalent
+//! handles), `fingerprint` and its time-relative variant.
+
+use crate::Result;
+use crate::clock::Timestamp;
+use crate::errs;
+use crate::fs::MemoryFileSystem;
+use crate::handle::FileHandle;
+use crate::lock::{FileLock, LockState};
+use crate::storage::{FileData, Store};
+use crate::sync::atomic::Ordering;
+use crate::sync::{Arc, lock};
+use crate::tree::{DirNode, FileNode, Node, Tree};
+use crate::types::OpenMode;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Handles' files to rebuild locks for: (original node, state to give its copy, the copy).
+type LockPlan = Vec<(*const FileNode, LockState, Option<Arc<FileNode>>)>;
+
+struct CopyStats {
+    used: u64,
+    chunks: u64,
+}
+
+fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats) -> DirNode {
+    let mut out = DirNode::new(d.created_at);
+    out.children.reserve(d.children.len());
+    for (name, node) in &d.children {
+        let copy = match node {
+            Node::Dir(sub) => Node::Dir(clone_dir(sub, overhead, plan, st)),
+            Node::File(f) => {
+                let data: FileData = lock(&f.data).clone();
+                st.used += data.charged(overhead);
+                st.chunks += data.chunk_count();
+                let ptr = Arc::as_ptr(f);
+                let entry = plan.iter_mut().find(|e| e.0 == ptr);
+                let lock_state = entry.as_ref().map(|e| e.1).unwrap_or_default();
+                let n = FileNode::new(FileLock::with_state(lock_state), data);
+                if let Some(e) = entry {
+                    e.2 = Some(Arc::clone(&n));
+                }
+                Node::File(n)
+            }
+        };
+        out.children.insert(name.clone(), copy);
+    }
+    out
+}
+
+fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {
+    let sh = &fs.inner;
+    let tree = lock(&sh.tree);
+    let mut st = CopyStats { used: 0, chunks: 0 };
+    let root = clone_dir(&tree.root, sh.cfg.overhead, plan, &mut st);
+    let copy = Tree {
+        root,
+        files: tree.files,
+        dirs: tree.dirs,
+    };
+    drop(tree);
+    // Usage recomputed from the copied files: consistent with the copied bytes even if a
+    // handle of the original writes meanwhile.
+    MemoryFileSystem::from_parts(sh.cfg.clone(), sh.quota.limit(), st.used, st.chunks, copy)
+}
+
+/// A deep copy with no open handles (every lock free).
+pub(crate) fn snapshot(fs: &MemoryFileSystem) -> MemoryFileSystem {
+    deep_copy(fs, &mut Vec::new())
+}
+
+/// A deep copy plus copies of `handles`. The copy's lock states are rebuilt from the open
+/// handles given (so a handle left out holds nothing in the copy and no lock is orphaned).
+pub(crate) fn fork(
+    fs: &MemoryFileSystem,
+    handles: &[Option<&FileHandle>],
+) -> Result<(MemoryFileSystem, Vec<Option<FileHandle>>)> {
+    let mut plan: LockPlan = Vec::new();
+    for h in handles.iter().flatten() {
+        if !Arc::ptr_eq(h.shared(), &fs.inner) {
+            return Err(errs::invalid(
+                h.path(),
+                "handle belongs to another filesystem; fork the filesystem it came from",
+            ));
+        }
+        if h.is_closed() {
+            continue;
+        }
+        let ptr = Arc::as_ptr(h.node());
+        let idx = match plan.iter().position(|e| e.0 == ptr) {
+            Some(i) => i,
+            None => {
+                plan.push((ptr, LockState::default(), None));
+                plan.len() - 1
+            }
+        };
+        if h.mode() == OpenMode::Read {
+            plan[idx].1.readers += 1;
+        } else {
+            plan[idx].1.writer = true;
+        }
+    }
+    let copy = deep_copy(fs, &mut plan);
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.map(|h| {
+            let ptr = Arc::as_ptr(h.node());
+            let node = if h.is_closed() {
+                None
+            } else {
+                plan.iter().find(|e| e.0 == ptr).and_then(|e| e.2.clone())
+            };
+            // A closed handle (or, impossibly, an open one whose file is unlinked) gets a
+            // detached node: it can only answer "closed".
+            let node = node.unwrap_or_else(|| {
+                FileNode::new(
+                    FileLock::default(),
+                    FileData::new(copy.inner.cfg.storage, Timestamp(0)),
+                )
+            });
+            let mut fh = FileHandle::forked(Arc::clone(&copy.inner), node, h);
+            if h.is_closed() {
+                fh.mark_closed();
+            }
+            fh
+        }));
+    }
+    Ok((copy, out))
+}
+
+/// Hash of the complete state; with `relative`, timestamps are replaced by their rank.
+pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
+    let sh = &fs.inner;
+    let tree = lock(&sh.tree);
+    let ranks = if relative {
+        let mut ts = Vec::new();
+        collect_times(&tree.root, &mut ts);
+        ts.sort_unstable();
+        ts.dedup();
+        Some(ts)
+    } else {
+        None
+    };
+    let time = |t: Timestamp| -> u64 {
+        match &ranks {
+            Some(r) => r.binary_search(&t).unwrap_or(usize::MAX) as u64,
+            None => t.0,
+        }
+    };
+    let mut h = DefaultHasher::new();
+    (
+        sh.quota.used(),
+        sh.quota.limit(),
+        sh.chunks.load(Ordering::Relaxed),
+        tree.files,
+        tree.dirs,
+    )
+        .hash(&mut h);
+    (sh.cfg.overhead, sh.cfg.hard_limit).hash(&mut h);
+    hash_dir(&tree.root, &mut h, &time);
+    h.finish()
+}
+
+fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
+    out.push(d.created_at);
+    for node in d.children.values() {
+        match node {
+            Node::Dir(sub) => collect_times(sub, out),
+            Node::File(f) => {
+                let data = lock(&f.data);
+                out.push(data.created_at);
+                out.push(data.modified_at);
+            }
+        }
+    }
+}
+
+fn hash_dir(d: &DirNode, h: &mut DefaultHasher, time: &dyn Fn(Timestamp) -> u64) {
+    time(d.created_at).hash(h);
+    d.children.len().hash(h);
+    for (name, node) in &d.children {
+        name.hash(h);
+        match node {
+            Node::Dir(sub) => {
+                0u8.hash(h);
+                hash_dir(sub, h, time);
+            }
+            Node::File(f) => {
+                1u8.hash(h);
+                f.lock.state().hash(h);
+                let data = lock(&f.data);
+                (
+                    data.auto,
+                    data.generation,
+                    time(data.created_at),
+                    time(data.modified_at),
+                )
+                    .hash(h);
+                match &data.store {
+                    Store::Seq { chunks, .. } => {
+                        2u8.hash(h);
+                        chunks.hash(h);
+                    }
+                    Store::Random(b) => {
+                        3u8.hash(h);
+                        b.hash(h);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Sync facade: the only place that names `std::sync`. Under `--cfg loom` the blocking
+//! primitives and atomics come from loom so its models explore every interleaving (the tokio
+//! pattern).
+//!
+//! `Arc` stays `std::sync::Arc` under loom too: loom's `Arc` cannot hold `dyn Clock` on stable
+//! Rust (no unsized coercion), and reference counting is not what the models check.
+
+pub use std::sync::Arc;
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) mod atomic {
+    pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
+}
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) mod atomic {
+    pub(crate) use loom::sync::atomic::{AtomicU64, Ordering};
+}
+
+/// Locks `m`, ignoring poisoning: every critical section of the crate leaves its data
+/// consistent before anything that could panic, so a poisoned lock still holds valid state.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}

@@ -1,0 +1,392 @@
+//! Copies and bulk transfer (semantics §6 copy/copy_tree, §7): readers take file reader locks
+//! with the default timeout outside the tree lock, and every charge is reserved atomically
+//! right before the new nodes are linked.
+
+use crate::Result;
+use crate::errs;
+use crate::fs::Shared;
+use crate::lock::Access;
+use crate::path::{normalize, split_parent};
+use crate::storage::FileData;
+use crate::sync::atomic::Ordering;
+use crate::sync::{Arc, lock};
+use crate::tree::{DirNode, FileNode, Kind, Node, Tree, for_each_file};
+use crate::types::LockWait;
+use indexmap::IndexMap;
+use std::collections::HashSet;
+
+/// `copy(src, dst)` for files. The copy is one chunk (or one buffer) of the filesystem's
+/// storage kind, generation 1 if non-empty else 0, new timestamps.
+pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
+    let s_norm = normalize(src)?;
+    let d_norm = normalize(dst)?;
+    let (s, d): (&str, &str) = (&s_norm, &d_norm);
+    let check_dst = |tree: &Tree| -> Result<()> {
+        if tree.kind_at(d).is_some() {
+            return Err(errs::exists(d));
+        }
+        if !tree.parent_is_dir(d) {
+            return Err(errs::not_found(d));
+        }
+        Ok(())
+    };
+    let node = sh.pin(Access::Read, sh.bulk_wait(), s, |tree| {
+        let f = match tree.kind_at(s) {
+            None => return Err(errs::not_found(s)),
+            Some(Kind::Dir(_)) => return Err(errs::is_dir(s)),
+            Some(Kind::File(f)) => Arc::clone(f),
+        };
+        check_dst(tree)?;
+        Ok(Some(f))
+    })?;
+    let Some(node) = node else {
+        return Err(errs::not_found(s));
+    };
+    let bytes = lock(&node.data).to_vec();
+    node.lock.release(Access::Read);
+    sh.guard_write(d, bytes.len() as u64)?;
+    let now = sh.now();
+    let generation = u64::from(!bytes.is_empty());
+    let data = FileData::with_bytes(sh.cfg.storage, bytes, now, generation);
+    let (charge, chunks) = (data.charged(sh.cfg.overhead), data.chunk_count());
+    let mut tree = lock(&sh.tree);
+    check_dst(&tree)?;
+    sh.check_nodes(&tree, 1, d)?;
+    sh.quota.reserve(charge).map_err(|r| quota_err(d, r))?;
+    let (parent, name) = split_parent(d);
+    if let Some(dir) = tree.get_dir_mut(parent) {
+        dir.children.insert(
+            name.into(),
+            Node::File(FileNode::new(Default::default(), data)),
+        );
+        tree.files += 1;
+        sh.chunks.fetch_add(chunks, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
+    crate::MfsError::QuotaExceeded {
+        path: p.to_string(),
+        requested: r.requested,
+        available: r.available,
+    }
+}
+
+/// The structure of a source subtree, captured under the tree lock.
+enum Shape {
+    Dir(Vec<(Box<str>, Shape)>),
+    File(Arc<FileNode>),
+}
+
+fn capture(d: &DirNode) -> Vec<(Box<str>, Shape)> {
+    d.children
+        .iter()
+        .map(|(name, node)| {
+            let s = match node {
+                Node::Dir(sub) => Shape::Dir(capture(sub)),
+                Node::File(f) => Shape::File(Arc::clone(f)),
+            };
+            (name.clone(), s)
+        })
+        .collect()
+}
+
+fn shape_files<'a>(items: &'a [(Box<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
+    for (_, s) in items {
+        match s {
+            Shape::File(f) => out.push(f),
+            Shape::Dir(sub) => shape_files(sub, out),
+        }
+    }
+}
+
+/// Builds the copy of a captured subtree (reading each file's bytes) and returns it with
+/// (files, dirs, chunks, charged, bytes) totals; the top directory is not counted.
+struct Totals {
+    files: u64,
+    dirs: u64,
+    chunks: u64,
+    charged: u64,
+}
+
+fn build(
+    sh: &Shared,
+    items: &[(Box<str>, Shape)],
+    now: crate::clock::Timestamp,
+    t: &mut Totals,
+) -> DirNode {
+    let mut dir = DirNode::new(now);
+    for (name, s) in items {
+        let node = match s {
+            Shape::Dir(sub) => {
+                t.dirs += 1;
+                Node::Dir(build(sh, sub, now, t))
+            }
+            Shape::File(f) => {
+                let bytes = lock(&f.data).to_vec();
+                let data = FileData::with_bytes(sh.cfg.storage, bytes, now, 0);
+                t.files += 1;
+                t.chunks += data.chunk_count();
+                t.charged += data.charged(sh.cfg.overhead);
+                Node::File(FileNode::new(Default::default(), data))
+            }
+        };
+        dir.children.insert(name.clone(), node);
+    }
+    dir
+}
+
+/// `copy_tree(src, dst)`: a snapshot of `src` taken while every file in it is read-locked;
+/// copies have generation 0 and new timestamps; all or nothing.
+pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
+    let s_norm = normalize(src)?;
+    let d_norm = normalize(dst)?;
+    let (s, d): (&str, &str) = (&s_norm, &d_norm);
+    let check_dst = |tree: &Tree| -> Result<()> {
+        if tree.kind_at(d).is_some() {
+            return Err(errs::exists(d));
+        }
+        if !tree.parent_is_dir(d) {
+            return Err(errs::not_found(d));
+        }
+        Ok(())
+    };
+    let wait = sh.bulk_wait();
+    let deadline = match wait {
+        LockWait::For(t) => std::time::Instant::now().checked_add(t),
+        LockWait::Forever => None,
+    };
+    let shape = loop {
+        let tree = lock(&sh.tree);
+        let items = match tree.kind_at(s) {
+            None => return Err(errs::not_found(s)),
+            Some(Kind::File(_)) => return Err(errs::not_dir(s)),
+            Some(Kind::Dir(dir)) => {
+                check_dst(&tree)?;
+                capture(dir)
+            }
+        };
+        let mut files = Vec::new();
+        shape_files(&items, &mut files);
+        let blocked = files.iter().position(|f| !f.lock.try_acquire(Access::Read));
+        let Some(i) = blocked else {
+            drop(tree);
+            break items;
+        };
+        for f in &files[..i] {
+            f.lock.release(Access::Read);
+        }
+        let f = Arc::clone(files[i]);
+        drop(tree);
+        // Wait for the writer to go without holding anything, then capture again.
+        let left = match deadline {
+            Some(dl) => LockWait::For(dl.saturating_duration_since(std::time::Instant::now())),
+            None => LockWait::Forever,
+        };
+        if !f.lock.acquire(Access::Read, left) {
+            return Err(errs::lock_timeout(s));
+        }
+        f.lock.release(Access::Read);
+    };
+    let now = sh.now();
+    let mut t = Totals {
+        files: 0,
+        dirs: 0,
+        chunks: 0,
+        charged: 0,
+    };
+    let copy = build(sh, &shape, now, &mut t);
+    let mut files = Vec::new();
+    shape_files(&shape, &mut files);
+    for f in files {
+        f.lock.release(Access::Read);
+    }
+    let mut tree = lock(&sh.tree);
+    check_dst(&tree)?;
+    sh.check_nodes(&tree, t.files + t.dirs + 1, d)?;
+    sh.quota.reserve(t.charged).map_err(|r| quota_err(d, r))?;
+    let (parent, name) = split_parent(d);
+    if let Some(dir) = tree.get_dir_mut(parent) {
+        dir.children.insert(name.into(), Node::Dir(copy));
+        tree.files += t.files;
+        tree.dirs += t.dirs + 1;
+        sh.chunks.fetch_add(t.chunks, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Reads one listed file for export: reader lock (default timeout, outside the tree lock),
+/// skipped if it is no longer at its path, or not dirty when `only_dirty`.
+fn export_entry(
+    sh: &Shared,
+    p: String,
+    f: Arc<FileNode>,
+    only_dirty: bool,
+) -> Option<Result<(String, Vec<u8>)>> {
+    let pinned = sh.pin(Access::Read, sh.bulk_wait(), &p, |tree| {
+        Ok(match tree.get(&p) {
+            Some(Node::File(g)) if Arc::ptr_eq(g, &f) => Some(Arc::clone(g)),
+            _ => None,
+        })
+    });
+    match pinned {
+        Err(e) => Some(Err(e)),
+        Ok(None) => None,
+        Ok(Some(n)) => {
+            let d = lock(&n.data);
+            let bytes = (!only_dirty || d.generation > 0).then(|| d.to_vec());
+            drop(d);
+            n.lock.release(Access::Read);
+            bytes.map(|b| Ok((p, b)))
+        }
+    }
+}
+
+/// The lazy export: lists the files under `prefix` now, reads them one at a time later.
+pub(crate) fn iter_export<'a>(
+    sh: &'a Shared,
+    prefix: &str,
+    only_dirty: bool,
+) -> Result<impl Iterator<Item = Result<(String, Vec<u8>)>> + use<'a>> {
+    let norm = normalize(prefix)?;
+    let mut list: Vec<(String, Arc<FileNode>)> = Vec::new();
+    {
+        let tree = lock(&sh.tree);
+        match tree.kind_at(&norm) {
+            None => {}
+            Some(Kind::File(f)) => list.push((norm.to_string(), Arc::clone(f))),
+            Some(Kind::Dir(d)) => for_each_file(d, &norm, &mut |p, f| {
+                list.push((p.to_string(), Arc::clone(f)))
+            }),
+        }
+    }
+    Ok(list
+        .into_iter()
+        .filter_map(move |(p, f)| export_entry(sh, p, f, only_dirty)))
+}
+
+/// `export_as_bytesio(p, max_size)`: one file's bytes, detached.
+pub(crate) fn export_one(sh: &Shared, raw: &str, max_size: Option<u64>) -> Result<Vec<u8>> {
+    let norm = normalize(raw)?;
+    let p: &str = &norm;
+    let node = sh.pin(Access::Read, sh.bulk_wait(), p, |tree| {
+        match tree.kind_at(p) {
+            None => Err(errs::not_found(p)),
+            Some(Kind::Dir(_)) => Err(errs::is_dir(p)),
+            Some(Kind::File(f)) => Ok(Some(Arc::clone(f))),
+        }
+    })?;
+    let Some(node) = node else {
+        return Err(errs::not_found(p));
+    };
+    let d = lock(&node.data);
+    let res = match max_size {
+        Some(m) if d.size() > m => Err(errs::invalid(
+            p,
+            format!(
+                "file is {} bytes, larger than max_size {m}; raise max_size or read it with open",
+                d.size()
+            ),
+        )),
+        _ => Ok(d.to_vec()),
+    };
+    drop(d);
+    node.lock.release(Access::Read);
+    res
+}
+
+/// `import_tree`: validates everything first (IsADirectory, AlreadyExists, WouldBlock, node
+/// limit, quota, each over all entries in that order so the result does not depend on the
+/// map's iteration order), then applies it under one tree lock. A repeated path keeps its last
+/// bytes; a replaced file keeps its place in its directory (D-MemFS assigns into a dict).
+pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut entries: IndexMap<String, Vec<u8>> = IndexMap::with_capacity(list.len());
+    for (p, b) in list {
+        entries.insert(p, b);
+    }
+    let first = entries
+        .keys()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| "/".to_string());
+    let total: u64 = entries.values().map(|b| b.len() as u64).sum();
+    sh.guard_write(&first, total)?;
+    let now = sh.now();
+    // Proper ancestors of every import path: a path among them would have to be a directory.
+    let mut ancestors: HashSet<&str> = HashSet::new();
+    for p in entries.keys() {
+        let mut cur = p.as_str();
+        while cur != "/" {
+            cur = split_parent(cur).0;
+            if !ancestors.insert(cur) {
+                break;
+            }
+        }
+    }
+    let mut tree = lock(&sh.tree);
+    for p in entries.keys() {
+        if p == "/"
+            || matches!(tree.kind_at(p), Some(Kind::Dir(_)))
+            || ancestors.contains(p.as_str())
+        {
+            return Err(errs::is_dir(p));
+        }
+    }
+    for p in entries.keys() {
+        if tree.missing_dirs(split_parent(p).0).is_err() {
+            return Err(errs::exists(p));
+        }
+    }
+    let mut old_charged = 0;
+    let mut old_chunks = 0;
+    let mut new_files = 0;
+    for p in entries.keys() {
+        match tree.kind_at(p) {
+            Some(Kind::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
+            Some(Kind::File(f)) => {
+                let d = lock(&f.data);
+                old_charged += d.charged(sh.cfg.overhead);
+                old_chunks += d.chunk_count();
+            }
+            _ => new_files += 1,
+        }
+    }
+    let new_dirs = ancestors
+        .iter()
+        .filter(|a| tree.kind_at(a).is_none())
+        .count() as u64;
+    sh.check_nodes(&tree, new_files + new_dirs, &first)?;
+    let mut datas = Vec::with_capacity(entries.len());
+    let (mut new_charged, mut new_chunks) = (0, 0);
+    for (p, b) in entries {
+        let d = FileData::with_bytes(sh.cfg.storage, b, now, 0);
+        new_charged += d.charged(sh.cfg.overhead);
+        new_chunks += d.chunk_count();
+        datas.push((p, d));
+    }
+    if new_charged > old_charged {
+        sh.quota
+            .reserve(new_charged - old_charged)
+            .map_err(|r| quota_err(&first, r))?;
+    } else {
+        sh.quota.release(old_charged - new_charged);
+    }
+    sh.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
+    sh.chunks.fetch_add(new_chunks, Ordering::Relaxed);
+    tree.files += new_files;
+    tree.dirs += new_dirs;
+    for (p, data) in datas {
+        let (parent, name) = split_parent(&p);
+        if let Some(dir) = tree.make_dirs(parent, now) {
+            dir.children.insert(
+                name.into(),
+                Node::File(FileNode::new(Default::default(), data)),
+            );
+        }
+    }
+    Ok(())
+}
