@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 /// The `harness` command line.
 #[derive(Debug, Parser)]
-#[command(name = "harness", about = "Model-based conformance harness for memfs-core")]
+#[command(
+    name = "harness",
+    about = "Model-based conformance harness for memfs-core"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -18,7 +18,12 @@ pub struct Case {
 impl Case {
     /// A passing case.
     pub fn pass(classname: &str, name: &str) -> Self {
-        Case { classname: classname.to_string(), name: name.to_string(), seconds: 0.0, failure: None }
+        Case {
+            classname: classname.to_string(),
+            name: name.to_string(),
+            seconds: 0.0,
+            failure: None,
+        }
     }
 
     /// A failing case with a one-line message and free-form details.
@@ -121,7 +126,10 @@ fn esc(s: &str) -> String {
 /// One case per conformance failure of an `explore` run; a run without failures gives one
 /// passing case, so the report always says what was run.
 pub fn from_run(run: &RunResult) -> Suite {
-    let shard = run.shard.map(|(i, n)| format!(" shard {i}/{n}")).unwrap_or_default();
+    let shard = run
+        .shard
+        .map(|(i, n)| format!(" shard {i}/{n}"))
+        .unwrap_or_default();
     let class = format!("explore.depth{}", run.depth);
     let mut cases: Vec<Case> = run
         .failures
@@ -141,12 +149,19 @@ pub fn from_run(run: &RunResult) -> Suite {
     if cases.is_empty() {
         let mut c = Case::pass(
             &class,
-            &format!("explore depth {}{shard}: {} sequences conform", run.depth, run.sequences),
+            &format!(
+                "explore depth {}{shard}: {} sequences conform",
+                run.depth, run.sequences
+            ),
         );
         c.seconds = run.seconds;
         cases.push(c);
     }
-    Suite { name: format!("harness explore --depth {}{shard}", run.depth), seconds: run.seconds, cases }
+    Suite {
+        name: format!("harness explore --depth {}{shard}", run.depth),
+        seconds: run.seconds,
+        cases,
+    }
 }
 
 /// The result of replaying one regression file, as the engine's `replay` reports it.
@@ -175,7 +190,11 @@ pub fn from_replays(results: &[ReplayOutcome]) -> Suite {
             c
         })
         .collect();
-    Suite { name: "harness replay".into(), seconds: results.iter().map(|r| r.seconds).sum(), cases }
+    Suite {
+        name: "harness replay".into(),
+        seconds: results.iter().map(|r| r.seconds).sum(),
+        cases,
+    }
 }
 
 #[cfg(test)]
@@ -188,7 +207,10 @@ mod tests {
         let s = Suite {
             name: "s<1>".into(),
             seconds: 0.5,
-            cases: vec![Case::pass("c", "a&b"), Case::fail("c", "x", "bad \"quote\"", "line\n<tag>")],
+            cases: vec![
+                Case::pass("c", "a&b"),
+                Case::fail("c", "x", "bad \"quote\"", "line\n<tag>"),
+            ],
         };
         let xml = s.to_xml();
         assert!(xml.contains("name=\"s&lt;1&gt;\""));
@@ -200,7 +222,11 @@ mod tests {
 
     #[test]
     fn run_without_failures_has_one_passing_case() {
-        let run = RunResult { depth: 3, sequences: 10, ..Default::default() };
+        let run = RunResult {
+            depth: 3,
+            sequences: 10,
+            ..Default::default()
+        };
         let s = from_run(&run);
         assert_eq!(s.cases.len(), 1);
         assert_eq!(s.failures(), 0);
@@ -214,6 +240,9 @@ mod tests {
         });
         let s2 = from_run(&run2);
         assert_eq!(s2.failures(), 1);
-        assert!(s2.to_xml().contains("regression file: scenarios/regressions/f1.yaml"));
+        assert!(
+            s2.to_xml()
+                .contains("regression file: scenarios/regressions/f1.yaml")
+        );
     }
 }

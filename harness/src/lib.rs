@@ -2,9 +2,9 @@
 
 pub mod call;
 pub mod cli;
+pub mod junit;
 pub mod observation;
 pub mod outcome;
-pub mod junit;
 pub mod report;
 pub mod scenario;
 pub mod trace;

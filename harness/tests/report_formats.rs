@@ -19,20 +19,59 @@ fn synthetic(shard: Option<(u32, u32)>) -> RunResult {
         steps: 9,
         distinct_states: 5,
         seconds: 0.5,
-        per_depth: vec![DepthTiming { depth: 1, steps: 3, seconds: 0.1 }, DepthTiming { depth: 2, steps: 6, seconds: 0.4 }],
+        per_depth: vec![
+            DepthTiming {
+                depth: 1,
+                steps: 3,
+                seconds: 0.1,
+            },
+            DepthTiming {
+                depth: 2,
+                steps: 6,
+                seconds: 0.4,
+            },
+        ],
         ..Default::default()
     };
     let a = &mut r.coverage.actions;
     a.entry("mkdir".into()).or_default().insert("ok".into(), 4);
-    a.entry("mkdir".into()).or_default().insert("AlreadyExists".into(), 2);
-    a.entry("open_rb".into()).or_default().insert("NotFound".into(), 3);
+    a.entry("mkdir".into())
+        .or_default()
+        .insert("AlreadyExists".into(), 2);
+    a.entry("open_rb".into())
+        .or_default()
+        .insert("NotFound".into(), 3);
     let c = &mut r.coverage.clauses;
-    c.insert("MKDIR-1".into(), ClauseCount { held: 4, failed: 2, checked: 0 });
-    c.insert("OPEN-4".into(), ClauseCount { held: 0, failed: 3, checked: 0 });
-    c.insert("TREE-3".into(), ClauseCount { held: 0, failed: 0, checked: 9 });
+    c.insert(
+        "MKDIR-1".into(),
+        ClauseCount {
+            held: 4,
+            failed: 2,
+            checked: 0,
+        },
+    );
+    c.insert(
+        "OPEN-4".into(),
+        ClauseCount {
+            held: 0,
+            failed: 3,
+            checked: 0,
+        },
+    );
+    c.insert(
+        "TREE-3".into(),
+        ClauseCount {
+            held: 0,
+            failed: 0,
+            checked: 9,
+        },
+    );
     r.failures.push(FailureSummary {
         id: "open_rb-1a2b".into(),
-        steps: vec!["mkdir(path=/a)".into(), "open(path=/a, mode=rb, slot=0)".into()],
+        steps: vec![
+            "mkdir(path=/a)".into(),
+            "open(path=/a, mode=rb, slot=0)".into(),
+        ],
         message: "core returned Ok, the model predicted IsADirectory".into(),
         clauses: vec!["OPEN-3".into()],
         file: Some("scenarios/regressions/open_rb-1a2b.yaml".into()),
@@ -42,10 +81,14 @@ fn synthetic(shard: Option<(u32, u32)>) -> RunResult {
 
 fn declared() -> Declared {
     let mut d = Declared::default();
-    d.actions.extend(["mkdir", "open_rb", "rmtree"].map(String::from));
-    d.clauses.insert("MKDIR-1".into(), BTreeSet::from([Role::Pre]));
-    d.clauses.insert("OPEN-4".into(), BTreeSet::from([Role::Pre]));
-    d.clauses.insert("RMTREE-5".into(), BTreeSet::from([Role::Post]));
+    d.actions
+        .extend(["mkdir", "open_rb", "rmtree"].map(String::from));
+    d.clauses
+        .insert("MKDIR-1".into(), BTreeSet::from([Role::Pre]));
+    d.clauses
+        .insert("OPEN-4".into(), BTreeSet::from([Role::Pre]));
+    d.clauses
+        .insert("RMTREE-5".into(), BTreeSet::from([Role::Post]));
     d
 }
 
@@ -54,7 +97,10 @@ fn coverage_report_format() {
     let r = coverage::build(&synthetic(None), &declared());
     assert_eq!(r.never_run_actions, ["rmtree"]);
     assert_eq!(r.under_exercised_clauses, ["OPEN-4", "RMTREE-5"]);
-    assert_eq!(r.actions[0].action, "rmtree", "never-run actions come first");
+    assert_eq!(
+        r.actions[0].action, "rmtree",
+        "never-run actions come first"
+    );
     insta::assert_snapshot!("coverage_md", coverage::markdown(&r));
     insta::assert_json_snapshot!("coverage_json", r);
 }
@@ -65,8 +111,24 @@ fn timing_report_format() {
         ops: 30,
         seed: 42,
         per_op: vec![
-            OpLatency { op: "open".into(), count: 20, errors: 2, p50_ns: 1200, p95_ns: 3400, p99_ns: 5000, max_ns: 9000 },
-            OpLatency { op: "write".into(), count: 10, errors: 0, p50_ns: 800, p95_ns: 900, p99_ns: 950, max_ns: 1000 },
+            OpLatency {
+                op: "open".into(),
+                count: 20,
+                errors: 2,
+                p50_ns: 1200,
+                p95_ns: 3400,
+                p99_ns: 5000,
+                max_ns: 9000,
+            },
+            OpLatency {
+                op: "write".into(),
+                count: 10,
+                errors: 0,
+                p50_ns: 800,
+                p95_ns: 900,
+                p99_ns: 950,
+                max_ns: 1000,
+            },
         ],
     };
     let stress = StressResult {
@@ -77,10 +139,18 @@ fn timing_report_format() {
             errors: BTreeMap::from([("WouldBlock".to_string(), 7)]),
         }],
     };
-    let t = TimingReport { exploration: Some(timing::exploration(&synthetic(None))), latency: Some(latency), stress: Some(stress) };
+    let t = TimingReport {
+        exploration: Some(timing::exploration(&synthetic(None))),
+        latency: Some(latency),
+        stress: Some(stress),
+    };
     insta::assert_snapshot!("timing_md", timing::markdown(&t));
     insta::assert_json_snapshot!("timing_json", t);
-    let empty = TimingReport { exploration: None, latency: None, stress: None };
+    let empty = TimingReport {
+        exploration: None,
+        latency: None,
+        stress: None,
+    };
     insta::assert_snapshot!("timing_md_empty", timing::markdown(&empty));
 }
 
@@ -88,23 +158,47 @@ fn timing_report_format() {
 fn merged_shards_report_format() {
     let m = merge_runs(&[synthetic(Some((1, 2))), synthetic(Some((2, 2)))]).unwrap();
     assert_eq!(m.failures.len(), 2);
-    assert_eq!(m.coverage.clauses["MKDIR-1"], ClauseCount { held: 8, failed: 4, checked: 0 });
+    assert_eq!(
+        m.coverage.clauses["MKDIR-1"],
+        ClauseCount {
+            held: 8,
+            failed: 4,
+            checked: 0
+        }
+    );
     insta::assert_json_snapshot!("merged_run_json", m);
 }
 
 #[test]
 fn junit_format() {
-    insta::assert_snapshot!("junit_run_xml", harness::junit::from_run(&synthetic(Some((1, 4)))).to_xml());
+    insta::assert_snapshot!(
+        "junit_run_xml",
+        harness::junit::from_run(&synthetic(Some((1, 4)))).to_xml()
+    );
     let replays = [
-        harness::junit::ReplayOutcome { file: "a.yaml".into(), failure: None, seconds: 0.25 },
-        harness::junit::ReplayOutcome { file: "b.yaml".into(), failure: Some("step 2: expected NotFound\ngot ok".into()), seconds: 0.5 },
+        harness::junit::ReplayOutcome {
+            file: "a.yaml".into(),
+            failure: None,
+            seconds: 0.25,
+        },
+        harness::junit::ReplayOutcome {
+            file: "b.yaml".into(),
+            failure: Some("step 2: expected NotFound\ngot ok".into()),
+            seconds: 0.5,
+        },
     ];
-    insta::assert_snapshot!("junit_replay_xml", harness::junit::from_replays(&replays).to_xml());
+    insta::assert_snapshot!(
+        "junit_replay_xml",
+        harness::junit::from_replays(&replays).to_xml()
+    );
 }
 
 #[test]
 fn trace_report_format() {
-    let at = |file: &str, line| Loc { file: file.into(), line };
+    let at = |file: &str, line| Loc {
+        file: file.into(),
+        line,
+    };
     let def = |id: &str, rule: &str, unreachable: Option<&str>, line| ClauseDef {
         id: id.into(),
         rule: rule.into(),
@@ -116,19 +210,52 @@ fn trace_report_format() {
         clauses: vec![
             def("MKDIR-1", "mkdir creates parents", None, 3),
             def("OPEN-4", "rb of a missing file | NotFound", None, 7),
-            def("TREE-9", "filesystems share nothing", Some("one filesystem per exploration"), 11),
+            def(
+                "TREE-9",
+                "filesystems share nothing",
+                Some("one filesystem per exploration"),
+                11,
+            ),
         ],
         refs: vec![
-            Reference { id: "MKDIR-1".into(), by: Referrer::Action("mkdir".into()), role: Role::Pre, at: at("specs/memfs.yaml", 5) },
-            Reference { id: "OPEN-4".into(), by: Referrer::Action("open_rb".into()), role: Role::Pre, at: at("specs/memfs.yaml", 9) },
-            Reference { id: "OPEN-4".into(), by: Referrer::Test("open_missing".into()), role: Role::Other, at: at("memfs-core/tests/open.rs", 12) },
-            Reference { id: "TREE-9".into(), by: Referrer::Scenario("4.2".into()), role: Role::Other, at: at("scenarios/4.2.yaml", 3) },
-            Reference { id: "OPEN-99".into(), by: Referrer::Scenario("2.1".into()), role: Role::Other, at: at("scenarios/2.1.yaml", 4) },
+            Reference {
+                id: "MKDIR-1".into(),
+                by: Referrer::Action("mkdir".into()),
+                role: Role::Pre,
+                at: at("specs/memfs.yaml", 5),
+            },
+            Reference {
+                id: "OPEN-4".into(),
+                by: Referrer::Action("open_rb".into()),
+                role: Role::Pre,
+                at: at("specs/memfs.yaml", 9),
+            },
+            Reference {
+                id: "OPEN-4".into(),
+                by: Referrer::Test("open_missing".into()),
+                role: Role::Other,
+                at: at("memfs-core/tests/open.rs", 12),
+            },
+            Reference {
+                id: "TREE-9".into(),
+                by: Referrer::Scenario("4.2".into()),
+                role: Role::Other,
+                at: at("scenarios/4.2.yaml", 3),
+            },
+            Reference {
+                id: "OPEN-99".into(),
+                by: Referrer::Scenario("2.1".into()),
+                role: Role::Other,
+                at: at("scenarios/2.1.yaml", 4),
+            },
         ],
         problems: vec![],
     };
     let run = synthetic(None);
     let v = gate::check(&scan, Some(&run.coverage));
-    insta::assert_snapshot!("trace_md", gate::markdown(&v, Some("exploration at depth 2")));
+    insta::assert_snapshot!(
+        "trace_md",
+        gate::markdown(&v, Some("exploration at depth 2"))
+    );
     insta::assert_snapshot!("trace_junit_xml", gate::junit(&v).to_xml());
 }

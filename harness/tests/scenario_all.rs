@@ -13,10 +13,25 @@ fn all_scenarios_pass() {
     let mut failures = Vec::new();
     for s in &all {
         let out = runner.run(s);
-        assert!(out.steps_run > 0 || out.failure.is_some(), "scenario {} ran no step", s.number);
+        assert!(
+            out.steps_run > 0 || out.failure.is_some(),
+            "scenario {} ran no step",
+            s.number
+        );
         if let Some(f) = out.failure {
-            failures.push(format!("{} {} ({}): {f}", s.number, s.title, s.file.display()));
+            failures.push(format!(
+                "{} {} ({}): {f}",
+                s.number,
+                s.title,
+                s.file.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }

@@ -8,7 +8,9 @@ use serde_json::json;
 use std::path::Path;
 
 fn err(text: &str) -> String {
-    format::parse(text, Path::new("s.yaml")).unwrap_err().to_string()
+    format::parse(text, Path::new("s.yaml"))
+        .unwrap_err()
+        .to_string()
 }
 
 const HEAD: &str = "number: \"9.1\"\ntitle: t\nclauses: [A-1]\n";
@@ -17,40 +19,71 @@ const HEAD: &str = "number: \"9.1\"\ntitle: t\nclauses: [A-1]\n";
 fn malformed_files_name_file_line_and_column() {
     let e = err(&format!("{HEAD}steps:\n  - {{ op: mkdri, path: /a }}\n"));
     assert!(e.starts_with("s.yaml:5:"), "{e}");
-    assert!(e.contains("unknown op `mkdri`; did you mean `mkdir`?"), "{e}");
+    assert!(
+        e.contains("unknown op `mkdri`; did you mean `mkdir`?"),
+        "{e}"
+    );
 
     let e = err(&format!("{HEAD}steps:\n  - {{ op: mkdir }}\n"));
-    assert!(e.starts_with("s.yaml:5:") && e.contains("op `mkdir` needs `path`"), "{e}");
+    assert!(
+        e.starts_with("s.yaml:5:") && e.contains("op `mkdir` needs `path`"),
+        "{e}"
+    );
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: mkdir, path: /a }}\n  - {{ op: exists, path: /a, expect: NotFund }}\n"));
-    assert!(e.starts_with("s.yaml:6:") && e.contains("did you mean `NotFound`?"), "{e}");
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: mkdir, path: /a }}\n  - {{ op: exists, path: /a, expect: NotFund }}\n"
+    ));
+    assert!(
+        e.starts_with("s.yaml:6:") && e.contains("did you mean `NotFound`?"),
+        "{e}"
+    );
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: mkdir, path: /a, bogus: 1 }}\n"));
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: mkdir, path: /a, bogus: 1 }}\n"
+    ));
     assert!(e.starts_with("s.yaml:5:") && e.contains("bogus"), "{e}");
 
-    let e = err(&format!("{HEAD}filesystems: {{ a: {{}}, b: {{}} }}\nsteps:\n  - {{ op: mkdir, path: /a }}\n"));
+    let e = err(&format!(
+        "{HEAD}filesystems: {{ a: {{}}, b: {{}} }}\nsteps:\n  - {{ op: mkdir, path: /a }}\n"
+    ));
     assert!(e.contains("must say which filesystem"), "{e}");
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: mkdir, fs: other, path: /a }}\n"));
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: mkdir, fs: other, path: /a }}\n"
+    ));
     assert!(e.contains("filesystem `other` is not declared"), "{e}");
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: stats, equals: before }}\n"));
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: stats, equals: before }}\n"
+    ));
     assert!(e.contains("`equals: before` names no value saved"), "{e}");
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: open, path: /a, mode: w, handle: h }}\n"));
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: open, path: /a, mode: w, handle: h }}\n"
+    ));
     assert!(e.contains("mode `w` is not one of"), "{e}");
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: repeat, times: 2, var: i, steps: [] }}\n"));
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: repeat, times: 2, var: i, steps: [] }}\n"
+    ));
     assert!(e.contains("non-empty `steps:`"), "{e}");
 
-    let e = err(&format!("{HEAD}steps:\n  - {{ op: repeat, times: 2, var: i, steps: [ {{ op: rmdir, path: /a }} ] }}\n"));
-    assert!(e.starts_with("s.yaml:5:") && e.contains("unknown op `rmdir`"), "{e}");
+    let e = err(&format!(
+        "{HEAD}steps:\n  - {{ op: repeat, times: 2, var: i, steps: [ {{ op: rmdir, path: /a }} ] }}\n"
+    ));
+    assert!(
+        e.starts_with("s.yaml:5:") && e.contains("unknown op `rmdir`"),
+        "{e}"
+    );
 
     let e = err("number: \"x.1\"\ntitle: t\nsteps: []\n");
     assert!(e.contains("dotted digits"), "{e}");
 
     let e = err("number: \"1.1\"\ntitle: t\nsteps:\n  - { op: mkdir, path: /a\n");
-    assert!(e.starts_with("s.yaml:") && !e.starts_with("s.yaml:0:"), "{e}");
+    assert!(
+        e.starts_with("s.yaml:") && !e.starts_with("s.yaml:0:"),
+        "{e}"
+    );
 
     let e = err("title: t\nsteps: []\n");
     assert!(e.contains("number"), "{e}");
@@ -58,7 +91,11 @@ fn malformed_files_name_file_line_and_column() {
 
 #[test]
 fn a_valid_file_defaults_to_one_filesystem() {
-    let sc = format::parse(&format!("{HEAD}steps:\n  - {{ op: stats, save_as: s }}\n  - {{ op: stats, equals: s }}\n"), Path::new("s.yaml")).unwrap();
+    let sc = format::parse(
+        &format!("{HEAD}steps:\n  - {{ op: stats, save_as: s }}\n  - {{ op: stats, equals: s }}\n"),
+        Path::new("s.yaml"),
+    )
+    .unwrap();
     assert_eq!(sc.filesystems.keys().collect::<Vec<_>>(), ["main"]);
     assert_eq!(sc.steps.len(), 2);
     assert_eq!(sc.steps[1].op.referenced.line(), 6);
@@ -98,9 +135,26 @@ fn every_project_scenario_loads_with_a_unique_number_and_clauses() {
     let all = format::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert!(all.len() >= 17, "{} scenarios", all.len());
     for s in &all {
-        assert!(!s.clauses.is_empty(), "scenario {} names no clauses", s.number);
-        assert!(s.clauses.iter().all(|c| harness::trace::scan::is_clause_id(c)), "{}: {:?}", s.number, s.clauses);
+        assert!(
+            !s.clauses.is_empty(),
+            "scenario {} names no clauses",
+            s.number
+        );
+        assert!(
+            s.clauses
+                .iter()
+                .all(|c| harness::trace::scan::is_clause_id(c)),
+            "{}: {:?}",
+            s.number,
+            s.clauses
+        );
     }
-    assert!(all.iter().any(|s| s.host_untouched), "the no-host-writes check is used");
-    assert!(all.iter().any(|s| s.filesystems.len() > 1), "a multi-tenant scenario exists");
+    assert!(
+        all.iter().any(|s| s.host_untouched),
+        "the no-host-writes check is used"
+    );
+    assert!(
+        all.iter().any(|s| s.filesystems.len() > 1),
+        "a multi-tenant scenario exists"
+    );
 }

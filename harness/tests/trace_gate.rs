@@ -12,8 +12,14 @@ struct Fixture(PathBuf);
 
 impl Fixture {
     fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let d = std::env::temp_dir().join(format!("harness-trace-{name}-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let d = std::env::temp_dir().join(format!(
+            "harness-trace-{name}-{}-{nanos}",
+            std::process::id()
+        ));
         std::fs::create_dir_all(&d).unwrap();
         Fixture(d)
     }
@@ -72,9 +78,16 @@ fn tag(ids: &str) -> String {
 fn project(f: &Fixture) {
     f.write("specs/clauses.yaml", CLAUSES);
     f.write("specs/memfs.yaml", ACTIONS);
-    f.write("scenarios/1.1-x.yaml", "number: \"1.1\"\ntitle: x\nclauses: [A-4]\nsteps: []\n");
+    f.write(
+        "scenarios/1.1-x.yaml",
+        "number: \"1.1\"\ntitle: x\nclauses: [A-4]\nsteps: []\n",
+    );
     f.write("scenarios/regressions/r.yaml", "clauses: [NOPE-1]\n");
-    let src = format!("#[test]\n{}\nfn proves_a3() {{\n    {}\n}}\n", tag("A-3"), tag("A-1"));
+    let src = format!(
+        "#[test]\n{}\nfn proves_a3() {{\n    {}\n}}\n",
+        tag("A-3"),
+        tag("A-1")
+    );
     f.write("src/lib_tests.rs", &src);
     f.write("target/debug/ignored.rs", &tag("GONE-1"));
 }
@@ -92,12 +105,27 @@ fn finds_definitions_and_every_kind_of_reference() {
     let f = Fixture::new("refs");
     project(&f);
     let s = scan(&f);
-    assert_eq!(s.clauses.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["A-1", "A-2", "A-3", "A-4", "A-5"]);
-    assert_eq!(s.clauses[3].unreachable.as_deref(), Some("needs two filesystems"));
+    assert_eq!(
+        s.clauses.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["A-1", "A-2", "A-3", "A-4", "A-5"]
+    );
+    assert_eq!(
+        s.clauses[3].unreachable.as_deref(),
+        Some("needs two filesystems")
+    );
     let a1: Vec<_> = s.refs.iter().filter(|r| r.id == "A-1").collect();
-    assert!(a1.iter().any(|r| r.by == Referrer::Action("open_rb".into()) && r.role == Role::Pre && r.at.line == 5));
-    assert!(a1.iter().any(|r| r.by == Referrer::Action("mkdir".into()) && r.role == Role::Other));
-    assert!(a1.iter().any(|r| r.by == Referrer::Test("proves_a3".into())), "tag inside the fn: {a1:?}");
+    assert!(a1.iter().any(|r| r.by == Referrer::Action("open_rb".into())
+        && r.role == Role::Pre
+        && r.at.line == 5));
+    assert!(
+        a1.iter()
+            .any(|r| r.by == Referrer::Action("mkdir".into()) && r.role == Role::Other)
+    );
+    assert!(
+        a1.iter()
+            .any(|r| r.by == Referrer::Test("proves_a3".into())),
+        "tag inside the fn: {a1:?}"
+    );
     let a2 = s.refs.iter().find(|r| r.id == "A-2").unwrap();
     assert_eq!(a2.role, Role::Post);
     let a3 = s.refs.iter().find(|r| r.id == "A-3").unwrap();
@@ -115,7 +143,11 @@ fn dangling_and_unreferenced_ids_are_gaps_with_locations() {
     let f = Fixture::new("gaps");
     project(&f);
     let v = gate::check(&scan(&f), None);
-    let dangling: Vec<&Gap> = v.gaps.iter().filter(|g| matches!(g, Gap::Dangling { .. })).collect();
+    let dangling: Vec<&Gap> = v
+        .gaps
+        .iter()
+        .filter(|g| matches!(g, Gap::Dangling { .. }))
+        .collect();
     assert_eq!(dangling.len(), 1, "{:?}", v.gaps);
     match dangling[0] {
         Gap::Dangling { id, at } => {
@@ -125,16 +157,30 @@ fn dangling_and_unreferenced_ids_are_gaps_with_locations() {
         }
         _ => unreachable!(),
     }
-    assert!(v.gaps.iter().any(|g| matches!(g, Gap::Unreferenced { id, .. } if id == "A-5")));
+    assert!(
+        v.gaps
+            .iter()
+            .any(|g| matches!(g, Gap::Unreferenced { id, .. } if id == "A-5"))
+    );
     assert_eq!(v.gaps.len(), 2, "{:?}", v.gaps);
     let msg = dangling[0].to_string();
-    assert!(msg.contains("memfs.yaml:6: dangling reference to ZZ-9"), "{msg}");
+    assert!(
+        msg.contains("memfs.yaml:6: dangling reference to ZZ-9"),
+        "{msg}"
+    );
 }
 
 fn coverage(counts: &[(&str, u64, u64, u64)]) -> Coverage {
     let mut c = Coverage::default();
     for (id, held, failed, checked) in counts {
-        c.clauses.insert(id.to_string(), ClauseCount { held: *held, failed: *failed, checked: *checked });
+        c.clauses.insert(
+            id.to_string(),
+            ClauseCount {
+                held: *held,
+                failed: *failed,
+                checked: *checked,
+            },
+        );
     }
     c
 }
@@ -146,7 +192,10 @@ fn exercise_rules_follow_the_clause_role() {
     f.write("specs/memfs.yaml", &ACTIONS.replace("ZZ-9", "A-5"));
     let src = format!("{}\nfn t() {{}}\n", tag("A-3"));
     f.write("src/t.rs", &src);
-    f.write("scenarios/1.1-x.yaml", "number: \"1.1\"\ntitle: x\nclauses: [A-4]\nsteps: []\n");
+    f.write(
+        "scenarios/1.1-x.yaml",
+        "number: \"1.1\"\ntitle: x\nclauses: [A-4]\nsteps: []\n",
+    );
     let s = scan(&f);
 
     // A-1 held but never failed; A-2 checked; A-3 only in a test and never counted; A-4
@@ -161,16 +210,39 @@ fn exercise_rules_follow_the_clause_role() {
             _ => None,
         })
         .collect();
-    assert_eq!(not_ex, ["A-1: precondition never failed", "A-3: never evaluated in exploration"]);
-    assert_eq!(v.unreachable().map(|r| r.def.id.as_str()).collect::<Vec<_>>(), ["A-4"]);
+    assert_eq!(
+        not_ex,
+        [
+            "A-1: precondition never failed",
+            "A-3: never evaluated in exploration"
+        ]
+    );
+    assert_eq!(
+        v.unreachable()
+            .map(|r| r.def.id.as_str())
+            .collect::<Vec<_>>(),
+        ["A-4"]
+    );
 
     // Fully exercised: no gaps; a run counting an undefined clause is a gap.
-    let cov = coverage(&[("A-1", 3, 2, 0), ("A-2", 0, 0, 1), ("A-3", 0, 0, 4), ("A-5", 1, 1, 0), ("Q-1", 1, 0, 0)]);
+    let cov = coverage(&[
+        ("A-1", 3, 2, 0),
+        ("A-2", 0, 0, 1),
+        ("A-3", 0, 0, 4),
+        ("A-5", 1, 1, 0),
+        ("Q-1", 1, 0, 0),
+    ]);
     let v = gate::check(&s, Some(&cov));
     assert_eq!(v.gaps, vec![Gap::UnknownInRun { id: "Q-1".into() }]);
 
     // An unreachable clause that the run did exercise is reported as a stale mark.
-    let cov = coverage(&[("A-1", 3, 2, 0), ("A-2", 0, 0, 1), ("A-3", 0, 0, 4), ("A-4", 1, 0, 0), ("A-5", 1, 1, 0)]);
+    let cov = coverage(&[
+        ("A-1", 3, 2, 0),
+        ("A-2", 0, 0, 1),
+        ("A-3", 0, 0, 4),
+        ("A-4", 1, 0, 0),
+        ("A-5", 1, 1, 0),
+    ]);
     let v = gate::check(&s, Some(&cov));
     assert!(v.gaps.is_empty(), "{:?}", v.gaps);
     assert_eq!(v.stale_unreachable, ["A-4"]);
@@ -179,21 +251,51 @@ fn exercise_rules_follow_the_clause_role() {
 #[test]
 fn duplicates_bad_ids_and_bad_yaml_are_reported() {
     let f = Fixture::new("bad");
-    f.write("specs/clauses.yaml", "clauses:\n  - id: B-1\n    rule: r\n  - id: B-1\n    rule: again\n  - id: lower-1\n");
-    f.write("specs/broken.yaml", "actions:\n  - name: x\n    pre: [ { clause: B-1 }\n");
-    f.write("src/a.rs", &format!("{}\nfn t() {{}}\n", tag("B-1, not_an_id")));
+    f.write(
+        "specs/clauses.yaml",
+        "clauses:\n  - id: B-1\n    rule: r\n  - id: B-1\n    rule: again\n  - id: lower-1\n",
+    );
+    f.write(
+        "specs/broken.yaml",
+        "actions:\n  - name: x\n    pre: [ { clause: B-1 }\n",
+    );
+    f.write(
+        "src/a.rs",
+        &format!("{}\nfn t() {{}}\n", tag("B-1, not_an_id")),
+    );
     let s = scan(&f);
     let v = gate::check(&s, None);
     let text: Vec<String> = v.gaps.iter().map(|g| g.to_string()).collect();
-    assert!(text.iter().any(|t| t.contains("clause B-1 defined again") && t.contains("clauses.yaml:4")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("`lower-1` is not a clause id")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("broken.yaml") && t.contains("invalid YAML")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("a.rs:1") && t.contains("`not_an_id` is not a clause id")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("clause B-1 defined again") && t.contains("clauses.yaml:4")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("`lower-1` is not a clause id")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("broken.yaml") && t.contains("invalid YAML")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("a.rs:1") && t.contains("`not_an_id` is not a clause id")),
+        "{text:?}"
+    );
 }
 
 fn harness(root: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_harness")).args(args).current_dir(root).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let out = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -201,7 +303,10 @@ fn harness(root: &Path, args: &[&str]) -> (i32, String) {
 fn cli_exit_status_report_and_junit() {
     let f = Fixture::new("cli");
     project(&f);
-    let mut run = RunResult { depth: 4, ..Default::default() };
+    let mut run = RunResult {
+        depth: 4,
+        ..Default::default()
+    };
     run.coverage = coverage(&[("A-1", 3, 2, 0), ("A-2", 0, 0, 1), ("A-3", 0, 0, 4)]);
     f.write("run.json", &serde_json::to_string(&run).unwrap());
     let root = f.0.to_str().unwrap();
@@ -212,23 +317,51 @@ fn cli_exit_status_report_and_junit() {
     assert!(text.contains("--run"), "{text}");
 
     // Gaps: ZZ-9 dangling, A-5 unreferenced and not exercised.
-    let args = ["trace", "--check", "--root", root, "--src", "src", "--run", "run.json", "--junit", "out/trace.xml"];
+    let args = [
+        "trace",
+        "--check",
+        "--root",
+        root,
+        "--src",
+        "src",
+        "--run",
+        "run.json",
+        "--junit",
+        "out/trace.xml",
+    ];
     let (code, text) = harness(&f.0, &args);
     assert_eq!(code, 1, "{text}");
     assert!(text.starts_with("GAP "), "gaps come first: {text}");
     assert!(text.contains("ZZ-9") && text.contains("A-5"), "{text}");
     let md = std::fs::read_to_string(f.0.join("reports/trace.md")).unwrap();
-    assert!(md.contains("| A-1 | a precondition | mkdir, open_rb | - | proves_a3 | 3 | 2 | 0 |"), "{md}");
+    assert!(
+        md.contains("| A-1 | a precondition | mkdir, open_rb | - | proves_a3 | 3 | 2 | 0 |"),
+        "{md}"
+    );
     assert!(md.contains("- A-4: needs two filesystems"), "{md}");
     let xml = std::fs::read_to_string(f.0.join("out/trace.xml")).unwrap();
-    assert!(xml.contains("<testcase classname=\"trace.clause\" name=\"A-1\""), "{xml}");
-    assert!(xml.contains("name=\"A-5\"") && xml.contains("<failure"), "{xml}");
+    assert!(
+        xml.contains("<testcase classname=\"trace.clause\" name=\"A-1\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("name=\"A-5\"") && xml.contains("<failure"),
+        "{xml}"
+    );
 
     // Fix the gaps: exit 0 with the clause count.
     f.write("specs/memfs.yaml", &ACTIONS.replace("ZZ-9", "A-5"));
-    run.coverage = coverage(&[("A-1", 3, 2, 0), ("A-2", 0, 0, 1), ("A-3", 0, 0, 4), ("A-5", 1, 1, 0)]);
+    run.coverage = coverage(&[
+        ("A-1", 3, 2, 0),
+        ("A-2", 0, 0, 1),
+        ("A-3", 0, 0, 4),
+        ("A-5", 1, 1, 0),
+    ]);
     f.write("run.json", &serde_json::to_string(&run).unwrap());
     let (code, text) = harness(&f.0, &args);
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("trace: 5 clauses, all referenced and exercised; 1 marked unreachable"), "{text}");
+    assert!(
+        text.contains("trace: 5 clauses, all referenced and exercised; 1 marked unreachable"),
+        "{text}"
+    );
 }

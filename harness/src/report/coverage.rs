@@ -78,7 +78,9 @@ pub struct CoverageReport {
 
 /// The outcome columns: `ok` then every error kind.
 pub fn outcome_keys() -> Vec<&'static str> {
-    std::iter::once("ok").chain(ErrKind::ALL.iter().map(|k| k.name())).collect()
+    std::iter::once("ok")
+        .chain(ErrKind::ALL.iter().map(|k| k.name()))
+        .collect()
 }
 
 /// Builds the report from a run and what the spec declares.
@@ -90,13 +92,18 @@ pub fn build(run: &RunResult, declared: &Declared) -> CoverageReport {
         .into_iter()
         .map(|a| {
             let seen = run.coverage.actions.get(&a);
-            let mut outcomes: BTreeMap<String, u64> = keys.iter().map(|k| (k.to_string(), 0)).collect();
+            let mut outcomes: BTreeMap<String, u64> =
+                keys.iter().map(|k| (k.to_string(), 0)).collect();
             if let Some(seen) = seen {
                 for (k, n) in seen {
                     *outcomes.entry(k.clone()).or_default() += n;
                 }
             }
-            ActionRow { total: outcomes.values().sum(), action: a, outcomes }
+            ActionRow {
+                total: outcomes.values().sum(),
+                action: a,
+                outcomes,
+            }
         })
         .collect();
     actions.sort_by(|x, y| (x.total > 0, &x.action).cmp(&(y.total > 0, &y.action)));
@@ -118,20 +125,43 @@ pub fn build(run: &RunResult, declared: &Declared) -> CoverageReport {
         .iter()
         .map(|(id, roles)| {
             let c = run.coverage.clauses.get(id).copied().unwrap_or_default();
-            let roles = if roles.is_empty() { BTreeSet::from([Role::Other]) } else { roles.clone() };
-            let ClauseCount { held, failed, checked } = c;
-            ClauseRow { clause: id.clone(), held, failed, checked, missing: missing(&roles, &c).unwrap_or_default() }
+            let roles = if roles.is_empty() {
+                BTreeSet::from([Role::Other])
+            } else {
+                roles.clone()
+            };
+            let ClauseCount {
+                held,
+                failed,
+                checked,
+            } = c;
+            ClauseRow {
+                clause: id.clone(),
+                held,
+                failed,
+                checked,
+                missing: missing(&roles, &c).unwrap_or_default(),
+            }
         })
         .collect();
-    clauses.sort_by(|x, y| (x.missing.is_empty(), &x.clause).cmp(&(y.missing.is_empty(), &y.clause)));
+    clauses
+        .sort_by(|x, y| (x.missing.is_empty(), &x.clause).cmp(&(y.missing.is_empty(), &y.clause)));
     CoverageReport {
         depth: run.depth,
         sequences: run.sequences,
         steps: run.steps,
         distinct_states: run.distinct_states,
         failures: run.failures.len(),
-        never_run_actions: actions.iter().filter(|a| a.total == 0).map(|a| a.action.clone()).collect(),
-        under_exercised_clauses: clauses.iter().filter(|c| !c.missing.is_empty()).map(|c| c.clause.clone()).collect(),
+        never_run_actions: actions
+            .iter()
+            .filter(|a| a.total == 0)
+            .map(|a| a.action.clone())
+            .collect(),
+        under_exercised_clauses: clauses
+            .iter()
+            .filter(|c| !c.missing.is_empty())
+            .map(|c| c.clause.clone())
+            .collect(),
         actions,
         clauses,
     }
@@ -147,7 +177,9 @@ pub fn markdown(r: &CoverageReport) -> String {
     );
     s.push_str("## Never exercised\n\n");
     if r.never_run_actions.is_empty() && r.under_exercised_clauses.is_empty() {
-        s.push_str("Nothing: every action ran and every clause was exercised as its role requires.\n\n");
+        s.push_str(
+            "Nothing: every action ran and every clause was exercised as its role requires.\n\n",
+        );
     } else {
         for a in &r.never_run_actions {
             let _ = writeln!(s, "- action `{a}` never ran");
@@ -188,7 +220,11 @@ pub fn markdown(r: &CoverageReport) -> String {
             c.held,
             c.failed,
             c.checked,
-            if c.missing.is_empty() { "-" } else { &c.missing }
+            if c.missing.is_empty() {
+                "-"
+            } else {
+                &c.missing
+            }
         );
     }
     s

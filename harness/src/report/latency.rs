@@ -39,7 +39,11 @@ pub fn quantile(sorted: &[u64], q: f64) -> u64 {
 }
 
 /// Summarizes raw samples per op: `(op, nanoseconds, was_error)`.
-pub fn summarize(samples: &BTreeMap<&'static str, Vec<(u64, bool)>>, ops: u64, seed: u64) -> LatencyReport {
+pub fn summarize(
+    samples: &BTreeMap<&'static str, Vec<(u64, bool)>>,
+    ops: u64,
+    seed: u64,
+) -> LatencyReport {
     let per_op = samples
         .iter()
         .map(|(op, v)| {
@@ -78,9 +82,32 @@ impl Rng {
 
 /// Every operation kind the workload mixes.
 pub const OPS: [&str; 26] = [
-    "open", "write", "read", "seek", "tell", "truncate", "close", "mkdir", "listdir", "exists", "is_dir", "is_file",
-    "stat", "stats", "get_size", "rename", "move", "remove", "rmtree", "copy", "copy_tree", "walk", "glob",
-    "export_tree", "export_as_bytesio", "import_tree",
+    "open",
+    "write",
+    "read",
+    "seek",
+    "tell",
+    "truncate",
+    "close",
+    "mkdir",
+    "listdir",
+    "exists",
+    "is_dir",
+    "is_file",
+    "stat",
+    "stats",
+    "get_size",
+    "rename",
+    "move",
+    "remove",
+    "rmtree",
+    "copy",
+    "copy_tree",
+    "walk",
+    "glob",
+    "export_tree",
+    "export_as_bytesio",
+    "import_tree",
 ];
 
 const DIRS: [&str; 4] = ["/a", "/b", "/a/x", "/c"];
@@ -121,7 +148,11 @@ pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, String> {
             }
         }
         // Cycle through every kind first, then pick at random.
-        let op = if (i as usize) < OPS.len() { OPS[i as usize] } else { OPS[r.below(OPS.len())] };
+        let op = if (i as usize) < OPS.len() {
+            OPS[i as usize]
+        } else {
+            OPS[r.below(OPS.len())]
+        };
         let slot = r.below(SLOTS);
         let p = file(&mut r);
         let q = file(&mut r);
@@ -137,14 +168,25 @@ pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, String> {
                 if let Ok(h) = res {
                     handles[slot] = Some(h); // drop (close) of the previous handle is not timed
                 }
-                samples.entry(op).or_default().push((elapsed.as_nanos() as u64, e));
+                samples
+                    .entry(op)
+                    .or_default()
+                    .push((elapsed.as_nanos() as u64, e));
                 continue;
             }
-            "write" => handles[slot].as_mut().map(|h| h.write_data(&payload[..n]).is_err()),
-            "read" => handles[slot].as_mut().map(|h| h.read_data(Some(n)).is_err()),
-            "seek" => handles[slot].as_mut().map(|h| h.seek_to(SeekFrom::Start(n as u64)).is_err()),
+            "write" => handles[slot]
+                .as_mut()
+                .map(|h| h.write_data(&payload[..n]).is_err()),
+            "read" => handles[slot]
+                .as_mut()
+                .map(|h| h.read_data(Some(n)).is_err()),
+            "seek" => handles[slot]
+                .as_mut()
+                .map(|h| h.seek_to(SeekFrom::Start(n as u64)).is_err()),
             "tell" => handles[slot].as_ref().map(|h| h.tell().is_err()),
-            "truncate" => handles[slot].as_mut().map(|h| h.truncate(Some(n as u64)).is_err()),
+            "truncate" => handles[slot]
+                .as_mut()
+                .map(|h| h.truncate(Some(n as u64)).is_err()),
             "close" => handles[slot].as_mut().map(|h| {
                 h.close();
                 false
@@ -167,13 +209,19 @@ pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, String> {
             "glob" => Some(fs.glob("/**/f*").is_err()),
             "export_tree" => Some(fs.export_tree(d, false).is_err()),
             "export_as_bytesio" => Some(fs.export_as_bytesio(&p, None).is_err()),
-            "import_tree" => Some(fs.import_tree([(p.as_str(), &payload[..n]), (q.as_str(), &payload[..1])]).is_err()),
+            "import_tree" => Some(
+                fs.import_tree([(p.as_str(), &payload[..n]), (q.as_str(), &payload[..1])])
+                    .is_err(),
+            ),
             _ => None,
         };
         let elapsed = t.elapsed();
         // Handle ops on an empty slot make no core call: nothing to time.
         if let Some(e) = err {
-            samples.entry(op).or_default().push((elapsed.as_nanos() as u64, e));
+            samples
+                .entry(op)
+                .or_default()
+                .push((elapsed.as_nanos() as u64, e));
         }
     }
     Ok(summarize(&samples, ops, seed))

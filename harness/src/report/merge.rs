@@ -29,7 +29,12 @@ pub fn merge_runs(runs: &[RunResult]) -> Result<RunResult, String> {
     if runs.len() == 1 {
         return Ok(first.clone());
     }
-    let mut out = RunResult { depth: first.depth, alphabet: first.alphabet, shard: None, ..Default::default() };
+    let mut out = RunResult {
+        depth: first.depth,
+        alphabet: first.alphabet,
+        shard: None,
+        ..Default::default()
+    };
     let mut shards = BTreeSet::new();
     let mut total = None;
     for (i, r) in runs.iter().enumerate() {
@@ -46,13 +51,22 @@ pub fn merge_runs(runs: &[RunResult]) -> Result<RunResult, String> {
         match r.shard {
             Some((k, n)) => {
                 if *total.get_or_insert(n) != n {
-                    return Err(format!("run {} is shard {k}/{n} but an earlier run was out of {}", i + 1, total.unwrap_or(n)));
+                    return Err(format!(
+                        "run {} is shard {k}/{n} but an earlier run was out of {}",
+                        i + 1,
+                        total.unwrap_or(n)
+                    ));
                 }
                 if !shards.insert(k) {
                     return Err(format!("shard {k}/{n} given twice"));
                 }
             }
-            None => return Err(format!("run {} is not a shard (no `shard`): merge only `--shard i/n` results", i + 1)),
+            None => {
+                return Err(format!(
+                    "run {} is not a shard (no `shard`): merge only `--shard i/n` results",
+                    i + 1
+                ));
+            }
         }
         out.sequences += r.sequences;
         out.steps += r.steps;
@@ -75,7 +89,10 @@ pub fn merge_runs(runs: &[RunResult]) -> Result<RunResult, String> {
         let complete = shards.len() as u32 == n
             && (shards.iter().copied().eq(1..=n) || shards.iter().copied().eq(0..n));
         if !complete {
-            return Err(format!("incomplete shard set: have {:?} of {n}; every shard's result is needed", shards));
+            return Err(format!(
+                "incomplete shard set: have {:?} of {n}; every shard's result is needed",
+                shards
+            ));
         }
     }
     Ok(out)
@@ -87,10 +104,39 @@ mod tests {
     use crate::outcome::ClauseCount;
 
     fn shard(k: u32, n: u32, held: u64) -> RunResult {
-        let mut r = RunResult { depth: 2, alphabet: 3, shard: Some((k, n)), steps: 10, seconds: 1.0, ..Default::default() };
-        r.per_depth = vec![DepthTiming { depth: 1, steps: 3, seconds: 0.1 }, DepthTiming { depth: 2, steps: 7, seconds: 0.9 }];
-        r.coverage.clauses.insert("A-1".into(), ClauseCount { held, failed: 1, checked: 0 });
-        r.coverage.actions.entry("mkdir".into()).or_default().insert("ok".into(), 2);
+        let mut r = RunResult {
+            depth: 2,
+            alphabet: 3,
+            shard: Some((k, n)),
+            steps: 10,
+            seconds: 1.0,
+            ..Default::default()
+        };
+        r.per_depth = vec![
+            DepthTiming {
+                depth: 1,
+                steps: 3,
+                seconds: 0.1,
+            },
+            DepthTiming {
+                depth: 2,
+                steps: 7,
+                seconds: 0.9,
+            },
+        ];
+        r.coverage.clauses.insert(
+            "A-1".into(),
+            ClauseCount {
+                held,
+                failed: 1,
+                checked: 0,
+            },
+        );
+        r.coverage
+            .actions
+            .entry("mkdir".into())
+            .or_default()
+            .insert("ok".into(), 2);
         r
     }
 
@@ -100,17 +146,36 @@ mod tests {
         assert_eq!(m.steps, 20);
         assert_eq!(m.shard, None);
         assert_eq!(m.per_depth[1].steps, 14);
-        assert_eq!(m.coverage.clauses["A-1"], ClauseCount { held: 9, failed: 2, checked: 0 });
+        assert_eq!(
+            m.coverage.clauses["A-1"],
+            ClauseCount {
+                held: 9,
+                failed: 2,
+                checked: 0
+            }
+        );
         assert_eq!(m.coverage.actions["mkdir"]["ok"], 4);
     }
 
     #[test]
     fn rejects_bad_sets() {
-        assert!(merge_runs(&[shard(1, 3, 1), shard(2, 3, 1)]).unwrap_err().contains("incomplete"));
-        assert!(merge_runs(&[shard(1, 2, 1), shard(1, 2, 1)]).unwrap_err().contains("twice"));
+        assert!(
+            merge_runs(&[shard(1, 3, 1), shard(2, 3, 1)])
+                .unwrap_err()
+                .contains("incomplete")
+        );
+        assert!(
+            merge_runs(&[shard(1, 2, 1), shard(1, 2, 1)])
+                .unwrap_err()
+                .contains("twice")
+        );
         let mut other = shard(2, 2, 1);
         other.depth = 3;
-        assert!(merge_runs(&[shard(1, 2, 1), other]).unwrap_err().contains("depth"));
+        assert!(
+            merge_runs(&[shard(1, 2, 1), other])
+                .unwrap_err()
+                .contains("depth")
+        );
         assert!(merge_runs(&[]).is_err());
     }
 }

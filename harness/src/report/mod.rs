@@ -56,10 +56,18 @@ pub fn run(args: &ReportArgs) -> ExitCode {
 
 fn run_inner(args: &ReportArgs) -> Result<(), String> {
     let inputs: Vec<PathBuf> = args.run.iter().chain(&args.merge).cloned().collect();
-    let runs = inputs.iter().map(|p| merge::load_run(p)).collect::<Result<Vec<_>, _>>()?;
-    let run = if runs.is_empty() { None } else { Some(merge::merge_runs(&runs)?) };
+    let runs = inputs
+        .iter()
+        .map(|p| merge::load_run(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let run = if runs.is_empty() {
+        None
+    } else {
+        Some(merge::merge_runs(&runs)?)
+    };
     if let (Some(r), true) = (&run, args.merge.len() > 1) {
-        let text = serde_json::to_string_pretty(r).map_err(|e| format!("cannot serialize the merged run: {e}"))?;
+        let text = serde_json::to_string_pretty(r)
+            .map_err(|e| format!("cannot serialize the merged run: {e}"))?;
         write_file(&args.out.join("run-merged.json"), &text)?;
     }
     if let Some(r) = &run {
@@ -79,13 +87,16 @@ fn run_inner(args: &ReportArgs) -> Result<(), String> {
             cov.failures
         );
         if let Some(j) = &args.junit {
-            crate::junit::from_run(r).write(j).map_err(|e| format!("{}: cannot write JUnit XML: {e}", j.display()))?;
+            crate::junit::from_run(r)
+                .write(j)
+                .map_err(|e| format!("{}: cannot write JUnit XML: {e}", j.display()))?;
         }
     }
     let stress = match &args.stress {
         None => None,
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
             Some(serde_json::from_str::<timing::StressResult>(&text).map_err(|e| {
                 format!(
                     "{}:{}:{}: not a stress result ({e}); expected {{\"suites\": [{{\"name\", \"median_seconds\", \"ops_per_sec\", \"errors\": {{kind: n}}}}]}}",
@@ -96,8 +107,16 @@ fn run_inner(args: &ReportArgs) -> Result<(), String> {
             })?)
         }
     };
-    let latency = if args.no_latency { None } else { Some(latency::run_workload(args.latency_ops, args.latency_seed)?) };
-    let t = timing::TimingReport { exploration: run.as_ref().map(timing::exploration), latency, stress };
+    let latency = if args.no_latency {
+        None
+    } else {
+        Some(latency::run_workload(args.latency_ops, args.latency_seed)?)
+    };
+    let t = timing::TimingReport {
+        exploration: run.as_ref().map(timing::exploration),
+        latency,
+        stress,
+    };
     write_file(&args.out.join("timing.md"), &timing::markdown(&t))?;
     write_json(&args.out.join("timing.json"), &t)?;
     println!("reports written to {}", args.out.display());
@@ -105,6 +124,7 @@ fn run_inner(args: &ReportArgs) -> Result<(), String> {
 }
 
 fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| format!("cannot serialize {}: {e}", path.display()))?;
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| format!("cannot serialize {}: {e}", path.display()))?;
     write_file(path, &(text + "\n"))
 }

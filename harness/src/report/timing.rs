@@ -64,7 +64,12 @@ pub fn exploration(run: &RunResult) -> ExplorationTiming {
         per_depth: run
             .per_depth
             .iter()
-            .map(|d| DepthRow { depth: d.depth, steps: d.steps, seconds: d.seconds, steps_per_sec: rate(d.steps, d.seconds) })
+            .map(|d| DepthRow {
+                depth: d.depth,
+                steps: d.steps,
+                seconds: d.seconds,
+                steps_per_sec: rate(d.steps, d.seconds),
+            })
             .collect(),
     }
 }
@@ -75,7 +80,9 @@ fn us(ns: u64) -> String {
 
 /// The report as Markdown (`timing.md`).
 pub fn markdown(t: &TimingReport) -> String {
-    let mut s = String::from("# Timing\n\nMeasured, never asserted: numbers depend on the machine and its load.\n\n");
+    let mut s = String::from(
+        "# Timing\n\nMeasured, never asserted: numbers depend on the machine and its load.\n\n",
+    );
     s.push_str("## Exploration\n\n");
     match &t.exploration {
         None => s.push_str("No run result given (`--run FILE.json`).\n\n"),
@@ -87,7 +94,11 @@ pub fn markdown(t: &TimingReport) -> String {
             );
             s.push_str("| depth | steps | seconds | steps/s |\n|---:|---:|---:|---:|\n");
             for d in &e.per_depth {
-                let _ = writeln!(s, "| {} | {} | {:.3} | {:.0} |", d.depth, d.steps, d.seconds, d.steps_per_sec);
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {:.3} | {:.0} |",
+                    d.depth, d.steps, d.seconds, d.steps_per_sec
+                );
             }
             s.push('\n');
         }
@@ -96,7 +107,11 @@ pub fn markdown(t: &TimingReport) -> String {
     match &t.latency {
         None => s.push_str("Not measured (`--no-latency`).\n\n"),
         Some(l) => {
-            let _ = writeln!(s, "Instrumented run: {} timed calls, workload seed {}.\n", l.ops, l.seed);
+            let _ = writeln!(
+                s,
+                "Instrumented run: {} timed calls, workload seed {}.\n",
+                l.ops, l.seed
+            );
             s.push_str("| op | calls | errors | p50 | p95 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
             for o in &l.per_op {
                 let _ = writeln!(
@@ -116,16 +131,26 @@ pub fn markdown(t: &TimingReport) -> String {
     }
     s.push_str("## Stress suites\n\n");
     match &t.stress {
-        None => s.push_str("No stress result given (`--stress FILE.json` from `harness stress --json`).\n"),
+        None => s.push_str(
+            "No stress result given (`--stress FILE.json` from `harness stress --json`).\n",
+        ),
         Some(st) => {
             s.push_str("| suite | median s | ops/s | errors |\n|---|---:|---:|---|\n");
             for x in &st.suites {
                 let errs = if x.errors.is_empty() {
                     "-".to_string()
                 } else {
-                    x.errors.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ")
+                    x.errors
+                        .iter()
+                        .map(|(k, n)| format!("{k}: {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
-                let _ = writeln!(s, "| {} | {:.3} | {:.0} | {errs} |", x.name, x.median_seconds, x.ops_per_sec);
+                let _ = writeln!(
+                    s,
+                    "| {} | {:.3} | {:.0} | {errs} |",
+                    x.name, x.median_seconds, x.ops_per_sec
+                );
             }
         }
     }

@@ -188,19 +188,39 @@ impl Step {
 pub fn parse(text: &str, file: &Path) -> Result<Scenario, FormatError> {
     let fname = file.display().to_string();
     let mut sc: Scenario = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        FormatError { file: fname.clone(), line, col, message: e.without_snippet().to_string() }
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        FormatError {
+            file: fname.clone(),
+            line,
+            col,
+            message: e.without_snippet().to_string(),
+        }
     })?;
     sc.file = file.to_path_buf();
-    let whole = |message: String| FormatError { file: fname.clone(), line: 1, col: 1, message };
+    let whole = |message: String| FormatError {
+        file: fname.clone(),
+        line: 1,
+        col: 1,
+        message,
+    };
     if sc.number.split('.').any(|p| p.parse::<u32>().is_err()) {
-        return Err(whole(format!("`number: {}` must be dotted digits like \"2.1\"", sc.number)));
+        return Err(whole(format!(
+            "`number: {}` must be dotted digits like \"2.1\"",
+            sc.number
+        )));
     }
     if sc.filesystems.is_empty() {
         sc.filesystems.insert("main".into(), FsConfig::default());
     }
     for (name, cfg) in &sc.filesystems {
-        if let Some(s) = cfg.storage.as_ref().filter(|s| !matches!(s.as_str(), "auto" | "sequential" | "random_access")) {
+        if let Some(s) = cfg
+            .storage
+            .as_ref()
+            .filter(|s| !matches!(s.as_str(), "auto" | "sequential" | "random_access"))
+        {
             return Err(whole(format!(
                 "filesystem `{name}`: storage `{s}` is not one of auto, sequential, random_access"
             )));
@@ -257,28 +277,51 @@ fn validate_steps(
             )));
         }
         if st.fs.is_none() && fss.len() > 1 && op != "repeat" {
-            return Err(err(format!("op `{op}` must say which filesystem (`fs:`): this scenario has several")));
+            return Err(err(format!(
+                "op `{op}` must say which filesystem (`fs:`): this scenario has several"
+            )));
         }
-        if let Some(e) = st.expect.as_ref().filter(|e| *e != "ok" && ErrKind::parse(e).is_none()) {
-            let best = ErrKind::ALL.iter().map(|k| (strsim::levenshtein(k.name(), e), k.name())).min().map(|x| x.1);
-            return Err(err(format!("expect `{e}` is neither `ok` nor an error kind; did you mean `{}`?", best.unwrap_or("ok"))));
+        if let Some(e) = st
+            .expect
+            .as_ref()
+            .filter(|e| *e != "ok" && ErrKind::parse(e).is_none())
+        {
+            let best = ErrKind::ALL
+                .iter()
+                .map(|k| (strsim::levenshtein(k.name(), e), k.name()))
+                .min()
+                .map(|x| x.1);
+            return Err(err(format!(
+                "expect `{e}` is neither `ok` nor an error kind; did you mean `{}`?",
+                best.unwrap_or("ok")
+            )));
         }
         let bad_mode_expected = st.expect.as_deref() == Some("InvalidInput");
-        if let Some(m) =
-            st.mode.as_ref().filter(|m| !bad_mode_expected && !matches!(m.as_str(), "rb" | "wb" | "ab" | "r+b" | "xb"))
-        {
+        if let Some(m) = st.mode.as_ref().filter(|m| {
+            !bad_mode_expected && !matches!(m.as_str(), "rb" | "wb" | "ab" | "r+b" | "xb")
+        }) {
             return Err(err(format!(
                 "mode `{m}` is not one of rb, wb, ab, r+b, xb (write `expect: InvalidInput` to test a bad mode)"
             )));
         }
-        if let Some(w) = st.whence.as_ref().filter(|w| !matches!(w.as_str(), "start" | "current" | "end")) {
-            return Err(err(format!("whence `{w}` is not one of start, current, end")));
+        if let Some(w) = st
+            .whence
+            .as_ref()
+            .filter(|w| !matches!(w.as_str(), "start" | "current" | "end"))
+        {
+            return Err(err(format!(
+                "whence `{w}` is not one of start, current, end"
+            )));
         }
         if let Some(v) = st.equals.as_ref().filter(|v| !vars.contains(*v)) {
-            return Err(err(format!("`equals: {v}` names no value saved by an earlier step (`save_as: {v}`)")));
+            return Err(err(format!(
+                "`equals: {v}` names no value saved by an earlier step (`save_as: {v}`)"
+            )));
         }
         if let Some(v) = st.from.as_ref().filter(|v| !vars.contains(*v)) {
-            return Err(err(format!("`from: {v}` names no value saved by an earlier step (`save_as: {v}`)")));
+            return Err(err(format!(
+                "`from: {v}` names no value saved by an earlier step (`save_as: {v}`)"
+            )));
         }
         if let Some(v) = &st.save_as {
             vars.insert(v.clone());
@@ -290,7 +333,9 @@ fn validate_steps(
             }
             validate_steps(body, fss, file, vars)?;
         } else if st.steps.is_some() || st.times.is_some() || st.var.is_some() {
-            return Err(err(format!("`steps`/`times`/`var` belong to `repeat`, not `{op}`")));
+            return Err(err(format!(
+                "`steps`/`times`/`var` belong to `repeat`, not `{op}`"
+            )));
         }
     }
     Ok(())
@@ -298,7 +343,9 @@ fn validate_steps(
 
 /// Orders dotted numbers numerically (`1.2` < `1.10` < `2.1`).
 pub fn number_key(n: &str) -> Vec<u32> {
-    n.split('.').map(|p| p.parse().unwrap_or(u32::MAX)).collect()
+    n.split('.')
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// Loads every `*.yaml` directly in `dir` (not `regressions/`), sorted by number; duplicate
@@ -312,7 +359,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, FormatError> {
     })?;
     let mut paths: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        })
         .collect();
     paths.sort();
     let mut out: Vec<Scenario> = Vec::new();
@@ -323,7 +372,11 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, FormatError> {
                 file: p.display().to_string(),
                 line: 1,
                 col: 1,
-                message: format!("scenario number {} is also used by {}", sc.number, other.file.display()),
+                message: format!(
+                    "scenario number {} is also used by {}",
+                    sc.number,
+                    other.file.display()
+                ),
             });
         }
         out.push(sc);

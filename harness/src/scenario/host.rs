@@ -21,7 +21,9 @@ pub struct HostSnapshot {
 }
 
 fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (u64, Option<SystemTime>)>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         if out.len() >= MAX_ENTRIES {
             return;
@@ -45,7 +47,10 @@ fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (u64, Option<SystemTime>)>) {
 fn thread_writes() -> Option<(u64, u64)> {
     let text = std::fs::read_to_string("/proc/thread-self/io").ok()?;
     let field = |k: &str| {
-        text.lines().find_map(|l| l.strip_prefix(k).and_then(|v| v.trim_start_matches(':').trim().parse().ok()))
+        text.lines().find_map(|l| {
+            l.strip_prefix(k)
+                .and_then(|v| v.trim_start_matches(':').trim().parse().ok())
+        })
     };
     Some((field("syscw")?, field("wchar")?))
 }
@@ -61,7 +66,11 @@ impl HostSnapshot {
             .map(|rd| rd.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
         // Read the counters last, so the listing above is not counted as the scenario's I/O.
-        HostSnapshot { cwd, temp, thread_writes: thread_writes() }
+        HostSnapshot {
+            cwd,
+            temp,
+            thread_writes: thread_writes(),
+        }
     }
 
     /// What changed from `self` to `later`, one line per change (empty if nothing).
@@ -70,7 +79,11 @@ impl HostSnapshot {
         if let (Some((c0, b0)), Some((c1, b1))) = (self.thread_writes, later.thread_writes) {
             // Reading /proc itself is not a write; any write syscall in between is the scenario's.
             if c1 > c0 {
-                out.push(format!("{} write calls ({} bytes) made by the scenario thread", c1 - c0, b1 - b0));
+                out.push(format!(
+                    "{} write calls ({} bytes) made by the scenario thread",
+                    c1 - c0,
+                    b1 - b0
+                ));
             }
         }
         for (p, v) in &later.cwd {
@@ -86,7 +99,9 @@ impl HostSnapshot {
         // The temp dir is shared with every other process of the machine: only new entries
         // count, and not `.tmp*` ones (the `tempfile` crate's, made by other test processes).
         for p in later.temp.iter().filter(|p| !self.temp.contains(*p)) {
-            let from_tempfile = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".tmp"));
+            let from_tempfile = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tmp"));
             if !from_tempfile {
                 out.push(format!("created {}", p.display()));
             }
@@ -107,9 +122,15 @@ mod tests {
         let after = HostSnapshot::take();
         std::fs::remove_file(&p).unwrap();
         let changes = before.changes(&after);
-        assert!(changes.iter().any(|c| c.contains("memfs-host-check")), "{changes:?}");
+        assert!(
+            changes.iter().any(|c| c.contains("memfs-host-check")),
+            "{changes:?}"
+        );
         if before.thread_writes.is_some() {
-            assert!(changes.iter().any(|c| c.contains("write calls")), "{changes:?}");
+            assert!(
+                changes.iter().any(|c| c.contains("write calls")),
+                "{changes:?}"
+            );
         }
     }
 

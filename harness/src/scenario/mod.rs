@@ -30,7 +30,9 @@ pub struct ScenarioArgs {
 
 /// Whether scenario number `n` is selected by `sel` (`2` selects `2.1`, `2.1` selects `2.1` only).
 pub fn selected(n: &str, sel: &str) -> bool {
-    n == sel || n.strip_prefix(sel).is_some_and(|rest| rest.starts_with('.'))
+    n == sel
+        || n.strip_prefix(sel)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// Runs `harness scenario`: 0 all passed, 1 a scenario failed, 2 bad usage or a malformed file.
@@ -50,7 +52,10 @@ pub fn run(args: &ScenarioArgs) -> ExitCode {
             let hits: Vec<&Scenario> = all.iter().filter(|s| selected(&s.number, sel)).collect();
             if hits.is_empty() {
                 let have: Vec<&str> = all.iter().map(|s| s.number.as_str()).collect();
-                eprintln!("harness scenario: no scenario {sel}; have {} (see --list)", have.join(", "));
+                eprintln!(
+                    "harness scenario: no scenario {sel}; have {} (see --list)",
+                    have.join(", ")
+                );
                 return ExitCode::from(2);
             }
             v.extend(hits);
@@ -59,27 +64,51 @@ pub fn run(args: &ScenarioArgs) -> ExitCode {
     };
     if args.list {
         for s in chosen {
-            println!("{:<5} {}  [{}]  {}", s.number, s.title, s.clauses.join(", "), s.file.display());
+            println!(
+                "{:<5} {}  [{}]  {}",
+                s.number,
+                s.title,
+                s.clauses.join(", "),
+                s.file.display()
+            );
         }
         return ExitCode::SUCCESS;
     }
-    let runner = Runner { dump_on_failure: args.dump_on_failure.clone() };
+    let runner = Runner {
+        dump_on_failure: args.dump_on_failure.clone(),
+    };
     let mut failed = 0;
     for s in &chosen {
         let t = Instant::now();
         let out = runner.run(s);
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         match &out.failure {
-            None => println!("ok   {:<5} {} ({} steps, {ms:.1} ms)", s.number, s.title, out.steps_run),
+            None => println!(
+                "ok   {:<5} {} ({} steps, {ms:.1} ms)",
+                s.number, s.title, out.steps_run
+            ),
             Some(f) => {
                 failed += 1;
-                println!("FAIL {:<5} {}: {}: {f}", s.number, s.title, s.file.display());
+                println!(
+                    "FAIL {:<5} {}: {}: {f}",
+                    s.number,
+                    s.title,
+                    s.file.display()
+                );
                 if let Some(d) = &out.dumped_to {
                     println!("     filesystems exported to {}", d.display());
                 }
             }
         }
     }
-    println!("{} scenarios, {} passed, {failed} failed", chosen.len(), chosen.len() - failed);
-    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    println!(
+        "{} scenarios, {} passed, {failed} failed",
+        chosen.len(),
+        chosen.len() - failed
+    );
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

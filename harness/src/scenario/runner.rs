@@ -3,7 +3,8 @@
 use super::format::{FsConfig, Scenario, Step};
 use super::host::HostSnapshot;
 use memfs_core::{
-    FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions, Stat, Stats, StorageKind, WalkEntry,
+    FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions, Stat, Stats,
+    StorageKind, WalkEntry,
 };
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
@@ -67,7 +68,11 @@ impl Out {
 
     fn contains(&self, needle: &str) -> Option<bool> {
         Some(match self {
-            Out::Bytes(b) => b.windows(needle.len().max(1)).any(|w| w == needle.as_bytes()) || needle.is_empty(),
+            Out::Bytes(b) => {
+                b.windows(needle.len().max(1))
+                    .any(|w| w == needle.as_bytes())
+                    || needle.is_empty()
+            }
             Out::Names(v) => v.iter().any(|n| n == needle),
             Out::Files(m) => m.contains_key(needle),
             _ => return None,
@@ -79,8 +84,12 @@ impl Out {
 /// (numbers compare by value).
 pub fn matches(expected: &J, actual: &J) -> bool {
     match (expected, actual) {
-        (J::Object(e), J::Object(a)) => e.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av))),
-        (J::Array(e), J::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
+        (J::Object(e), J::Object(a)) => e
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av))),
+        (J::Array(e), J::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
+        }
         (J::Number(e), J::Number(a)) => e.as_f64() == a.as_f64(),
         _ => expected == actual,
     }
@@ -98,7 +107,11 @@ pub struct Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "step {} (line {}, `{}`): {}", self.step, self.line, self.op, self.message)
+        write!(
+            f,
+            "step {} (line {}, `{}`): {}",
+            self.step, self.line, self.op, self.message
+        )
     }
 }
 
@@ -127,8 +140,9 @@ struct State {
 }
 
 fn build_fs(name: &str, c: &FsConfig) -> Result<MemoryFileSystem, String> {
-    let mut b = MemoryFileSystem::builder()
-        .default_lock_timeout(LockWait::For(Duration::from_millis(c.lock_timeout_ms.unwrap_or(0))));
+    let mut b = MemoryFileSystem::builder().default_lock_timeout(LockWait::For(
+        Duration::from_millis(c.lock_timeout_ms.unwrap_or(0)),
+    ));
     if let Some(q) = c.quota {
         b = b.quota(q);
     }
@@ -143,7 +157,8 @@ fn build_fs(name: &str, c: &FsConfig) -> Result<MemoryFileSystem, String> {
         Some("random_access") => StorageKind::RandomAccess,
         _ => StorageKind::Auto,
     });
-    b.build().map_err(|e| format!("cannot build filesystem `{name}`: {e}"))
+    b.build()
+        .map_err(|e| format!("cannot build filesystem `{name}`: {e}"))
 }
 
 /// Replaces `{var}` and `{var:0N}` (zero-padded to N digits) in `s`.
@@ -157,7 +172,10 @@ pub fn substitute(s: &str, var: &str, value: u64) -> String {
         if let Some(tail) = after.strip_prefix('}') {
             out.push_str(&value.to_string());
             rest = tail;
-        } else if let Some(end) = after.strip_prefix(":0").and_then(|a| a.find('}').map(|e| (a, e))) {
+        } else if let Some(end) = after
+            .strip_prefix(":0")
+            .and_then(|a| a.find('}').map(|e| (a, e)))
+        {
             let (a, e) = end;
             match a[..e].parse::<usize>() {
                 Ok(w) => out.push_str(&format!("{value:0w$}")),
@@ -188,9 +206,15 @@ fn subst_step(st: &Step, var: &str, v: u64) -> Step {
     s.from = f(&st.from);
     s.contains = f(&st.contains);
     s.dir = f(&st.dir);
-    s.entries =
-        st.entries.as_ref().map(|m| m.iter().map(|(k, x)| (substitute(k, var, v), substitute(x, var, v))).collect());
-    s.steps = st.steps.as_ref().map(|b| b.iter().map(|x| subst_step(x, var, v)).collect());
+    s.entries = st.entries.as_ref().map(|m| {
+        m.iter()
+            .map(|(k, x)| (substitute(k, var, v), substitute(x, var, v)))
+            .collect()
+    });
+    s.steps = st
+        .steps
+        .as_ref()
+        .map(|b| b.iter().map(|x| subst_step(x, var, v)).collect());
     s.returns = st.returns.as_ref().map(|r| subst_json(r, var, v));
     s
 }
@@ -199,7 +223,11 @@ fn subst_json(j: &J, var: &str, v: u64) -> J {
     match j {
         J::String(s) => J::String(substitute(s, var, v)),
         J::Array(a) => J::Array(a.iter().map(|x| subst_json(x, var, v)).collect()),
-        J::Object(m) => J::Object(m.iter().map(|(k, x)| (substitute(k, var, v), subst_json(x, var, v))).collect()),
+        J::Object(m) => J::Object(
+            m.iter()
+                .map(|(k, x)| (substitute(k, var, v), subst_json(x, var, v)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -209,7 +237,9 @@ fn payload(st: &Step, vars: &BTreeMap<String, Out>) -> Result<Vec<u8>, String> {
     if let Some(v) = &st.from {
         return match vars.get(v) {
             Some(Out::Bytes(b)) => Ok(b.clone()),
-            Some(Out::Files(m)) if m.len() == 1 => Ok(m.values().next().cloned().unwrap_or_default()),
+            Some(Out::Files(m)) if m.len() == 1 => {
+                Ok(m.values().next().cloned().unwrap_or_default())
+            }
             Some(other) => Err(format!("`from: {v}` holds {other:?}, not bytes")),
             None => Err(format!("`from: {v}`: no such saved value")),
         };
@@ -236,7 +266,12 @@ impl Runner {
     pub fn run(&self, sc: &Scenario) -> Outcome {
         let mut st = State {
             fss: BTreeMap::new(),
-            default_fs: sc.filesystems.keys().next().cloned().unwrap_or_else(|| "main".into()),
+            default_fs: sc
+                .filesystems
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| "main".into()),
             handles: BTreeMap::new(),
             vars: BTreeMap::new(),
             steps_run: 0,
@@ -247,8 +282,17 @@ impl Runner {
                     st.fss.insert(name.clone(), fs);
                 }
                 Err(message) => {
-                    let failure = Failure { step: "setup".into(), line: 1, op: "filesystems".into(), message };
-                    return Outcome { steps_run: 0, failure: Some(failure), dumped_to: None };
+                    let failure = Failure {
+                        step: "setup".into(),
+                        line: 1,
+                        op: "filesystems".into(),
+                        message,
+                    };
+                    return Outcome {
+                        steps_run: 0,
+                        failure: Some(failure),
+                        dumped_to: None,
+                    };
                 }
             }
         }
@@ -284,10 +328,18 @@ impl Runner {
             if notes.is_empty() {
                 dumped_to = Some(target);
             } else {
-                eprintln!("dump after failure of {} ({f}) incomplete: {}", sc.number, notes.join("; "));
+                eprintln!(
+                    "dump after failure of {} ({f}) incomplete: {}",
+                    sc.number,
+                    notes.join("; ")
+                );
             }
         }
-        Outcome { steps_run: st.steps_run, failure, dumped_to }
+        Outcome {
+            steps_run: st.steps_run,
+            failure,
+            dumped_to,
+        }
     }
 }
 
@@ -297,7 +349,10 @@ pub fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<P
     for (vpath, data) in files {
         let rel = vpath.trim_start_matches('/');
         if rel.split('/').any(|p| p == ".." || p.is_empty()) {
-            return Err(format!("refusing to write {vpath:?} outside {}", dir.display()));
+            return Err(format!(
+                "refusing to write {vpath:?} outside {}",
+                dir.display()
+            ));
         }
         let real = dir.join(rel);
         if let Some(parent) = real.parent() {
@@ -336,12 +391,18 @@ fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
             Err(StepErr::Harness(m)) => return Some(fail(m)),
             Err(StepErr::Core(e)) => {
                 if expected != e.kind().name() {
-                    return Some(fail(format!("expected {expected}, got {}: {e}", e.kind().name())));
+                    return Some(fail(format!(
+                        "expected {expected}, got {}: {e}",
+                        e.kind().name()
+                    )));
                 }
             }
             Ok(out) => {
                 if expected != "ok" {
-                    return Some(fail(format!("expected {expected}, got ok ({})", out.to_json())));
+                    return Some(fail(format!(
+                        "expected {expected}, got ok ({})",
+                        out.to_json()
+                    )));
                 }
                 if let Some(m) = check(st, step, &out) {
                     return Some(fail(m));
@@ -378,7 +439,11 @@ fn check(st: &State, step: &Step, out: &Out) -> Option<String> {
         match st.vars.get(v) {
             Some(saved) if saved == out => {}
             Some(saved) => {
-                return Some(format!("returned {}, but `{v}` holds {}", short(&got), short(&saved.to_json())));
+                return Some(format!(
+                    "returned {}, but `{v}` holds {}",
+                    short(&got),
+                    short(&saved.to_json())
+                ));
             }
             None => return Some(format!("`equals: {v}`: nothing saved under that name")),
         }
@@ -402,7 +467,11 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
         let name = step.handle.clone().unwrap_or_default();
         st.handles
             .get_mut(&(fs_name.to_string(), name.clone()))
-            .ok_or_else(|| StepErr::Harness(format!("no open handle `{name}` on `{fs_name}` (open it first)")))
+            .ok_or_else(|| {
+                StepErr::Harness(format!(
+                    "no open handle `{name}` on `{fs_name}` (open it first)"
+                ))
+            })
     }
     let path = step.path.as_deref().unwrap_or("");
     let src = step.src.as_deref().unwrap_or("");
@@ -414,14 +483,20 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
             let data = payload(step, &st.vars).map_err(StepErr::Harness)?;
             return Ok(Out::U64(h(st, &fs_name, step)?.write_data(&data)? as u64));
         }
-        "read" => return Ok(Out::Bytes(h(st, &fs_name, step)?.read_data(step.max.map(|m| m as usize))?)),
+        "read" => {
+            return Ok(Out::Bytes(
+                h(st, &fs_name, step)?.read_data(step.max.map(|m| m as usize))?,
+            ));
+        }
         "seek" => {
             let off = step.offset.unwrap_or(0);
             let pos = match step.whence.as_deref().unwrap_or("start") {
                 "current" => SeekFrom::Current(off),
                 "end" => SeekFrom::End(off),
                 _ => SeekFrom::Start(u64::try_from(off).map_err(|_| {
-                    StepErr::Harness(format!("seek from start to {off}: use whence: current/end for negative offsets"))
+                    StepErr::Harness(format!(
+                        "seek from start to {off}: use whence: current/end for negative offsets"
+                    ))
                 })?),
             };
             return Ok(Out::U64(h(st, &fs_name, step)?.seek_to(pos)?));
@@ -446,12 +521,19 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
                 opts = opts.lock_timeout(LockWait::For(Duration::from_millis(ms)));
             }
             let handle = fs.open_with(path, mode, &opts)?;
-            st.handles.insert((fs_name.clone(), step.handle.clone().unwrap_or_default()), handle);
+            st.handles.insert(
+                (fs_name.clone(), step.handle.clone().unwrap_or_default()),
+                handle,
+            );
             Out::Unit
         }
         "write_file" | "append_file" => {
             let data = payload(step, &st.vars).map_err(StepErr::Harness)?;
-            let mode = if op == "append_file" { OpenMode::Append } else { OpenMode::Write };
+            let mode = if op == "append_file" {
+                OpenMode::Append
+            } else {
+                OpenMode::Write
+            };
             let mut f = fs.open(path, mode)?;
             let n = f.write_data(&data)?;
             f.close();
@@ -500,12 +582,16 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
         }
         "walk" => Out::Walk(fs.walk(path)?),
         "glob" => Out::Names(fs.glob(step.pattern.as_deref().unwrap_or(""))?),
-        "export_tree" => {
-            Out::Files(fs.export_tree(step.prefix.as_deref().unwrap_or("/"), step.only_dirty.unwrap_or(false))?)
-        }
+        "export_tree" => Out::Files(fs.export_tree(
+            step.prefix.as_deref().unwrap_or("/"),
+            step.only_dirty.unwrap_or(false),
+        )?),
         "iter_export_tree" => {
             let mut m = BTreeMap::new();
-            for item in fs.iter_export_tree(step.prefix.as_deref().unwrap_or("/"), step.only_dirty.unwrap_or(false))? {
+            for item in fs.iter_export_tree(
+                step.prefix.as_deref().unwrap_or("/"),
+                step.only_dirty.unwrap_or(false),
+            )? {
                 let (p, d) = item?;
                 m.insert(p, d);
             }
@@ -516,9 +602,16 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
             let entries: Vec<(String, Vec<u8>)> = match (&step.from, &step.entries) {
                 (Some(v), _) => match st.vars.get(v) {
                     Some(Out::Files(m)) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
-                    other => return Err(StepErr::Harness(format!("`from: {v}` holds {other:?}, not a file map"))),
+                    other => {
+                        return Err(StepErr::Harness(format!(
+                            "`from: {v}` holds {other:?}, not a file map"
+                        )));
+                    }
                 },
-                (None, Some(e)) => e.iter().map(|(k, x)| (k.clone(), x.as_bytes().to_vec())).collect(),
+                (None, Some(e)) => e
+                    .iter()
+                    .map(|(k, x)| (k.clone(), x.as_bytes().to_vec()))
+                    .collect(),
                 (None, None) => Vec::new(),
             };
             fs.import_tree(entries)?;
@@ -526,7 +619,10 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
         }
         "export_to_disk" => {
             let files = fs.export_tree(step.prefix.as_deref().unwrap_or("/"), false)?;
-            Out::Names(export_to_disk(step.dir.as_deref().unwrap_or("dump"), &files).map_err(StepErr::Harness)?)
+            Out::Names(
+                export_to_disk(step.dir.as_deref().unwrap_or("dump"), &files)
+                    .map_err(StepErr::Harness)?,
+            )
         }
         other => return Err(StepErr::Harness(format!("op `{other}` cannot run here"))),
     };
@@ -536,8 +632,13 @@ fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
 /// Seed 001's flow: writes the exported files under a fresh directory in the temp dir, reads
 /// them back and compares, removes the directory, and returns the relative paths written.
 fn export_to_disk(name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, String> {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let root = std::env::temp_dir().join(format!("memfs-scenario-{}-{nanos}", std::process::id())).join(name);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let root = std::env::temp_dir()
+        .join(format!("memfs-scenario-{}-{nanos}", std::process::id()))
+        .join(name);
     let result = (|| {
         let written = write_tree(&root, files)?;
         let mut rel = Vec::new();
@@ -545,12 +646,19 @@ fn export_to_disk(name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<S
             let real = root.join(vpath.trim_start_matches('/'));
             let back = std::fs::read(&real).map_err(|e| format!("{}: {e}", real.display()))?;
             if &back != data {
-                return Err(format!("{} differs from the exported {vpath}", real.display()));
+                return Err(format!(
+                    "{} differs from the exported {vpath}",
+                    real.display()
+                ));
             }
             rel.push(vpath.trim_start_matches('/').to_string());
         }
         if written.len() != files.len() {
-            return Err(format!("wrote {} files for {} exported", written.len(), files.len()));
+            return Err(format!(
+                "wrote {} files for {} exported",
+                written.len(),
+                files.len()
+            ));
         }
         Ok(rel)
     })();

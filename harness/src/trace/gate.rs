@@ -18,7 +18,12 @@ pub enum Gap {
     /// A clause no action, scenario or test references.
     Unreferenced { id: String, at: Loc },
     /// A clause the run did not exercise as its role requires.
-    NotExercised { id: String, at: Loc, need: String, count: ClauseCount },
+    NotExercised {
+        id: String,
+        at: Loc,
+        need: String,
+        count: ClauseCount,
+    },
     /// The run counted a clause the catalogue does not define.
     UnknownInRun { id: String },
 }
@@ -42,7 +47,10 @@ impl std::fmt::Display for Gap {
         match self {
             Gap::Malformed { at, message } => write!(f, "{at}: {message}"),
             Gap::Duplicate { id, first, again } => {
-                write!(f, "{again}: clause {id} defined again (first at {first}); give it a new id")
+                write!(
+                    f,
+                    "{again}: clause {id} defined again (first at {first}); give it a new id"
+                )
             }
             Gap::Dangling { id, at } => write!(
                 f,
@@ -52,13 +60,21 @@ impl std::fmt::Display for Gap {
                 f,
                 "{at}: clause {id} is referenced by no action, scenario or test (add `clause: {id}` to an action condition, a scenario's `clauses:`, or a `// spec: {id}` test tag)"
             ),
-            Gap::NotExercised { id, at, need, count } => write!(
+            Gap::NotExercised {
+                id,
+                at,
+                need,
+                count,
+            } => write!(
                 f,
                 "{at}: clause {id} not exercised: {need} (held {}, failed {}, checked {}); extend the spec's domains, or mark it `unreachable: <why>`",
                 count.held, count.failed, count.checked
             ),
             Gap::UnknownInRun { id } => {
-                write!(f, "run result counts clause {id}, which the catalogue does not define (stale run or missing clause)")
+                write!(
+                    f,
+                    "run result counts clause {id}, which the catalogue does not define (stale run or missing clause)"
+                )
             }
         }
     }
@@ -108,7 +124,10 @@ pub fn missing(roles: &BTreeSet<Role>, c: &ClauseCount) -> Option<String> {
     if roles.contains(&Role::Post) && c.checked == 0 {
         need.push("postcondition never checked");
     }
-    if !roles.contains(&Role::Pre) && !roles.contains(&Role::Post) && c.held + c.failed + c.checked == 0 {
+    if !roles.contains(&Role::Pre)
+        && !roles.contains(&Role::Post)
+        && c.held + c.failed + c.checked == 0
+    {
         need.push("never evaluated in exploration");
     }
     (!need.is_empty()).then(|| need.join(", "))
@@ -117,14 +136,22 @@ pub fn missing(roles: &BTreeSet<Role>, c: &ClauseCount) -> Option<String> {
 /// Runs every check. `run` is the (merged) coverage of the CI-depth exploration, or `None`
 /// to check references only.
 pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
-    let mut gaps: Vec<Gap> =
-        scan.problems.iter().map(|(at, m)| Gap::Malformed { at: at.clone(), message: m.clone() }).collect();
+    let mut gaps: Vec<Gap> = scan
+        .problems
+        .iter()
+        .map(|(at, m)| Gap::Malformed {
+            at: at.clone(),
+            message: m.clone(),
+        })
+        .collect();
     let mut defs: BTreeMap<&str, &ClauseDef> = BTreeMap::new();
     for d in &scan.clauses {
         match defs.get(d.id.as_str()) {
-            Some(first) => {
-                gaps.push(Gap::Duplicate { id: d.id.clone(), first: first.at.clone(), again: d.at.clone() })
-            }
+            Some(first) => gaps.push(Gap::Duplicate {
+                id: d.id.clone(),
+                first: first.at.clone(),
+                again: d.at.clone(),
+            }),
             None => {
                 defs.insert(&d.id, d);
             }
@@ -134,7 +161,10 @@ pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
         .refs
         .iter()
         .filter(|r| !defs.contains_key(r.id.as_str()))
-        .map(|r| Gap::Dangling { id: r.id.clone(), at: r.at.clone() })
+        .map(|r| Gap::Dangling {
+            id: r.id.clone(),
+            at: r.at.clone(),
+        })
         .collect();
     dangling.sort_by(|a, b| format!("{a}").cmp(&format!("{b}")));
     dangling.dedup();
@@ -154,7 +184,11 @@ pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
         for r in scan.refs.iter().filter(|r| r.id == d.id) {
             match &r.by {
                 Referrer::Action(a) => {
-                    row.actions.insert(if a.is_empty() { r.at.file.display().to_string() } else { a.clone() });
+                    row.actions.insert(if a.is_empty() {
+                        r.at.file.display().to_string()
+                    } else {
+                        a.clone()
+                    });
                     row.roles.insert(r.role);
                 }
                 Referrer::Scenario(s) => {
@@ -166,14 +200,20 @@ pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
             }
         }
         if row.actions.is_empty() && row.scenarios.is_empty() && row.tests.is_empty() {
-            gaps.push(Gap::Unreferenced { id: d.id.clone(), at: d.at.clone() });
+            gaps.push(Gap::Unreferenced {
+                id: d.id.clone(),
+                at: d.at.clone(),
+            });
         }
         if let Some(c) = &row.count {
             let need = missing(&row.roles, c);
             match (&d.unreachable, need) {
-                (None, Some(need)) => {
-                    gaps.push(Gap::NotExercised { id: d.id.clone(), at: d.at.clone(), need, count: *c })
-                }
+                (None, Some(need)) => gaps.push(Gap::NotExercised {
+                    id: d.id.clone(),
+                    at: d.at.clone(),
+                    need,
+                    count: *c,
+                }),
                 (Some(_), None) => stale.push(d.id.clone()),
                 _ => {}
             }
@@ -187,11 +227,19 @@ pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
             }
         }
     }
-    Verdict { gaps, rows, stale_unreachable: stale }
+    Verdict {
+        gaps,
+        rows,
+        stale_unreachable: stale,
+    }
 }
 
 fn join(s: &BTreeSet<String>) -> String {
-    if s.is_empty() { "-".into() } else { s.iter().cloned().collect::<Vec<_>>().join(", ") }
+    if s.is_empty() {
+        "-".into()
+    } else {
+        s.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
 }
 
 fn cell(s: &str) -> String {
@@ -219,11 +267,17 @@ pub fn markdown(v: &Verdict, run_label: Option<&str>) -> String {
         }
         s.push('\n');
     }
-    s.push_str("## Clauses\n\n| clause | rule | actions | scenarios | tests | held | failed | checked |\n");
+    s.push_str(
+        "## Clauses\n\n| clause | rule | actions | scenarios | tests | held | failed | checked |\n",
+    );
     s.push_str("|---|---|---|---|---|---:|---:|---:|\n");
     for r in &v.rows {
         let (h, f, c) = match r.count {
-            Some(c) => (c.held.to_string(), c.failed.to_string(), c.checked.to_string()),
+            Some(c) => (
+                c.held.to_string(),
+                c.failed.to_string(),
+                c.checked.to_string(),
+            ),
             None => ("-".into(), "-".into(), "-".into()),
         };
         let _ = writeln!(
@@ -240,7 +294,12 @@ pub fn markdown(v: &Verdict, run_label: Option<&str>) -> String {
     let mut any = false;
     for r in v.unreachable() {
         any = true;
-        let _ = writeln!(s, "- {}: {}", r.def.id, cell(r.def.unreachable.as_deref().unwrap_or("")));
+        let _ = writeln!(
+            s,
+            "- {}: {}",
+            r.def.id,
+            cell(r.def.unreachable.as_deref().unwrap_or(""))
+        );
     }
     if !any {
         s.push_str("None.\n");
@@ -260,8 +319,12 @@ pub fn junit(v: &Verdict) -> crate::junit::Suite {
     use crate::junit::{Case, Suite};
     let mut cases = Vec::new();
     for r in &v.rows {
-        let mine: Vec<String> =
-            v.gaps.iter().filter(|g| g.clause() == Some(r.def.id.as_str())).map(|g| g.to_string()).collect();
+        let mine: Vec<String> = v
+            .gaps
+            .iter()
+            .filter(|g| g.clause() == Some(r.def.id.as_str()))
+            .map(|g| g.to_string())
+            .collect();
         cases.push(if mine.is_empty() {
             Case::pass("trace.clause", &r.def.id)
         } else {
@@ -275,8 +338,17 @@ pub fn junit(v: &Verdict) -> crate::junit::Suite {
                 Some(id) => format!("reference {id}"),
                 None => "input".to_string(),
             };
-            cases.push(Case::fail("trace.reference", &name, &g.to_string(), &g.to_string()));
+            cases.push(Case::fail(
+                "trace.reference",
+                &name,
+                &g.to_string(),
+                &g.to_string(),
+            ));
         }
     }
-    Suite { name: "harness trace --check".into(), seconds: 0.0, cases }
+    Suite {
+        name: "harness trace --check".into(),
+        seconds: 0.0,
+        cases,
+    }
 }

@@ -47,9 +47,17 @@ pub fn scan_all(args: &TraceArgs) -> scan::Scan {
     let root = &args.root;
     let mut s = scan::Scan::default();
     s.specs(&args.specs.clone().unwrap_or_else(|| root.join("specs")));
-    s.scenarios(&args.scenarios.clone().unwrap_or_else(|| root.join("scenarios")));
-    let sources =
-        if args.sources.is_empty() { vec![root.join("memfs-core"), root.join("harness")] } else { args.sources.clone() };
+    s.scenarios(
+        &args
+            .scenarios
+            .clone()
+            .unwrap_or_else(|| root.join("scenarios")),
+    );
+    let sources = if args.sources.is_empty() {
+        vec![root.join("memfs-core"), root.join("harness")]
+    } else {
+        args.sources.clone()
+    };
     for d in &sources {
         s.rust_tags(d);
     }
@@ -68,9 +76,15 @@ pub fn run(args: &TraceArgs) -> ExitCode {
 }
 
 fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
-    let specs = args.specs.clone().unwrap_or_else(|| args.root.join("specs"));
+    let specs = args
+        .specs
+        .clone()
+        .unwrap_or_else(|| args.root.join("specs"));
     if !specs.is_dir() {
-        return Err(format!("spec directory {} not found (pass --specs DIR or --root DIR)", specs.display()));
+        return Err(format!(
+            "spec directory {} not found (pass --specs DIR or --root DIR)",
+            specs.display()
+        ));
     }
     if args.check && args.runs.is_empty() && !args.refs_only {
         return Err("the gate needs the CI-depth run result: pass --run FILE.json (from `harness explore --depth 4 --json FILE`, one per shard), or --refs-only to check references alone".into());
@@ -78,7 +92,11 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
     let run = if args.runs.is_empty() {
         None
     } else {
-        let runs = args.runs.iter().map(|p| load_run(p)).collect::<Result<Vec<_>, _>>()?;
+        let runs = args
+            .runs
+            .iter()
+            .map(|p| load_run(p))
+            .collect::<Result<Vec<_>, _>>()?;
         Some(merge_runs(&runs)?)
     };
     let scan = scan_all(args);
@@ -91,12 +109,22 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
     let verdict = gate::check(&scan, run.as_ref().map(|r| &r.coverage));
     let label = run.as_ref().map(|r| {
         let files: Vec<String> = args.runs.iter().map(|p| p.display().to_string()).collect();
-        format!("exploration at depth {} ({} steps; {})", r.depth, r.steps, files.join(", "))
+        format!(
+            "exploration at depth {} ({} steps; {})",
+            r.depth,
+            r.steps,
+            files.join(", ")
+        )
     });
-    let out = args.out.clone().unwrap_or_else(|| args.root.join("reports").join("trace.md"));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.root.join("reports").join("trace.md"));
     write_file(&out, &gate::markdown(&verdict, label.as_deref()))?;
     if let Some(j) = &args.junit {
-        gate::junit(&verdict).write(j).map_err(|e| format!("{}: cannot write JUnit XML: {e}", j.display()))?;
+        gate::junit(&verdict)
+            .write(j)
+            .map_err(|e| format!("{}: cannot write JUnit XML: {e}", j.display()))?;
     }
     for g in &verdict.gaps {
         println!("GAP {g}");
@@ -106,20 +134,34 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
         println!(
             "trace: {} clauses, all referenced{}; {unreachable} marked unreachable; report {}",
             verdict.rows.len(),
-            if run.is_some() { " and exercised" } else { " (exercise not checked: --refs-only)" },
+            if run.is_some() {
+                " and exercised"
+            } else {
+                " (exercise not checked: --refs-only)"
+            },
             out.display()
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("trace: {} gaps over {} clauses; report {}", verdict.gaps.len(), verdict.rows.len(), out.display());
-        Ok(if args.check { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        println!(
+            "trace: {} gaps over {} clauses; report {}",
+            verdict.gaps.len(),
+            verdict.rows.len(),
+            out.display()
+        );
+        Ok(if args.check {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 }
 
 /// Writes `text` to `path`, creating its directory.
 pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     }
     std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }

@@ -68,25 +68,35 @@ pub struct Scan {
 /// Whether `s` has the shape of a clause id: an upper-case prefix (letters, digits, dashes),
 /// a dash, then a number optionally followed by lower-case letters or dots (`OPEN-3`, `LOCK-2a`).
 pub fn is_clause_id(s: &str) -> bool {
-    let Some((prefix, num)) = s.rsplit_once('-') else { return false };
+    let Some((prefix, num)) = s.rsplit_once('-') else {
+        return false;
+    };
     let p_ok = prefix.starts_with(|c: char| c.is_ascii_uppercase())
-        && prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
         && !prefix.ends_with('-');
     let n_ok = num.starts_with(|c: char| c.is_ascii_digit())
-        && num.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '.');
+        && num
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '.');
     p_ok && n_ok
 }
 
 /// Splits a clause list written as text (`"A-1, B-2"` or `"A-1 B-2"`).
 fn split_ids(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty())
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
 }
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+            })
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -98,15 +108,31 @@ fn read_yaml(path: &Path, scan: &mut Scan) -> Option<Node> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            scan.problems.push((Loc { file: path.into(), line: 0 }, format!("cannot read: {e}")));
+            scan.problems.push((
+                Loc {
+                    file: path.into(),
+                    line: 0,
+                },
+                format!("cannot read: {e}"),
+            ));
             return None;
         }
     };
     match yaml::parse(&text) {
         Ok(n) => Some(n),
         Err(e) => {
-            let line = e.split(':').next().and_then(|l| l.parse().ok()).unwrap_or(0);
-            scan.problems.push((Loc { file: path.into(), line }, format!("invalid YAML: {e}")));
+            let line = e
+                .split(':')
+                .next()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(0);
+            scan.problems.push((
+                Loc {
+                    file: path.into(),
+                    line,
+                },
+                format!("invalid YAML: {e}"),
+            ));
             None
         }
     }
@@ -117,13 +143,21 @@ impl Scan {
     /// rule) are definitions; every other `clause:`/`clauses:` value is a reference.
     pub fn specs(&mut self, dir: &Path) {
         for path in yaml_files(dir) {
-            let Some(root) = read_yaml(&path, self) else { continue };
-            let Value::Map(entries) = &root.value else { continue };
+            let Some(root) = read_yaml(&path, self) else {
+                continue;
+            };
+            let Value::Map(entries) = &root.value else {
+                continue;
+            };
             for (key, node) in entries {
                 if key == "clauses" && self.definitions(&path, node) {
                     continue;
                 }
-                let mut ctx = Ctx { file: &path, by: Referrer::Action(String::new()), role: Role::Other };
+                let mut ctx = Ctx {
+                    file: &path,
+                    by: Referrer::Action(String::new()),
+                    role: Role::Other,
+                };
                 self.walk(node, key, &mut ctx);
             }
         }
@@ -131,7 +165,10 @@ impl Scan {
 
     /// Reads `clauses:` as definitions if it holds any; returns whether it did.
     fn definitions(&mut self, path: &Path, node: &Node) -> bool {
-        let loc = |n: &Node| Loc { file: path.into(), line: n.line };
+        let loc = |n: &Node| Loc {
+            file: path.into(),
+            line: n.line,
+        };
         let text = |n: &Node, k: &str| n.get(k).and_then(Node::as_text).unwrap_or_default();
         match &node.value {
             Value::Seq(items) if items.iter().any(|i| i.get("id").is_some()) => {
@@ -144,7 +181,9 @@ impl Scan {
                             id,
                             at: loc(item),
                         }),
-                        None => self.problems.push((loc(item), "clause entry without `id`".into())),
+                        None => self
+                            .problems
+                            .push((loc(item), "clause entry without `id`".into())),
                     }
                 }
                 true
@@ -168,7 +207,10 @@ impl Scan {
 
     fn define(&mut self, d: ClauseDef) {
         if !is_clause_id(&d.id) {
-            self.problems.push((d.at.clone(), format!("`{}` is not a clause id (expected e.g. OPEN-3)", d.id)));
+            self.problems.push((
+                d.at.clone(),
+                format!("`{}` is not a clause id (expected e.g. OPEN-3)", d.id),
+            ));
         }
         self.clauses.push(d);
     }
@@ -177,12 +219,23 @@ impl Scan {
     /// scenario's `number`, or the file stem if it has none.
     pub fn scenarios(&mut self, dir: &Path) {
         for path in yaml_files(dir) {
-            let Some(root) = read_yaml(&path, self) else { continue };
+            let Some(root) = read_yaml(&path, self) else {
+                continue;
+            };
             let name = root
                 .get("number")
                 .and_then(Node::as_text)
-                .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
-            let mut ctx = Ctx { file: &path, by: Referrer::Scenario(name), role: Role::Other };
+                .unwrap_or_else(|| {
+                    path.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                });
+            let mut ctx = Ctx {
+                file: &path,
+                by: Referrer::Scenario(name),
+                role: Role::Other,
+            };
             self.walk(&root, "", &mut ctx);
         }
     }
@@ -191,14 +244,15 @@ impl Scan {
         let saved = (ctx.by.clone(), ctx.role);
         match key {
             "pre" | "preconditions" | "precondition" | "requires" => ctx.role = Role::Pre,
-            "post" | "postconditions" | "postcondition" | "ensures" | "invariants" | "invariant" => {
-                ctx.role = Role::Post
-            }
+            "post" | "postconditions" | "postcondition" | "ensures" | "invariants"
+            | "invariant" => ctx.role = Role::Post,
             _ => {}
         }
         match &node.value {
             Value::Map(m) => {
-                if let (Referrer::Action(_), Some(name)) = (&ctx.by, node.get("name").and_then(Node::as_text)) {
+                if let (Referrer::Action(_), Some(name)) =
+                    (&ctx.by, node.get("name").and_then(Node::as_text))
+                {
                     ctx.by = Referrer::Action(name);
                 }
                 for (k, v) in m {
@@ -220,7 +274,10 @@ impl Scan {
     }
 
     fn collect(&mut self, v: &Node, ctx: &Ctx<'_>) {
-        let at = Loc { file: ctx.file.into(), line: v.line };
+        let at = Loc {
+            file: ctx.file.into(),
+            line: v.line,
+        };
         match &v.value {
             Value::Str(s) => {
                 for t in split_ids(s) {
@@ -231,25 +288,41 @@ impl Scan {
                 for i in items {
                     match i.as_text() {
                         Some(s) => {
-                            let at = Loc { file: ctx.file.into(), line: i.line };
+                            let at = Loc {
+                                file: ctx.file.into(),
+                                line: i.line,
+                            };
                             for t in split_ids(&s) {
                                 self.reference(t, at.clone(), ctx);
                             }
                         }
-                        None => self.problems.push((at.clone(), "a clause list item must be a clause id".into())),
+                        None => self
+                            .problems
+                            .push((at.clone(), "a clause list item must be a clause id".into())),
                     }
                 }
             }
             Value::Null => {}
-            _ => self.problems.push((at, "`clause`/`clauses` must be an id or a list of ids".into())),
+            _ => self.problems.push((
+                at,
+                "`clause`/`clauses` must be an id or a list of ids".into(),
+            )),
         }
     }
 
     fn reference(&mut self, id: &str, at: Loc, ctx: &Ctx<'_>) {
         if is_clause_id(id) {
-            self.refs.push(Reference { id: id.to_string(), by: ctx.by.clone(), role: ctx.role, at });
+            self.refs.push(Reference {
+                id: id.to_string(),
+                by: ctx.by.clone(),
+                role: ctx.role,
+                at,
+            });
         } else {
-            self.problems.push((at, format!("`{id}` is not a clause id (expected e.g. OPEN-3)")));
+            self.problems.push((
+                at,
+                format!("`{id}` is not a clause id (expected e.g. OPEN-3)"),
+            ));
         }
     }
 
@@ -261,15 +334,28 @@ impl Scan {
         files.sort();
         for path in files {
             let Ok(text) = std::fs::read_to_string(&path) else {
-                self.problems.push((Loc { file: path.clone(), line: 0 }, "cannot read".into()));
+                self.problems.push((
+                    Loc {
+                        file: path.clone(),
+                        line: 0,
+                    },
+                    "cannot read".into(),
+                ));
                 continue;
             };
             let lines: Vec<&str> = text.lines().collect();
             for (i, line) in lines.iter().enumerate() {
                 let Some(list) = tag_list(line) else { continue };
-                let at = Loc { file: path.clone(), line: i as u64 + 1 };
+                let at = Loc {
+                    file: path.clone(),
+                    line: i as u64 + 1,
+                };
                 let name = test_name(&lines, i).unwrap_or_else(|| path.display().to_string());
-                let ctx = Ctx { file: &path, by: Referrer::Test(name), role: Role::Other };
+                let ctx = Ctx {
+                    file: &path,
+                    by: Referrer::Test(name),
+                    role: Role::Other,
+                };
                 let mut any = false;
                 for t in split_ids(list) {
                     any = true;
@@ -292,16 +378,21 @@ struct Ctx<'a> {
 /// The id list of a `// spec: ...` comment line, if the line is one.
 pub fn tag_list(line: &str) -> Option<&str> {
     let rest = line.trim_start().strip_prefix("//")?;
-    let rest = rest.trim_start_matches('/').trim_start_matches('!').trim_start();
+    let rest = rest
+        .trim_start_matches('/')
+        .trim_start_matches('!')
+        .trim_start();
     rest.strip_prefix("spec:")
 }
 
 /// The function a tag at line `i` belongs to: the next `fn` within a few lines (tag above the
 /// test, attributes in between), else the nearest `fn` above (tag inside the test).
 fn test_name(lines: &[&str], i: usize) -> Option<String> {
-    let next_code = lines.iter().skip(i + 1).map(|l| l.trim_start()).find(|t| {
-        !(t.is_empty() || t.starts_with('#') || t.starts_with("//"))
-    });
+    let next_code = lines
+        .iter()
+        .skip(i + 1)
+        .map(|l| l.trim_start())
+        .find(|t| !(t.is_empty() || t.starts_with('#') || t.starts_with("//")));
     next_code
         .and_then(fn_name)
         .or_else(|| lines[..i].iter().rev().find_map(|l| fn_name(l)))
@@ -316,12 +407,17 @@ fn fn_name(line: &str) -> Option<String> {
     if idx > 0 && !t[..idx].ends_with(' ') {
         return None;
     }
-    let name: String = t[idx + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let name: String = t[idx + 3..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     (!name.is_empty()).then_some(name)
 }
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         let name = e.file_name();
@@ -360,10 +456,24 @@ mod tests {
 
     #[test]
     fn test_name_above_or_inside() {
-        let src = ["#[test]", "// spec: A-1", "#[cfg(x)]", "fn first() {", "    // spec: B-1", "}"];
+        let src = [
+            "#[test]",
+            "// spec: A-1",
+            "#[cfg(x)]",
+            "fn first() {",
+            "    // spec: B-1",
+            "}",
+        ];
         assert_eq!(test_name(&src, 1).as_deref(), Some("first"));
         assert_eq!(test_name(&src, 4).as_deref(), Some("first"));
-        let src2 = ["pub async fn second() {", "  let x = 1;", "  // spec: C-1", "  x", "}", "fn third() {}"];
+        let src2 = [
+            "pub async fn second() {",
+            "  let x = 1;",
+            "  // spec: C-1",
+            "  x",
+            "}",
+            "fn third() {}",
+        ];
         assert_eq!(test_name(&src2, 2).as_deref(), Some("second"));
     }
 }

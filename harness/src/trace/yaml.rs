@@ -50,10 +50,17 @@ impl Node {
 /// Parses YAML text into a [`Node`] tree; the error text carries line and column.
 pub fn parse(text: &str) -> Result<Node, String> {
     let s: Spanned<Value> = serde_saphyr::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| format!("{}:{}: ", l.line(), l.column())).unwrap_or_default();
+        let at = e
+            .location()
+            .map(|l| format!("{}:{}: ", l.line(), l.column()))
+            .unwrap_or_default();
         format!("{at}{}", e.without_snippet())
     })?;
-    Ok(Node { line: s.referenced.line(), col: s.referenced.column(), value: s.value })
+    Ok(Node {
+        line: s.referenced.line(),
+        col: s.referenced.column(),
+        value: s.value,
+    })
 }
 
 impl<'de> Deserialize<'de> for Value {
@@ -65,7 +72,11 @@ impl<'de> Deserialize<'de> for Value {
 struct ValueVisitor;
 
 fn spanned(s: Spanned<Value>) -> Node {
-    Node { line: s.referenced.line(), col: s.referenced.column(), value: s.value }
+    Node {
+        line: s.referenced.line(),
+        col: s.referenced.column(),
+        value: s.value,
+    }
 }
 
 impl<'de> Visitor<'de> for ValueVisitor {
@@ -139,7 +150,9 @@ mod tests {
     fn keeps_lines_of_nested_values() {
         let n = parse("a: 1\nlist:\n  - x\n  - { clause: OPEN-3 }\n").unwrap();
         let list = n.get("list").unwrap();
-        let Value::Seq(items) = &list.value else { panic!("not a seq: {list:?}") };
+        let Value::Seq(items) = &list.value else {
+            panic!("not a seq: {list:?}")
+        };
         assert_eq!(items[0].line, 3);
         let c = items[1].get("clause").unwrap();
         assert_eq!(c.as_text().as_deref(), Some("OPEN-3"));
