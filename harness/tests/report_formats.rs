@@ -250,6 +250,7 @@ fn trace_report_format() {
             },
         ],
         problems: vec![],
+        notes: vec![],
     };
     let run = synthetic(None);
     let v = gate::check(&scan, Some(&run.coverage));

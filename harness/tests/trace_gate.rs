@@ -261,7 +261,11 @@ fn duplicates_bad_ids_and_bad_yaml_are_reported() {
     );
     f.write(
         "src/a.rs",
-        &format!("{}\nfn t() {{}}\n", tag("B-1, not_an_id")),
+        &format!(
+            "{}\nfn t() {{}}\n{}\nfn u() {{}}\n",
+            tag("B-1, not_an_id"),
+            tag("§4 (prose, ignored) §9")
+        ),
     );
     let s = scan(&f);
     let v = gate::check(&s, None);
@@ -285,6 +289,16 @@ fn duplicates_bad_ids_and_bad_yaml_are_reported() {
         text.iter()
             .any(|t| t.contains("a.rs:1") && t.contains("`not_an_id` is not a clause id")),
         "{text:?}"
+    );
+    assert!(
+        !text.iter().any(|t| t.contains("a.rs:3")),
+        "section-only tags are notes, not gaps: {text:?}"
+    );
+    assert_eq!(v.notes.len(), 1, "{:?}", v.notes);
+    assert!(
+        v.notes[0].contains("a.rs:3: tag names semantics sections only (§4 §9)"),
+        "{:?}",
+        v.notes
     );
 }
 

@@ -187,7 +187,8 @@ pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, String> {
             "truncate" => handles[slot]
                 .as_mut()
                 .map(|h| h.truncate(Some(n as u64)).is_err()),
-            "close" => handles[slot].as_mut().map(|h| {
+            // A closed handle leaves its slot, so later handle ops time real work, not errors.
+            "close" => handles[slot].take().map(|mut h| {
                 h.close();
                 false
             }),

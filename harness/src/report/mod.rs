@@ -44,12 +44,12 @@ pub struct ReportArgs {
 
 /// Runs `harness report`: 0 written (even with failures in the run: the report shows them),
 /// 2 bad input.
-pub fn run(args: &ReportArgs) -> ExitCode {
+pub fn status(args: &ReportArgs) -> u8 {
     match run_inner(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("harness report: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
@@ -127,4 +127,9 @@ fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> Result<(), 
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| format!("cannot serialize {}: {e}", path.display()))?;
     write_file(path, &(text + "\n"))
+}
+
+/// [`status`] as the process exit code (for a `main` that returns `ExitCode`).
+pub fn run(args: &ReportArgs) -> ExitCode {
+    ExitCode::from(status(args))
 }

@@ -36,12 +36,12 @@ pub fn selected(n: &str, sel: &str) -> bool {
 }
 
 /// Runs `harness scenario`: 0 all passed, 1 a scenario failed, 2 bad usage or a malformed file.
-pub fn run(args: &ScenarioArgs) -> ExitCode {
+pub fn status(args: &ScenarioArgs) -> u8 {
     let all = match load_dir(&args.dir) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("harness scenario: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let chosen: Vec<&Scenario> = if args.numbers.is_empty() {
@@ -56,7 +56,7 @@ pub fn run(args: &ScenarioArgs) -> ExitCode {
                     "harness scenario: no scenario {sel}; have {} (see --list)",
                     have.join(", ")
                 );
-                return ExitCode::from(2);
+                return 2;
             }
             v.extend(hits);
         }
@@ -72,7 +72,7 @@ pub fn run(args: &ScenarioArgs) -> ExitCode {
                 s.file.display()
             );
         }
-        return ExitCode::SUCCESS;
+        return 0;
     }
     let runner = Runner {
         dump_on_failure: args.dump_on_failure.clone(),
@@ -106,9 +106,10 @@ pub fn run(args: &ScenarioArgs) -> ExitCode {
         chosen.len(),
         chosen.len() - failed
     );
-    if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed > 0 { 1 } else { 0 }
+}
+
+/// [`status`] as the process exit code (for a `main` that returns `ExitCode`).
+pub fn run(args: &ScenarioArgs) -> ExitCode {
+    ExitCode::from(status(args))
 }

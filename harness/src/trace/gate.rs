@@ -99,6 +99,8 @@ pub struct Verdict {
     pub rows: Vec<Row>,
     /// Unreachable clauses the run exercised fully anyway: their mark can go.
     pub stale_unreachable: Vec<String>,
+    /// Remarks that are not gaps (`file:line: text`).
+    pub notes: Vec<String>,
 }
 
 impl Verdict {
@@ -227,10 +229,16 @@ pub fn check(scan: &Scan, run: Option<&Coverage>) -> Verdict {
             }
         }
     }
+    let notes = scan
+        .notes
+        .iter()
+        .map(|(at, m)| format!("{at}: {m}"))
+        .collect();
     Verdict {
         gaps,
         rows,
         stale_unreachable: stale,
+        notes,
     }
 }
 
@@ -303,6 +311,12 @@ pub fn markdown(v: &Verdict, run_label: Option<&str>) -> String {
     }
     if !any {
         s.push_str("None.\n");
+    }
+    if !v.notes.is_empty() {
+        s.push_str("\n## Notes\n\n");
+        for n in &v.notes {
+            let _ = writeln!(s, "- {}", cell(n));
+        }
     }
     if !v.stale_unreachable.is_empty() {
         let _ = writeln!(

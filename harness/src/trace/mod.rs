@@ -65,17 +65,17 @@ pub fn scan_all(args: &TraceArgs) -> scan::Scan {
 }
 
 /// Runs `harness trace`: 0 no gaps, 1 gaps, 2 bad usage or unreadable input.
-pub fn run(args: &TraceArgs) -> ExitCode {
+pub fn status(args: &TraceArgs) -> u8 {
     match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("harness trace: {e}");
-            ExitCode::from(2)
+            2
         }
     }
 }
 
-fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
+fn run_inner(args: &TraceArgs) -> Result<u8, String> {
     let specs = args
         .specs
         .clone()
@@ -129,6 +129,13 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
     for g in &verdict.gaps {
         println!("GAP {g}");
     }
+    if !verdict.notes.is_empty() {
+        println!(
+            "note: {} `// spec:` tags name no clause id (listed in {})",
+            verdict.notes.len(),
+            out.display()
+        );
+    }
     let unreachable = verdict.unreachable().count();
     if verdict.gaps.is_empty() {
         println!(
@@ -141,7 +148,7 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
             },
             out.display()
         );
-        Ok(ExitCode::SUCCESS)
+        Ok(0)
     } else {
         println!(
             "trace: {} gaps over {} clauses; report {}",
@@ -149,11 +156,7 @@ fn run_inner(args: &TraceArgs) -> Result<ExitCode, String> {
             verdict.rows.len(),
             out.display()
         );
-        Ok(if args.check {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
+        Ok(if args.check { 1 } else { 0 })
     }
 }
 
@@ -164,4 +167,9 @@ pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), String> {
             .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     }
     std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+/// [`status`] as the process exit code (for a `main` that returns `ExitCode`).
+pub fn run(args: &TraceArgs) -> ExitCode {
+    ExitCode::from(status(args))
 }

@@ -63,6 +63,8 @@ pub struct Scan {
     pub refs: Vec<Reference>,
     /// Unreadable files, malformed ids and tags, as `(where, what)`.
     pub problems: Vec<(Loc, String)>,
+    /// Things worth a look that are not gaps (tags naming only semantics sections).
+    pub notes: Vec<(Loc, String)>,
 }
 
 /// Whether `s` has the shape of a clause id: an upper-case prefix (letters, digits, dashes),
@@ -356,13 +358,21 @@ impl Scan {
                     by: Referrer::Test(name),
                     role: Role::Other,
                 };
-                let mut any = false;
-                for t in split_ids(list) {
-                    any = true;
+                // Parenthesized remarks and semantics sections (`§4`) may accompany the ids.
+                let list = strip_parens(list);
+                let (sections, ids): (Vec<&str>, Vec<&str>) =
+                    split_ids(&list).partition(|t| t.starts_with('§'));
+                for t in &ids {
                     self.reference(t, at.clone(), &ctx);
                 }
-                if !any {
+                if ids.is_empty() && sections.is_empty() {
                     self.problems.push((at, "empty `// spec:` tag".into()));
+                } else if ids.is_empty() {
+                    let msg = format!(
+                        "tag names semantics sections only ({}), no clause id",
+                        sections.join(" ")
+                    );
+                    self.notes.push((at, msg));
                 }
             }
         }
@@ -373,6 +383,21 @@ struct Ctx<'a> {
     file: &'a Path,
     by: Referrer,
     role: Role,
+}
+
+/// `s` without `(...)` groups.
+fn strip_parens(s: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The id list of a `// spec: ...` comment line, if the line is one.
