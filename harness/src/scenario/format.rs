@@ -78,6 +78,8 @@ pub struct Step {
     pub dir: Option<String>,
     /// `ok` (default) or an error kind name.
     pub expect: Option<String>,
+    /// With an expected error: text its message must contain (e.g. the offending path).
+    pub error_contains: Option<String>,
     /// Expected value: exact for scalars and lists, a subset for maps; bytes compare as text.
     pub returns: Option<serde_json::Value>,
     /// Expected length of the returned list, map or bytes.
@@ -312,6 +314,11 @@ fn validate_steps(
             return Err(err(format!(
                 "whence `{w}` is not one of start, current, end"
             )));
+        }
+        if st.error_contains.is_some() && st.expect.as_deref().is_none_or(|e| e == "ok") {
+            return Err(err(
+                "`error_contains` needs an expected error (`expect: <ErrorKind>`)".into(),
+            ));
         }
         if let Some(v) = st.equals.as_ref().filter(|v| !vars.contains(*v)) {
             return Err(err(format!(

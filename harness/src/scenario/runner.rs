@@ -205,6 +205,7 @@ fn subst_step(st: &Step, var: &str, v: u64) -> Step {
     s.equals = f(&st.equals);
     s.from = f(&st.from);
     s.contains = f(&st.contains);
+    s.error_contains = f(&st.error_contains);
     s.dir = f(&st.dir);
     s.entries = st.entries.as_ref().map(|m| {
         m.iter()
@@ -394,6 +395,16 @@ fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
                     return Some(fail(format!(
                         "expected {expected}, got {}: {e}",
                         e.kind().name()
+                    )));
+                }
+                let text = e.to_string();
+                if let Some(want) = step
+                    .error_contains
+                    .as_ref()
+                    .filter(|w| !text.contains(w.as_str()))
+                {
+                    return Some(fail(format!(
+                        "error message {text:?} does not contain {want:?}"
                     )));
                 }
             }
