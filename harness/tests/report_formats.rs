@@ -89,6 +89,9 @@ fn declared() -> Declared {
         .insert("OPEN-4".into(), BTreeSet::from([Role::Pre]));
     d.clauses
         .insert("RMTREE-5".into(), BTreeSet::from([Role::Post]));
+    d.clauses.insert("TREE-9".into(), BTreeSet::new());
+    d.unreachable
+        .insert("TREE-9".into(), "one filesystem per exploration".into());
     d
 }
 

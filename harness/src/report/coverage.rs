@@ -16,6 +16,8 @@ pub struct Declared {
     pub actions: BTreeSet<String>,
     /// Clause ids of the catalogue with the roles spec actions give them.
     pub clauses: BTreeMap<String, BTreeSet<Role>>,
+    /// Clauses the catalogue marks unreachable at the CI depth, with the reason.
+    pub unreachable: BTreeMap<String, String>,
 }
 
 impl Declared {
@@ -24,6 +26,9 @@ impl Declared {
         let mut d = Declared::default();
         for c in &scan.clauses {
             d.clauses.entry(c.id.clone()).or_default();
+            if let Some(why) = &c.unreachable {
+                d.unreachable.insert(c.id.clone(), why.clone());
+            }
         }
         for r in &scan.refs {
             if let Referrer::Action(a) = &r.by {
@@ -55,7 +60,11 @@ pub struct ClauseRow {
     pub held: u64,
     pub failed: u64,
     pub checked: u64,
+    /// What exercise it lacks (empty if none, or if it is marked unreachable).
     pub missing: String,
+    /// Why the CI-depth exploration cannot reach it, if the catalogue says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<String>,
 }
 
 /// The coverage report, serialized as `coverage.json`.
@@ -140,7 +149,11 @@ pub fn build(run: &RunResult, declared: &Declared) -> CoverageReport {
                 held,
                 failed,
                 checked,
-                missing: missing(&roles, &c).unwrap_or_default(),
+                missing: match declared.unreachable.get(id) {
+                    Some(_) => String::new(),
+                    None => missing(&roles, &c).unwrap_or_default(),
+                },
+                unreachable: declared.unreachable.get(id).cloned(),
             }
         })
         .collect();
@@ -220,10 +233,10 @@ pub fn markdown(r: &CoverageReport) -> String {
             c.held,
             c.failed,
             c.checked,
-            if c.missing.is_empty() {
-                "-"
-            } else {
-                &c.missing
+            match (&c.unreachable, c.missing.is_empty()) {
+                (Some(why), _) => format!("unreachable: {}", why.replace('|', "\\|")),
+                (None, true) => "-".to_string(),
+                (None, false) => c.missing.clone(),
             }
         );
     }
