@@ -4,6 +4,7 @@ pub mod call;
 pub mod cli;
 pub mod junit;
 pub mod observation;
+pub mod oracle;
 pub mod outcome;
 pub mod report;
 pub mod scenario;

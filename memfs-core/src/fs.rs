@@ -200,15 +200,16 @@ impl MemoryFileSystem {
     /// Opens `path` in `mode` with options (preallocate, lock timeout).
     pub fn open_with(&self, path: &str, mode: OpenMode, opts: &OpenOptions) -> Result<FileHandle> {
         let sh = &*self.inner;
-        let norm = normalize(path)?;
-        let p: &str = &norm;
-        // Argument check right after the path: preallocating a read-only open is meaningless.
+        // An argument check like the mode, before the path is looked at (as the oracle does):
+        // preallocating a read-only open is meaningless.
         if mode == OpenMode::Read && opts.preallocate > 0 {
             return Err(errs::invalid(
-                p,
+                path,
                 "preallocate needs a writable mode (wb, ab, r+b, xb), not rb",
             ));
         }
+        let norm = normalize(path)?;
+        let p: &str = &norm;
         let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
         let access = if mode == OpenMode::Read {
             Access::Read
@@ -260,9 +261,8 @@ impl MemoryFileSystem {
                     let now = sh.now();
                     let node = FileNode::new(
                         FileLock::with_state(LockState {
-                            readers: 0,
                             writer: true,
-                            waiting_writers: 0,
+                            ..LockState::default()
                         }),
                         FileData::new(sh.cfg.storage, now),
                     );
@@ -288,10 +288,10 @@ impl MemoryFileSystem {
             let res = {
                 let node = handle.node();
                 let mut d = lock(&node.data);
-                if mode == OpenMode::Write && !created {
-                    d.reset(&sh.ctx(p), now);
-                }
-                let r = if opts.preallocate > d.size() {
+                let r = if mode == OpenMode::Write && !created {
+                    sh.guard_write(p, opts.preallocate)
+                        .and_then(|()| d.reset(&sh.ctx(p), now, opts.preallocate))
+                } else if opts.preallocate > d.size() {
                     sh.guard_write(p, opts.preallocate - d.size())
                         .and_then(|()| d.truncate(&sh.ctx(p), opts.preallocate, now))
                 } else {
@@ -321,14 +321,14 @@ impl MemoryFileSystem {
     fn unlink_created(&self, p: &str, node: &Arc<FileNode>) {
         let sh = &*self.inner;
         let mut tree = lock(&sh.tree);
-        if let Some(Node::File(f)) = tree.get(p) {
-            if Arc::ptr_eq(f, node) {
-                tree.detach(p);
-                tree.files -= 1;
-                let d = lock(&node.data);
-                sh.quota.release(d.charged(sh.cfg.overhead));
-                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
-            }
+        if let Some(Node::File(f)) = tree.get(p)
+            && Arc::ptr_eq(f, node)
+        {
+            tree.detach(p);
+            tree.files -= 1;
+            let d = lock(&node.data);
+            sh.quota.release(d.charged(sh.cfg.overhead));
+            sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
         }
     }
 
@@ -379,6 +379,10 @@ impl MemoryFileSystem {
                 is_dir: true,
             }),
             Some(Kind::File(f)) => {
+                // Read the data outside the tree lock (a big write may hold it a while); the
+                // file's data cannot change once unlinked, so this stays linearizable.
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(Stat {
                     size: d.size(),
@@ -412,7 +416,11 @@ impl MemoryFileSystem {
         match tree.kind_at(&norm) {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
-            Some(Kind::File(f)) => Ok(lock(&f.data).size()),
+            Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
+                Ok(lock(&f.data).size())
+            }
         }
     }
     /// Renames `src` to `dst`; `dst`'s parent must exist.
@@ -518,6 +526,8 @@ impl MemoryFileSystem {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
             Some(Kind::File(f)) => {
+                let f = Arc::clone(f);
+                drop(tree);
                 let d = lock(&f.data);
                 Ok(FileLayout {
                     kind: d.kind(),

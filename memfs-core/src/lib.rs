@@ -26,6 +26,8 @@ mod guard;
 pub mod handle;
 mod hash;
 mod lock;
+#[cfg(all(test, loom))]
+mod loom_models;
 mod ns;
 mod path;
 pub mod probe;

@@ -25,6 +25,9 @@ pub(crate) struct LockState {
     pub readers: u32,
     pub writer: bool,
     pub waiting_writers: u32,
+    /// Parties blocked on the condvar: release only pays for a wake-up when someone sleeps
+    /// (std's futex condvar makes a syscall on every notify).
+    pub sleepers: u32,
 }
 
 impl LockState {
@@ -88,9 +91,9 @@ impl FileLock {
     }
 
     #[cfg(not(loom))]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
@@ -103,33 +106,40 @@ impl FileLock {
             }
             match deadline {
                 None => {
+                    st.sleepers += 1;
                     st = match self.cv.wait(st) {
                         Ok(g) => g,
                         Err(p) => p.into_inner(),
                     };
+                    st.sleepers -= 1;
                 }
                 Some(dl) => {
                     let now = std::time::Instant::now();
                     if now >= dl {
                         st.finish_wait(a);
+                        let wake = st.sleepers > 0;
                         drop(st);
                         // A writer that stops waiting may unblock readers held back for it.
-                        self.cv.notify_all();
+                        if wake {
+                            self.cv.notify_all();
+                        }
                         return false;
                     }
+                    st.sleepers += 1;
                     st = match self.cv.wait_timeout(st, dl - now) {
                         Ok((g, _)) => g,
                         Err(p) => p.into_inner().0,
                     };
+                    st.sleepers -= 1;
                 }
             }
         }
     }
 
     #[cfg(loom)]
-    fn wait_loop(
-        &self,
-        mut st: crate::sync::MutexGuard<'_, LockState>,
+    fn wait_loop<'a>(
+        &'a self,
+        mut st: crate::sync::MutexGuard<'a, LockState>,
         a: Access,
         timeout: Option<std::time::Duration>,
     ) -> bool {
@@ -143,8 +153,11 @@ impl FileLock {
             if timeout.is_some() {
                 if yielded {
                     st.finish_wait(a);
+                    let wake = st.sleepers > 0;
                     drop(st);
-                    self.cv.notify_all();
+                    if wake {
+                        self.cv.notify_all();
+                    }
                     return false;
                 }
                 drop(st);
@@ -152,10 +165,12 @@ impl FileLock {
                 yielded = true;
                 st = lock(&self.state);
             } else {
+                st.sleepers += 1;
                 st = match self.cv.wait(st) {
                     Ok(g) => g,
                     Err(p) => p.into_inner(),
                 };
+                st.sleepers -= 1;
             }
         }
     }
@@ -167,7 +182,7 @@ impl FileLock {
             Access::Read => st.readers = st.readers.saturating_sub(1),
             Access::Write => st.writer = false,
         }
-        let wake = !st.writer && st.readers == 0;
+        let wake = !st.writer && st.readers == 0 && st.sleepers > 0;
         drop(st);
         if wake {
             self.cv.notify_all();
@@ -222,7 +237,8 @@ mod tests {
             LockState {
                 readers: 0,
                 writer: true,
-                waiting_writers: 0
+                waiting_writers: 0,
+                ..LockState::default()
             }
         );
         l.release(Access::Write);

@@ -8,7 +8,7 @@ use crate::glob::{has_magic, match_component};
 use crate::path::{self, is_within, normalize, split_parent};
 use crate::sync::atomic::Ordering;
 use crate::sync::lock;
-use crate::tree::{DirNode, Kind, Node, any_open, count, for_each_file};
+use crate::tree::{DirNode, Kind, Node, count, first_open, for_each_file};
 use crate::types::WalkEntry;
 use std::collections::BTreeSet;
 
@@ -41,10 +41,11 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     if s == "/" {
         return Err(errs::invalid(s, "the root cannot be renamed or moved"));
     }
+    // The error names the open file (the oracle names the first open handle's path).
     let open = match tree.kind_at(s) {
         None => return Err(errs::not_found(s)),
-        Some(Kind::File(f)) => f.lock.is_held(),
-        Some(Kind::Dir(dir)) => any_open(dir),
+        Some(Kind::File(f)) => f.lock.is_held().then(|| s.to_string()),
+        Some(Kind::Dir(dir)) => first_open(dir, s),
     };
     if tree.kind_at(d).is_some() {
         return Err(errs::exists(d));
@@ -56,8 +57,8 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     if !create_parents && tree.get_dir(d_parent).is_none() {
         return Err(errs::not_found(d));
     }
-    if open {
-        return Err(errs::file_open(s));
+    if let Some(o) = open {
+        return Err(errs::file_open(&o));
     }
     if create_parents {
         let missing = tree.missing_dirs(d_parent).map_err(|()| errs::exists(d))?;
@@ -121,8 +122,11 @@ pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
     match tree.kind_at(p) {
         None => return Err(errs::not_found(p)),
         Some(Kind::File(_)) => return Err(errs::not_dir(p)),
-        Some(Kind::Dir(d)) if any_open(d) => return Err(errs::file_open(p)),
-        Some(Kind::Dir(_)) => {}
+        Some(Kind::Dir(d)) => {
+            if let Some(o) = first_open(d, p) {
+                return Err(errs::file_open(&o));
+            }
+        }
     }
     if let Some(Node::Dir(dir)) = tree.detach(p) {
         let (files, dirs) = count(&dir);
@@ -175,13 +179,18 @@ fn walk_rec(dir: &DirNode, p: &str, out: &mut Vec<WalkEntry>) {
     }
 }
 
-/// `glob(pattern)`: sorted, without duplicates. `**` is zero or more directories; a trailing
-/// `**` matches every file and directory below its base (our choice; D-MemFS leaves it open).
+/// `glob(pattern)`: sorted, without duplicates. The pattern is split, not normalized: `\`
+/// becomes `/`, empty parts are dropped, `.`/`..` are literal parts (they match no name), and
+/// a relative pattern starts at the root; the root itself is never a match (as the oracle and
+/// D-MemFS). `**` is zero or more directories; a trailing `**` matches every file and
+/// directory below its base.
 pub(crate) fn glob(sh: &Shared, pattern: &str) -> Result<Vec<String>> {
-    let norm = normalize(pattern)?;
-    let pats: Vec<&str> = path::parts(&norm).collect();
+    let pats: Vec<&str> = pattern
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty())
+        .collect();
     if pats.is_empty() {
-        return Ok(vec!["/".to_string()]);
+        return Ok(Vec::new());
     }
     let tree = lock(&sh.tree);
     let mut out = BTreeSet::new();

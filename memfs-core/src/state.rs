@@ -186,7 +186,8 @@ fn hash_dir(d: &DirNode, h: &mut DefaultHasher, time: &dyn Fn(Timestamp) -> u64)
             }
             Node::File(f) => {
                 1u8.hash(h);
-                f.lock.state().hash(h);
+                let ls = f.lock.state();
+                (ls.readers, ls.writer).hash(h);
                 let data = lock(&f.data);
                 (
                     data.auto,

@@ -5,18 +5,20 @@ use crate::clock::Timestamp;
 use crate::config::StorageKind;
 use crate::error::MfsError;
 use crate::quota::Quota;
+use crate::sync::Arc;
 use crate::sync::atomic::{AtomicU64, Ordering};
 
 /// How a file holds its bytes now.
 #[derive(Debug, Clone)]
 pub(crate) enum Store {
     /// Append-only chunks; `ends[i]` is the end offset of `chunks[i]` (for binary search).
+    /// Chunks never change once written, so they are shared (`fork` copies refcounts).
     Seq {
-        chunks: Vec<Vec<u8>>,
+        chunks: Vec<Arc<[u8]>>,
         ends: Vec<u64>,
     },
-    /// One contiguous buffer.
-    Random(Vec<u8>),
+    /// One contiguous buffer, copied on write after a `fork`.
+    Random(Arc<Vec<u8>>),
 }
 
 /// Contents and metadata of one file (guarded by the file node's data mutex).
@@ -58,7 +60,7 @@ impl FileData {
     /// An empty file of the configured kind, created at `now`.
     pub(crate) fn new(kind: StorageKind, now: Timestamp) -> Self {
         let store = match kind {
-            StorageKind::RandomAccess => Store::Random(Vec::new()),
+            StorageKind::RandomAccess => Store::Random(Arc::new(Vec::new())),
             StorageKind::Auto | StorageKind::Sequential => Store::Seq {
                 chunks: Vec::new(),
                 ends: Vec::new(),
@@ -84,10 +86,10 @@ impl FileData {
         let mut d = FileData::new(kind, now);
         if !bytes.is_empty() {
             match &mut d.store {
-                Store::Random(b) => *b = bytes,
+                Store::Random(b) => *b = Arc::new(bytes),
                 Store::Seq { chunks, ends } => {
                     ends.push(bytes.len() as u64);
-                    chunks.push(bytes);
+                    chunks.push(Arc::from(bytes));
                 }
             }
         }
@@ -179,7 +181,7 @@ impl FileData {
     /// The whole contents.
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         match &self.store {
-            Store::Random(b) => b.clone(),
+            Store::Random(b) => b.to_vec(),
             Store::Seq { chunks, .. } => chunks.concat(),
         }
     }
@@ -209,8 +211,8 @@ impl FileData {
         })?;
         match &mut self.store {
             Store::Seq { chunks, ends } if pos == size => {
-                ctx.reserve(n + ctx.overhead)?;
-                chunks.push(data.to_vec());
+                ctx.reserve(n.saturating_add(ctx.overhead))?;
+                chunks.push(Arc::from(data));
                 ends.push(end);
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
             }
@@ -221,6 +223,7 @@ impl FileData {
                 let growth = end.saturating_sub(size);
                 ctx.reserve(growth)?;
                 let (p, e) = (pos as usize, end as usize);
+                let b = Arc::make_mut(b);
                 if e > b.len() {
                     b.resize(e, 0);
                 }
@@ -278,7 +281,7 @@ impl FileData {
         }
         buf[pos as usize..end as usize].copy_from_slice(data);
         ctx.chunks.fetch_sub(self.chunk_count(), Ordering::Relaxed);
-        self.store = Store::Random(buf);
+        self.store = Store::Random(Arc::new(buf));
         Ok(())
     }
 
@@ -310,7 +313,7 @@ impl FileData {
                     chunks.clear();
                     ends.clear();
                     if new_size > 0 {
-                        chunks.push(joined);
+                        chunks.push(Arc::from(joined));
                         ends.push(new_size);
                     }
                     let new_chunks = chunks.len() as u64;
@@ -320,13 +323,14 @@ impl FileData {
                         .fetch_sub(old_chunks - new_chunks, Ordering::Relaxed);
                 } else {
                     let pad = new_size - size;
-                    ctx.reserve(pad + ctx.overhead)?;
-                    chunks.push(vec![0u8; pad as usize]);
+                    ctx.reserve(pad.saturating_add(ctx.overhead))?;
+                    chunks.push(Arc::from(vec![0u8; pad as usize]));
                     ends.push(new_size);
                     ctx.chunks.fetch_add(1, Ordering::Relaxed);
                 }
             }
             Store::Random(b) => {
+                let b = Arc::make_mut(b);
                 if new_size < size {
                     b.truncate(new_size as usize);
                     // Give memory back when the buffer shrank to a quarter or less (D-MemFS v11).
@@ -344,23 +348,49 @@ impl FileData {
         Ok(())
     }
 
-    /// `wb` on an existing file: empty it, keeping its storage kind (D-MemFS truncates in place);
-    /// generation +1 and modified_at = now even if it was already empty.
-    pub(crate) fn reset(&mut self, ctx: &Ctx<'_>, now: Timestamp) {
-        let charged = self.charged(ctx.overhead);
-        ctx.quota.release(charged);
-        ctx.chunks.fetch_sub(self.chunk_count(), Ordering::Relaxed);
+    /// `wb` on an existing file, with its preallocation: empty it (generation +1, modified_at =
+    /// now, even if already empty), then zero-fill to `prealloc` if > 0 (a write: generation
+    /// +1 again), keeping the storage kind (D-MemFS truncates in place). The net quota change is
+    /// reserved in one step; if it does not fit nothing changes (integrator decision 1).
+    pub(crate) fn reset(
+        &mut self,
+        ctx: &Ctx<'_>,
+        now: Timestamp,
+        prealloc: u64,
+    ) -> Result<(), MfsError> {
+        let old = self.charged(ctx.overhead);
+        let old_chunks = self.chunk_count();
+        let (new, new_chunks) = match self.store {
+            Store::Seq { .. } if prealloc > 0 => (prealloc.saturating_add(ctx.overhead), 1),
+            Store::Seq { .. } => (0, 0),
+            Store::Random(_) => (prealloc, 0),
+        };
+        if new > old {
+            ctx.quota
+                .reserve(new - old)
+                .map_err(|r| ctx.quota_err(new, r.available + old))?;
+        } else {
+            ctx.quota.release(old - new);
+        }
+        ctx.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
+        ctx.chunks.fetch_add(new_chunks, Ordering::Relaxed);
+        let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
             Store::Seq { chunks, ends } => {
                 chunks.clear();
                 ends.clear();
+                if prealloc > 0 {
+                    chunks.push(Arc::from(zeros));
+                    ends.push(prealloc);
+                }
             }
-            Store::Random(b) => {
-                b.clear();
-                b.shrink_to_fit();
-            }
+            Store::Random(b) => *b = Arc::new(zeros),
         }
         self.touch(now);
+        if prealloc > 0 {
+            self.touch(now);
+        }
+        Ok(())
     }
 }
 

@@ -253,7 +253,7 @@ fn rename_check_order() {
     assert_eq!(
         fs.rename("/a", "/z").unwrap_err(),
         MfsError::WouldBlock {
-            path: "/a".into(),
+            path: "/a/b/f".into(),
             reason: BlockReason::FileOpen
         }
     );
@@ -401,6 +401,12 @@ fn walk_and_glob() {
     assert_eq!(fs.glob("a//?.txt").unwrap(), ["/a/x.txt"]);
     assert_eq!(fs.glob("/a/*").unwrap(), ["/a/b", "/a/x.txt"]);
     assert_eq!(fs.glob("/*/b").unwrap(), ["/a/b"]);
+    assert!(fs.glob("/").unwrap().is_empty());
+    assert!(fs.glob("/./a").unwrap().is_empty());
+    assert_eq!(
+        fs.glob("\\a\\**").unwrap(),
+        ["/a/b", "/a/b/y.txt", "/a/x.txt"]
+    );
     assert_eq!(kind(fs.walk("/z.txt")), ErrorKind::NotADirectory);
     assert_eq!(kind(fs.walk("/q")), ErrorKind::NotFound);
 }
@@ -624,4 +630,41 @@ fn fork_and_fingerprints() {
         fs.stat("/g").unwrap().created_at,
         a.stat("/g").unwrap().created_at
     );
+}
+
+// spec: PREALLOC-5, OPEN-9
+#[test]
+fn failed_wb_preallocate_leaves_existing_file_unchanged() {
+    let (fs, _c) = fs_with(FsBuilder::default().quota(300));
+    write(&fs, "/f", b"keep");
+    let before = (fs.stat("/f").unwrap(), fs.stats(), fs.fingerprint());
+    let opts = OpenOptions::new().preallocate(200);
+    let e = fs.open_with("/f", OpenMode::Write, &opts).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::QuotaExceeded);
+    assert_eq!(
+        (fs.stat("/f").unwrap(), fs.stats(), fs.fingerprint()),
+        before
+    );
+    assert_eq!(read(&fs, "/f"), b"keep");
+    // A fitting one: truncation and preallocation, two generations, one zero chunk.
+    let opts = OpenOptions::new().preallocate(100);
+    drop(fs.open_with("/f", OpenMode::Write, &opts).unwrap());
+    assert_eq!(fs.stat("/f").unwrap().generation, before.0.generation + 2);
+    assert_eq!(fs.file_layout("/f").unwrap().chunks, vec![100]);
+    assert_eq!(fs.stats().used_bytes, 100 + 128);
+}
+
+// spec: EXPORT-10, EXPORT-3
+#[test]
+fn only_dirty_skips_clean_locked_files_without_waiting() {
+    let fs = MemoryFileSystem::builder()
+        .default_lock_timeout(TRY)
+        .build()
+        .unwrap();
+    fs.import_tree([("/clean", b"c")]).unwrap();
+    write(&fs, "/dirty", b"d");
+    let _w = fs.open("/clean", OpenMode::Append).unwrap();
+    let out = fs.export_tree("/", true).unwrap();
+    assert_eq!(out.keys().collect::<Vec<_>>(), ["/dirty"]);
+    assert_eq!(kind(fs.export_tree("/", false)), ErrorKind::WouldBlock);
 }

@@ -6,7 +6,7 @@ use crate::Result;
 use crate::errs;
 use crate::fs::Shared;
 use crate::lock::Access;
-use crate::path::{normalize, split_parent};
+use crate::path::{self, normalize, split_parent};
 use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
@@ -42,9 +42,12 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let Some(node) = node else {
         return Err(errs::not_found(s));
     };
-    let bytes = lock(&node.data).to_vec();
+    let d_lock = lock(&node.data);
+    // The memory guard runs before the copy allocates.
+    let bytes = sh.guard_write(d, d_lock.size()).map(|()| d_lock.to_vec());
+    drop(d_lock);
     node.lock.release(Access::Read);
-    sh.guard_write(d, bytes.len() as u64)?;
+    let bytes = bytes?;
     let now = sh.now();
     let generation = u64::from(!bytes.is_empty());
     let data = FileData::with_bytes(sh.cfg.storage, bytes, now, generation);
@@ -75,11 +78,11 @@ fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
 
 /// The structure of a source subtree, captured under the tree lock.
 enum Shape {
-    Dir(Vec<(Box<str>, Shape)>),
+    Dir(Vec<(Arc<str>, Shape)>),
     File(Arc<FileNode>),
 }
 
-fn capture(d: &DirNode) -> Vec<(Box<str>, Shape)> {
+fn capture(d: &DirNode) -> Vec<(Arc<str>, Shape)> {
     d.children
         .iter()
         .map(|(name, node)| {
@@ -92,13 +95,22 @@ fn capture(d: &DirNode) -> Vec<(Box<str>, Shape)> {
         .collect()
 }
 
-fn shape_files<'a>(items: &'a [(Box<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
+fn shape_files<'a>(items: &'a [(Arc<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
     for (_, s) in items {
         match s {
             Shape::File(f) => out.push(f),
             Shape::Dir(sub) => shape_files(sub, out),
         }
     }
+}
+
+/// The path of `target` inside a captured subtree rooted at `base` (for error messages).
+fn shape_path(items: &[(Arc<str>, Shape)], target: &Arc<FileNode>, base: &str) -> Option<String> {
+    items.iter().find_map(|(name, s)| match s {
+        Shape::File(f) if Arc::ptr_eq(f, target) => Some(path::join(base, name)),
+        Shape::File(_) => None,
+        Shape::Dir(sub) => shape_path(sub, target, &path::join(base, name)),
+    })
 }
 
 /// Builds the copy of a captured subtree (reading each file's bytes) and returns it with
@@ -112,7 +124,7 @@ struct Totals {
 
 fn build(
     sh: &Shared,
-    items: &[(Box<str>, Shape)],
+    items: &[(Arc<str>, Shape)],
     now: crate::clock::Timestamp,
     t: &mut Totals,
 ) -> DirNode {
@@ -178,6 +190,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
             f.lock.release(Access::Read);
         }
         let f = Arc::clone(files[i]);
+        let f_path = shape_path(&items, &f, s).unwrap_or_else(|| s.to_string());
         drop(tree);
         // Wait for the writer to go without holding anything, then capture again.
         let left = match deadline {
@@ -185,23 +198,27 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
             None => LockWait::Forever,
         };
         if !f.lock.acquire(Access::Read, left) {
-            return Err(errs::lock_timeout(s));
+            return Err(errs::lock_timeout(&f_path));
         }
         f.lock.release(Access::Read);
     };
-    let now = sh.now();
-    let mut t = Totals {
-        files: 0,
-        dirs: 0,
-        chunks: 0,
-        charged: 0,
-    };
-    let copy = build(sh, &shape, now, &mut t);
     let mut files = Vec::new();
     shape_files(&shape, &mut files);
+    let bytes: u64 = files.iter().map(|f| lock(&f.data).size()).sum();
+    // The memory guard runs before the copy allocates.
+    let copy = sh.guard_write(d, bytes).map(|()| {
+        let mut t = Totals {
+            files: 0,
+            dirs: 0,
+            chunks: 0,
+            charged: 0,
+        };
+        (build(sh, &shape, sh.now(), &mut t), t)
+    });
     for f in files {
         f.lock.release(Access::Read);
     }
+    let (copy, t) = copy?;
     let mut tree = lock(&sh.tree);
     check_dst(&tree)?;
     sh.check_nodes(&tree, t.files + t.dirs + 1, d)?;
@@ -260,6 +277,12 @@ pub(crate) fn iter_export<'a>(
                 list.push((p.to_string(), Arc::clone(f)))
             }),
         }
+    }
+    // With `only_dirty`, clean files are left out now, before any file lock is taken (and
+    // outside the tree lock), so a clean write-locked file is skipped rather than a WouldBlock
+    // (integrator decision 3, D-MemFS behaviour). A node's generation never returns to 0.
+    if only_dirty {
+        list.retain(|(_, f)| lock(&f.data).generation > 0);
     }
     Ok(list
         .into_iter()

@@ -27,7 +27,8 @@ impl FileNode {
 }
 
 /// Children of a directory in insertion order.
-pub(crate) type Children = IndexMap<Box<str>, Node, FxBuild>;
+/// Names are shared `Arc<str>` so copying a tree (`fork`) does not allocate per name.
+pub(crate) type Children = IndexMap<Arc<str>, Node, FxBuild>;
 
 /// A directory.
 #[derive(Debug, Default)]
@@ -174,11 +175,12 @@ pub(crate) fn for_each_file(d: &DirNode, base: &str, f: &mut dyn FnMut(&str, &Ar
     }
 }
 
-/// Whether any file below `d` is open.
-pub(crate) fn any_open(d: &DirNode) -> bool {
-    d.children.values().any(|n| match n {
-        Node::File(f) => f.lock.is_held(),
-        Node::Dir(sub) => any_open(sub),
+/// The path of the first open file below `d` (insertion order), if any.
+pub(crate) fn first_open(d: &DirNode, base: &str) -> Option<String> {
+    d.children.iter().find_map(|(name, n)| match n {
+        Node::File(f) if f.lock.is_held() => Some(path::join(base, name)),
+        Node::File(_) => None,
+        Node::Dir(sub) => first_open(sub, &path::join(base, name)),
     })
 }
 

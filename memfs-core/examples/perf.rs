@@ -1,0 +1,131 @@
+//! Quick timing of the core's hot paths (not a benchmark suite; the criterion benches are in
+//! `benches/`): `cargo run -p memfs-core --release --example perf`.
+
+use memfs_core::{MemoryFileSystem, OpenMode};
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The seed stress workload: 50 threads x 1000 iterations of mkdir, write, read back, compare.
+fn seed_workload() -> std::time::Duration {
+    let fs = Arc::new(MemoryFileSystem::new());
+    let start = Instant::now();
+    let threads: Vec<_> = (0..50)
+        .map(|t| {
+            let fs = Arc::clone(&fs);
+            std::thread::spawn(move || {
+                let dir = format!("/thread_{t}");
+                let mut buf = Vec::with_capacity(64);
+                for i in 0..1000 {
+                    fs.mkdir(&dir, true).expect("mkdir");
+                    let p = format!("{dir}/file_{i}");
+                    let data = format!("data-{t}-{i}");
+                    let mut h = fs.open(&p, OpenMode::Write).expect("open wb");
+                    h.write_all(data.as_bytes()).expect("write");
+                    h.close();
+                    buf.clear();
+                    let mut r = fs.open(&p, OpenMode::Read).expect("open rb");
+                    r.read_to_end(&mut buf).expect("read");
+                    assert_eq!(buf, data.as_bytes());
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("worker");
+    }
+    let el = start.elapsed();
+    assert_eq!(fs.stats().file_count, 50_000);
+    el
+}
+
+/// CPU time (user + system) of this process in seconds, from /proc/self/stat (Linux); the
+/// machine may be shared, so CPU time says more than wall time about the code's own cost.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // Fields 14 and 15 of the file are utime and stime; `after` starts at field 3.
+    f.get(10)
+        .zip(f.get(11))
+        .map(|(u, s)| (u + s) as f64 / 100.0)
+        .unwrap_or(0.0)
+}
+
+/// CPU time of the calling thread in nanoseconds (/proc/thread-self/schedstat, Linux).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|x| x.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn main() {
+    let mut best = std::time::Duration::MAX;
+    let cpu0 = cpu_secs();
+    for _ in 0..5 {
+        best = best.min(seed_workload());
+    }
+    let cpu = (cpu_secs() - cpu0) / 5.0 * 1e3;
+    println!(
+        "seed workload 50x1000: best of 5 = {:.2} ms wall, mean {cpu:.1} ms CPU per run",
+        best.as_secs_f64() * 1e3
+    );
+
+    let fs = MemoryFileSystem::new();
+    let data = [7u8; 64];
+    let mut buf = [0u8; 128];
+    let n = 1_000_000;
+    let cpu0 = thread_cpu_ns();
+    let start = Instant::now();
+    for _ in 0..n {
+        let mut h = fs.open("/small.bin", OpenMode::Write).expect("open wb");
+        h.write_all(&data).expect("write");
+        h.close();
+        let mut r = fs.open("/small.bin", OpenMode::Read).expect("open rb");
+        let got = r.read(&mut buf).expect("read");
+        assert_eq!(got, 64);
+        r.close();
+    }
+    let per = start.elapsed().as_nanos() as f64 / n as f64;
+    let cpu = (thread_cpu_ns() - cpu0) as f64 / n as f64;
+    println!(
+        "small-file cycle (wb 64 B, close, rb, read, close): {per:.0} ns wall, {cpu:.0} ns CPU"
+    );
+
+    let tiny = MemoryFileSystem::new();
+    tiny.mkdir("/d", false).expect("mkdir");
+    tiny.open("/d/a", OpenMode::Write)
+        .expect("open")
+        .write_all(b"hello")
+        .expect("write");
+    tiny.open("/b", OpenMode::Write)
+        .expect("open")
+        .write_all(b"x")
+        .expect("write");
+    let h = tiny.open("/b", OpenMode::Read).expect("open");
+    let n = 200_000;
+    let cpu0 = thread_cpu_ns();
+    let start = Instant::now();
+    for _ in 0..n {
+        let (copy, hs) = tiny.fork(&[Some(&h)]).expect("fork");
+        std::hint::black_box((copy, hs));
+    }
+    let fork_ns = start.elapsed().as_nanos() as f64 / n as f64;
+    let fork_cpu = (thread_cpu_ns() - cpu0) as f64 / n as f64;
+    let cpu0 = thread_cpu_ns();
+    let start = Instant::now();
+    let mut acc = 0u64;
+    for _ in 0..n {
+        acc ^= tiny.fingerprint();
+    }
+    let fp_ns = start.elapsed().as_nanos() as f64 / n as f64;
+    let fp_cpu = (thread_cpu_ns() - cpu0) as f64 / n as f64;
+    std::hint::black_box(acc);
+    println!(
+        "tiny tree (2 files, 1 dir, 1 handle): fork {fork_ns:.0} ns wall / {fork_cpu:.0} ns CPU, fingerprint {fp_ns:.0} ns wall / {fp_cpu:.0} ns CPU"
+    );
+}
