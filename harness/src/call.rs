@@ -23,32 +23,97 @@ pub enum Whence {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Call {
-    Open { slot: Slot, path: String, mode: String, preallocate: u64 },
-    Read { slot: Slot, max: Option<u64> },
-    Write { slot: Slot, data: Vec<u8> },
-    Seek { slot: Slot, whence: Whence, offset: i64 },
-    Tell { slot: Slot },
-    Truncate { slot: Slot, size: Option<u64> },
-    Close { slot: Slot },
-    Mkdir { path: String, exist_ok: bool },
-    Listdir { path: String },
-    Exists { path: String },
-    IsDir { path: String },
-    IsFile { path: String },
-    Stat { path: String },
+    Open {
+        slot: Slot,
+        path: String,
+        mode: String,
+        preallocate: u64,
+    },
+    Read {
+        slot: Slot,
+        max: Option<u64>,
+    },
+    Write {
+        slot: Slot,
+        data: Vec<u8>,
+    },
+    Seek {
+        slot: Slot,
+        whence: Whence,
+        offset: i64,
+    },
+    Tell {
+        slot: Slot,
+    },
+    Truncate {
+        slot: Slot,
+        size: Option<u64>,
+    },
+    Close {
+        slot: Slot,
+    },
+    Mkdir {
+        path: String,
+        exist_ok: bool,
+    },
+    Listdir {
+        path: String,
+    },
+    Exists {
+        path: String,
+    },
+    IsDir {
+        path: String,
+    },
+    IsFile {
+        path: String,
+    },
+    Stat {
+        path: String,
+    },
     Stats,
-    GetSize { path: String },
-    Rename { src: String, dst: String },
-    Move { src: String, dst: String },
-    Remove { path: String },
-    Rmtree { path: String },
-    Copy { src: String, dst: String },
-    CopyTree { src: String, dst: String },
-    Walk { path: String },
-    Glob { pattern: String },
-    ExportTree { prefix: String, only_dirty: bool },
-    ExportAsBytes { path: String, max_size: Option<u64> },
-    ImportTree { entries: Vec<(String, Vec<u8>)> },
+    GetSize {
+        path: String,
+    },
+    Rename {
+        src: String,
+        dst: String,
+    },
+    Move {
+        src: String,
+        dst: String,
+    },
+    Remove {
+        path: String,
+    },
+    Rmtree {
+        path: String,
+    },
+    Copy {
+        src: String,
+        dst: String,
+    },
+    CopyTree {
+        src: String,
+        dst: String,
+    },
+    Walk {
+        path: String,
+    },
+    Glob {
+        pattern: String,
+    },
+    ExportTree {
+        prefix: String,
+        only_dirty: bool,
+    },
+    ExportAsBytes {
+        path: String,
+        max_size: Option<u64>,
+    },
+    ImportTree {
+        entries: Vec<(String, Vec<u8>)>,
+    },
 }
 
 /// Error kinds as the harness names them (the names of the semantics document). Drivers map
@@ -116,7 +181,10 @@ impl fmt::Display for ErrKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CallOutcome {
     Ok(StepValue),
-    Err { kind: ErrKind, reason: Option<String> },
+    Err {
+        kind: ErrKind,
+        reason: Option<String>,
+    },
 }
 
 impl CallOutcome {

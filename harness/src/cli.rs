@@ -61,6 +61,14 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the spec's actions or clauses.
     List(ListArgs),
+    /// Run the stress suites (seed workload, ST-01..ST-06) and optionally check linearizability.
+    Stress(crate::stress::Args),
+    /// Traceability gate: every clause referenced, every reference valid, every clause exercised.
+    Trace(crate::trace::TraceArgs),
+    /// Write coverage and timing reports from explore results (or merge shard results).
+    Report(crate::report::ReportArgs),
+    /// Run numbered use-case scenarios (`harness scenario 2.1`, `harness scenario --list`).
+    Scenario(crate::scenario::ScenarioArgs),
 }
 
 /// Where the specs are (shared by every subcommand that reads them).
@@ -167,6 +175,19 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explore(a) => with_system(&a.spec.clone(), Runner::Explore(&a)),
         Command::Replay(a) => with_system(&a.spec.clone(), Runner::Replay(&a)),
         Command::List(a) => with_system(&a.spec.clone(), Runner::List(a.what)),
+        Command::Stress(a) => exit_of(crate::stress::status(a)),
+        Command::Trace(a) => exit_of(crate::trace::status(&a)),
+        Command::Report(a) => exit_of(crate::report::status(&a)),
+        Command::Scenario(a) => exit_of(crate::scenario::status(&a)),
+    }
+}
+
+/// Maps a module's 0/1/2 status onto the CLI contract.
+fn exit_of(status: u8) -> Exit {
+    match status {
+        0 => Exit::Conform,
+        1 => Exit::Failure,
+        _ => Exit::Usage,
     }
 }
 

@@ -9,9 +9,18 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeObs {
     /// A directory with its child names in insertion order.
-    Dir { children: Vec<String>, created: u64, modified: u64 },
+    Dir {
+        children: Vec<String>,
+        created: u64,
+        modified: u64,
+    },
     /// A file with its full contents.
-    File { data: Vec<u8>, generation: u64, created: u64, modified: u64 },
+    File {
+        data: Vec<u8>,
+        generation: u64,
+        created: u64,
+        modified: u64,
+    },
 }
 
 /// Filesystem-wide counters (`stats()` without the constant estimate field).
@@ -53,7 +62,13 @@ pub enum StepValue {
     Bytes(Vec<u8>),
     Names(Vec<String>),
     /// `stat`: size, created, modified, generation, is_dir.
-    Stat { size: u64, created: u64, modified: u64, generation: u64, is_dir: bool },
+    Stat {
+        size: u64,
+        created: u64,
+        modified: u64,
+        generation: u64,
+        is_dir: bool,
+    },
     Stats(StatsObs),
     /// `walk`: (dir, dirnames, filenames) top-down.
     Walk(Vec<(String, Vec<String>, Vec<String>)>),
@@ -63,14 +78,21 @@ pub enum StepValue {
 
 /// Human-readable differences between two observations (`left` vs `right`), empty if equal.
 /// Used in failure reports and regression files.
-pub fn diff(left: &Observation, right: &Observation, left_name: &str, right_name: &str) -> Vec<String> {
+pub fn diff(
+    left: &Observation,
+    right: &Observation,
+    left_name: &str,
+    right_name: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (p, l) in &left.nodes {
         match right.nodes.get(p) {
             None => out.push(format!("{p}: only in {left_name}: {}", describe(l))),
-            Some(r) if r != l => {
-                out.push(format!("{p}: {left_name} {} / {right_name} {}", describe(l), describe(r)))
-            }
+            Some(r) if r != l => out.push(format!(
+                "{p}: {left_name} {} / {right_name} {}",
+                describe(l),
+                describe(r)
+            )),
             Some(_) => {}
         }
     }
@@ -80,14 +102,19 @@ pub fn diff(left: &Observation, right: &Observation, left_name: &str, right_name
         }
     }
     if left.stats != right.stats {
-        out.push(format!("stats: {left_name} {:?} / {right_name} {:?}", left.stats, right.stats));
+        out.push(format!(
+            "stats: {left_name} {:?} / {right_name} {:?}",
+            left.stats, right.stats
+        ));
     }
     let n = left.handles.len().max(right.handles.len());
     for i in 0..n {
         let l = left.handles.get(i).cloned().flatten();
         let r = right.handles.get(i).cloned().flatten();
         if l != r {
-            out.push(format!("handle {i}: {left_name} {l:?} / {right_name} {r:?}"));
+            out.push(format!(
+                "handle {i}: {left_name} {l:?} / {right_name} {r:?}"
+            ));
         }
     }
     out
@@ -95,10 +122,19 @@ pub fn diff(left: &Observation, right: &Observation, left_name: &str, right_name
 
 fn describe(n: &NodeObs) -> String {
     match n {
-        NodeObs::Dir { children, created, modified } => {
+        NodeObs::Dir {
+            children,
+            created,
+            modified,
+        } => {
             format!("dir {children:?} created={created} modified={modified}")
         }
-        NodeObs::File { data, generation, created, modified } => format!(
+        NodeObs::File {
+            data,
+            generation,
+            created,
+            modified,
+        } => format!(
             "file {} bytes {:?} gen={generation} created={created} modified={modified}",
             data.len(),
             String::from_utf8_lossy(&data[..data.len().min(32)])

@@ -46,6 +46,11 @@ pub struct Args {
 
 /// Runs `harness stress`; exit 0 if every run verified, 1 on any failure, 2 on bad usage.
 pub fn run(args: Args) -> ExitCode {
+    ExitCode::from(status(args))
+}
+
+/// `harness stress` as a status number (0 verified, 1 failure, 2 bad usage) for the CLI.
+pub fn status(args: Args) -> u8 {
     let suites: Vec<&Suite> = match &args.suite {
         None => SUITES.iter().collect(),
         Some(name) => match find_suite(name) {
@@ -56,13 +61,13 @@ pub fn run(args: Args) -> ExitCode {
                     "harness stress: unknown suite `{name}`; choose one of: {}",
                     names.join(", ")
                 );
-                return ExitCode::from(2);
+                return 2;
             }
         },
     };
     if args.runs == 0 || !(args.scale > 0.0 && args.scale.is_finite()) {
         eprintln!("harness stress: --runs must be at least 1 and --scale a positive number");
-        return ExitCode::from(2);
+        return 2;
     }
     let cfg = RunCfg {
         scale: args.scale,
@@ -118,11 +123,11 @@ pub fn run(args: Args) -> ExitCode {
         && let Err(e) = report::write_json(path, &summaries, lin.as_ref())
     {
         eprintln!("harness stress: cannot write {}: {e}", path.display());
-        return ExitCode::from(2);
+        return 2;
     }
     if ok {
-        ExitCode::SUCCESS
+        0
     } else {
-        ExitCode::from(1)
+        1
     }
 }

@@ -1,0 +1,158 @@
+//! The timing report: exploration speed per depth, core latency percentiles per operation kind,
+//! and stress suite times when a stress result is given.
+
+use super::latency::LatencyReport;
+use crate::outcome::RunResult;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One stress suite, as `harness stress --json` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StressSuite {
+    pub name: String,
+    pub median_seconds: f64,
+    pub ops_per_sec: f64,
+    #[serde(default)]
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// The stress result file: `{suites: [{name, median_seconds, ops_per_sec, errors: {kind: n}}]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StressResult {
+    pub suites: Vec<StressSuite>,
+}
+
+/// Exploration time at one depth level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepthRow {
+    pub depth: u32,
+    pub steps: u64,
+    pub seconds: f64,
+    pub steps_per_sec: f64,
+}
+
+/// Exploration speed of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorationTiming {
+    pub depth: u32,
+    pub steps: u64,
+    pub seconds: f64,
+    pub steps_per_sec: f64,
+    pub per_depth: Vec<DepthRow>,
+}
+
+/// The timing report, serialized as `timing.json`. Absent parts are `null`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingReport {
+    pub exploration: Option<ExplorationTiming>,
+    pub latency: Option<LatencyReport>,
+    pub stress: Option<StressResult>,
+}
+
+fn rate(steps: u64, secs: f64) -> f64 {
+    if secs > 0.0 { steps as f64 / secs } else { 0.0 }
+}
+
+/// Exploration speed from a run result.
+pub fn exploration(run: &RunResult) -> ExplorationTiming {
+    ExplorationTiming {
+        depth: run.depth,
+        steps: run.steps,
+        seconds: run.seconds,
+        steps_per_sec: rate(run.steps, run.seconds),
+        per_depth: run
+            .per_depth
+            .iter()
+            .map(|d| DepthRow {
+                depth: d.depth,
+                steps: d.steps,
+                seconds: d.seconds,
+                steps_per_sec: rate(d.steps, d.seconds),
+            })
+            .collect(),
+    }
+}
+
+fn us(ns: u64) -> String {
+    format!("{:.1}", ns as f64 / 1000.0)
+}
+
+/// The report as Markdown (`timing.md`).
+pub fn markdown(t: &TimingReport) -> String {
+    let mut s = String::from(
+        "# Timing\n\nMeasured, never asserted: numbers depend on the machine and its load.\n\n",
+    );
+    s.push_str("## Exploration\n\n");
+    match &t.exploration {
+        None => s.push_str("No run result given (`--run FILE.json`).\n\n"),
+        Some(e) => {
+            let _ = writeln!(
+                s,
+                "Depth {}: {} steps in {:.3} s ({:.0} steps/s).\n",
+                e.depth, e.steps, e.seconds, e.steps_per_sec
+            );
+            s.push_str("| depth | steps | seconds | steps/s |\n|---:|---:|---:|---:|\n");
+            for d in &e.per_depth {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {:.3} | {:.0} |",
+                    d.depth, d.steps, d.seconds, d.steps_per_sec
+                );
+            }
+            s.push('\n');
+        }
+    }
+    s.push_str("## Core latency per operation (microseconds)\n\n");
+    match &t.latency {
+        None => s.push_str("Not measured (`--no-latency`).\n\n"),
+        Some(l) => {
+            let _ = writeln!(
+                s,
+                "Instrumented run: {} timed calls, workload seed {}.\n",
+                l.ops, l.seed
+            );
+            s.push_str("| op | calls | errors | p50 | p95 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for o in &l.per_op {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    o.op,
+                    o.count,
+                    o.errors,
+                    us(o.p50_ns),
+                    us(o.p95_ns),
+                    us(o.p99_ns),
+                    us(o.max_ns)
+                );
+            }
+            s.push('\n');
+        }
+    }
+    s.push_str("## Stress suites\n\n");
+    match &t.stress {
+        None => s.push_str(
+            "No stress result given (`--stress FILE.json` from `harness stress --json`).\n",
+        ),
+        Some(st) => {
+            s.push_str("| suite | median s | ops/s | errors |\n|---|---:|---:|---|\n");
+            for x in &st.suites {
+                let errs = if x.errors.is_empty() {
+                    "-".to_string()
+                } else {
+                    x.errors
+                        .iter()
+                        .map(|(k, n)| format!("{k}: {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {:.3} | {:.0} | {errs} |",
+                    x.name, x.median_seconds, x.ops_per_sec
+                );
+            }
+        }
+    }
+    s
+}
