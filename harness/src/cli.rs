@@ -38,6 +38,10 @@ Examples:
                                              one quarter of the space (CI matrix), JSON result
   harness replay scenarios/regressions       replay every saved regression (PASS/FAIL/STALE)
   harness list actions                       the spec's actions and their step counts
+  harness stress --runs 5 --json stress.json every stress suite, median of 5 runs
+  harness trace --check --run explore.json   the traceability gate over an explore result
+  harness report --merge s1.json s2.json     coverage and timing reports from shard results
+  harness scenario 2.1                       one numbered use-case scenario (--list for all)
 
 Exit status: 0 all conform, 1 conformance failure, 2 usage or spec error.";
 

@@ -125,9 +125,5 @@ pub fn status(args: Args) -> u8 {
         eprintln!("harness stress: cannot write {}: {e}", path.display());
         return 2;
     }
-    if ok {
-        0
-    } else {
-        1
-    }
+    if ok { 0 } else { 1 }
 }
