@@ -96,7 +96,7 @@ fn conforming_run_exits_0_with_summary() {
 
 #[test]
 fn failing_run_exits_1_saves_and_replays() {
-    // spec: TOY-INCR
+    // Toy system clause TOY-INCR (not a memfs clause, so not a `spec:` tag).
     let dir = temp_dir("fail");
     let d = dir.display().to_string();
     let json = dir.join("result.json");

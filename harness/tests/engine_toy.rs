@@ -211,7 +211,7 @@ fn shards_partition_the_space_exactly_once() {
 
 #[test]
 fn planted_bug_is_shrunk_saved_and_replayed() {
-    // spec: TOY-INCR
+    // Toy system clause TOY-INCR (not a memfs clause, so not a `spec:` tag).
     let sys = ToySystem::new();
     let (bad, good) = (ToyDriver::with_bug(ToyBug::IncrWraps), ToyDriver::correct());
     let p = Parties {
