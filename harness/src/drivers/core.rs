@@ -88,6 +88,9 @@ impl CoreDriver {
     }
 
     fn run(&mut self, call: &Call) -> CallOutcome {
+        if let Some(o) = apply_namespace_call(&self.fs, call) {
+            return o;
+        }
         let fs = &self.fs;
         match call {
             Call::Open {
@@ -170,41 +173,8 @@ impl CoreDriver {
                 }
                 CallOutcome::Ok(StepValue::Unit)
             }
-            Call::Mkdir { path, exist_ok } => unit(fs.mkdir(path, *exist_ok)),
-            Call::Listdir { path } => val(fs.listdir(path), StepValue::Names),
-            Call::Exists { path } => CallOutcome::Ok(StepValue::Bool(fs.exists(path))),
-            Call::IsDir { path } => CallOutcome::Ok(StepValue::Bool(fs.is_dir(path))),
-            Call::IsFile { path } => CallOutcome::Ok(StepValue::Bool(fs.is_file(path))),
-            Call::Stat { path } => val(fs.stat(path), |s| StepValue::Stat {
-                size: s.size,
-                created: s.created_at.0,
-                modified: s.modified_at.0,
-                generation: s.generation,
-                is_dir: s.is_dir,
-            }),
-            Call::Stats => CallOutcome::Ok(StepValue::Stats(stats_obs(fs))),
-            Call::GetSize { path } => val(fs.get_size(path), StepValue::U64),
-            Call::Rename { src, dst } => unit(fs.rename(src, dst)),
-            Call::Move { src, dst } => unit(fs.move_path(src, dst)),
-            Call::Remove { path } => unit(fs.remove(path)),
-            Call::Rmtree { path } => unit(fs.rmtree(path)),
-            Call::Copy { src, dst } => unit(fs.copy(src, dst)),
-            Call::CopyTree { src, dst } => unit(fs.copy_tree(src, dst)),
-            Call::Walk { path } => val(fs.walk(path), |w| {
-                StepValue::Walk(w.into_iter().map(|e| (e.dir, e.dirs, e.files)).collect())
-            }),
-            Call::Glob { pattern } => val(fs.glob(pattern), StepValue::Names),
-            Call::ExportTree { prefix, only_dirty } => {
-                val(fs.export_tree(prefix, *only_dirty), StepValue::Files)
-            }
-            Call::ExportAsBytes { path, max_size } => {
-                val(fs.export_as_bytesio(path, *max_size), |c| {
-                    StepValue::Bytes(c.into_inner())
-                })
-            }
-            Call::ImportTree { entries } => {
-                unit(fs.import_tree(entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()))))
-            }
+            // Namespace calls were answered by `apply_namespace_call` above.
+            _ => invalid(),
         }
     }
 
@@ -242,6 +212,54 @@ fn build(cfg: &FsConfig) -> Result<MemoryFileSystem, DriverError> {
         .map_err(|e| DriverError::new("core", format!("cannot build the filesystem: {e}")))
 }
 
+/// Executes a call that needs no handle slot on `fs` (every namespace, query and transfer
+/// call); `None` for handle calls, which need the caller's slots. Shared by this driver and
+/// the linearizability recorder so both speak the call vocabulary identically.
+pub fn apply_namespace_call(fs: &MemoryFileSystem, call: &Call) -> Option<CallOutcome> {
+    Some(match call {
+        Call::Open { .. }
+        | Call::Read { .. }
+        | Call::Write { .. }
+        | Call::Seek { .. }
+        | Call::Tell { .. }
+        | Call::Truncate { .. }
+        | Call::Close { .. } => return None,
+        Call::Mkdir { path, exist_ok } => unit(fs.mkdir(path, *exist_ok)),
+        Call::Listdir { path } => val(fs.listdir(path), StepValue::Names),
+        Call::Exists { path } => CallOutcome::Ok(StepValue::Bool(fs.exists(path))),
+        Call::IsDir { path } => CallOutcome::Ok(StepValue::Bool(fs.is_dir(path))),
+        Call::IsFile { path } => CallOutcome::Ok(StepValue::Bool(fs.is_file(path))),
+        Call::Stat { path } => val(fs.stat(path), |s| StepValue::Stat {
+            size: s.size,
+            created: s.created_at.0,
+            modified: s.modified_at.0,
+            generation: s.generation,
+            is_dir: s.is_dir,
+        }),
+        Call::Stats => CallOutcome::Ok(StepValue::Stats(stats_obs(fs))),
+        Call::GetSize { path } => val(fs.get_size(path), StepValue::U64),
+        Call::Rename { src, dst } => unit(fs.rename(src, dst)),
+        Call::Move { src, dst } => unit(fs.move_path(src, dst)),
+        Call::Remove { path } => unit(fs.remove(path)),
+        Call::Rmtree { path } => unit(fs.rmtree(path)),
+        Call::Copy { src, dst } => unit(fs.copy(src, dst)),
+        Call::CopyTree { src, dst } => unit(fs.copy_tree(src, dst)),
+        Call::Walk { path } => val(fs.walk(path), |w| {
+            StepValue::Walk(w.into_iter().map(|e| (e.dir, e.dirs, e.files)).collect())
+        }),
+        Call::Glob { pattern } => val(fs.glob(pattern), StepValue::Names),
+        Call::ExportTree { prefix, only_dirty } => {
+            val(fs.export_tree(prefix, *only_dirty), StepValue::Files)
+        }
+        Call::ExportAsBytes { path, max_size } => val(fs.export_as_bytesio(path, *max_size), |c| {
+            StepValue::Bytes(c.into_inner())
+        }),
+        Call::ImportTree { entries } => {
+            unit(fs.import_tree(entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()))))
+        }
+    })
+}
+
 fn empty_slots(cfg: &FsConfig) -> Vec<Option<SlotHandle>> {
     (0..cfg.slots).map(|_| None).collect()
 }
@@ -262,7 +280,8 @@ pub fn err(e: &MfsError) -> CallOutcome {
     CallOutcome::Err { kind, reason }
 }
 
-fn invalid() -> CallOutcome {
+/// The outcome of a call the system under test must reject as invalid input.
+pub fn invalid() -> CallOutcome {
     CallOutcome::Err {
         kind: ErrKind::InvalidInput,
         reason: None,
@@ -283,7 +302,8 @@ fn val<T>(r: memfs_core::Result<T>, f: impl FnOnce(T) -> StepValue) -> CallOutco
     }
 }
 
-fn stats_obs(fs: &MemoryFileSystem) -> StatsObs {
+/// The comparable form of the core's `stats()`.
+pub fn stats_obs(fs: &MemoryFileSystem) -> StatsObs {
     let s = fs.stats();
     StatsObs {
         used_bytes: s.used_bytes,

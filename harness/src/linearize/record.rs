@@ -4,10 +4,9 @@
 
 use super::history::Op;
 use crate::call::{Call, CallOutcome, ErrKind, Slot, Whence};
-use crate::observation::{StatsObs, StepValue};
-use memfs_core::{
-    BlockReason, FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
-};
+use crate::drivers::core::{apply_namespace_call, invalid};
+use crate::observation::StepValue;
+use memfs_core::{FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions};
 use std::collections::HashMap;
 use std::io::SeekFrom;
 use std::time::Instant;
@@ -15,34 +14,8 @@ use std::time::Instant;
 /// The recorded form of a filesystem operation.
 pub type FsOp = Op<Call, CallOutcome>;
 
-/// Maps a core error onto the harness vocabulary (kind by name, `WouldBlock` reason).
-pub fn outcome_of_error(e: &MfsError) -> CallOutcome {
-    let kind = ErrKind::parse(e.kind().name()).unwrap_or(ErrKind::InvalidInput);
-    let reason = match e {
-        MfsError::WouldBlock {
-            reason: BlockReason::LockTimeout,
-            ..
-        } => Some("LockTimeout".to_string()),
-        MfsError::WouldBlock {
-            reason: BlockReason::FileOpen,
-            ..
-        } => Some("FileOpen".to_string()),
-        _ => None,
-    };
-    CallOutcome::Err { kind, reason }
-}
-
-/// Converts core stats to the comparable form.
-pub fn stats_obs(s: &memfs_core::Stats) -> StatsObs {
-    StatsObs {
-        used_bytes: s.used_bytes,
-        quota_bytes: s.quota_bytes,
-        free_bytes: s.free_bytes,
-        file_count: s.file_count,
-        dir_count: s.dir_count,
-        chunk_count: s.chunk_count,
-    }
-}
+/// Maps a core error onto the harness vocabulary (the core driver's mapping).
+pub use crate::drivers::core::err as outcome_of_error;
 
 /// Executes calls for one thread against the core, recording every one.
 pub struct Recorder<'a> {
@@ -59,10 +32,6 @@ fn ok<T>(r: Result<T, MfsError>, f: impl FnOnce(T) -> StepValue) -> CallOutcome 
         Ok(v) => CallOutcome::Ok(f(v)),
         Err(e) => outcome_of_error(&e),
     }
-}
-
-fn unit(r: Result<(), MfsError>) -> CallOutcome {
-    ok(r, |()| StepValue::Unit)
 }
 
 impl<'a> Recorder<'a> {
@@ -108,6 +77,9 @@ impl<'a> Recorder<'a> {
 
     /// Executes one call without recording it.
     pub fn exec(&mut self, call: &Call) -> CallOutcome {
+        if let Some(o) = apply_namespace_call(self.fs, call) {
+            return o;
+        }
         let fs = self.fs;
         match call {
             Call::Open {
@@ -178,41 +150,8 @@ impl<'a> Recorder<'a> {
                 }
                 Err(o) => o,
             },
-            Call::Mkdir { path, exist_ok } => unit(fs.mkdir(path, *exist_ok)),
-            Call::Listdir { path } => ok(fs.listdir(path), StepValue::Names),
-            Call::Exists { path } => CallOutcome::Ok(StepValue::Bool(fs.exists(path))),
-            Call::IsDir { path } => CallOutcome::Ok(StepValue::Bool(fs.is_dir(path))),
-            Call::IsFile { path } => CallOutcome::Ok(StepValue::Bool(fs.is_file(path))),
-            Call::Stat { path } => ok(fs.stat(path), |s| StepValue::Stat {
-                size: s.size,
-                created: s.created_at.0,
-                modified: s.modified_at.0,
-                generation: s.generation,
-                is_dir: s.is_dir,
-            }),
-            Call::Stats => CallOutcome::Ok(StepValue::Stats(stats_obs(&fs.stats()))),
-            Call::GetSize { path } => ok(fs.get_size(path), StepValue::U64),
-            Call::Rename { src, dst } => unit(fs.rename(src, dst)),
-            Call::Move { src, dst } => unit(fs.move_path(src, dst)),
-            Call::Remove { path } => unit(fs.remove(path)),
-            Call::Rmtree { path } => unit(fs.rmtree(path)),
-            Call::Copy { src, dst } => unit(fs.copy(src, dst)),
-            Call::CopyTree { src, dst } => unit(fs.copy_tree(src, dst)),
-            Call::Walk { path } => ok(fs.walk(path), |w| {
-                StepValue::Walk(w.into_iter().map(|e| (e.dir, e.dirs, e.files)).collect())
-            }),
-            Call::Glob { pattern } => ok(fs.glob(pattern), StepValue::Names),
-            Call::ExportTree { prefix, only_dirty } => {
-                ok(fs.export_tree(prefix, *only_dirty), StepValue::Files)
-            }
-            Call::ExportAsBytes { path, max_size } => {
-                ok(fs.export_as_bytesio(path, *max_size), |c| {
-                    StepValue::Bytes(c.into_inner())
-                })
-            }
-            Call::ImportTree { entries } => {
-                unit(fs.import_tree(entries.iter().map(|(p, d)| (p.as_str(), d.as_slice()))))
-            }
+            // Namespace calls were answered by `apply_namespace_call` above.
+            _ => invalid(),
         }
     }
 
