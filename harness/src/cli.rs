@@ -112,6 +112,9 @@ pub struct ExploreArgs {
     /// Write the run result (RunResult JSON) to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write JUnit XML to FILE (one case per failure, so CI shows failures per clause).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -134,6 +137,9 @@ pub struct ReplayArgs {
     /// Regression files or folders (searched recursively for .yaml files).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Write JUnit XML to FILE (one case per replayed file).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     #[command(flatten)]
     pub spec: SpecArgs,
 }
@@ -310,6 +316,12 @@ where
         eprintln!("error: {e}");
         return Exit::Usage;
     }
+    if let Some(path) = &a.junit
+        && let Err(e) = crate::junit::from_run(&s.result).write(path)
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return Exit::Usage;
+    }
     if s.result.failures.is_empty() && s.failing_nodes == 0 {
         Exit::Conform
     } else {
@@ -337,8 +349,26 @@ where
         }
     };
     let mut counts = [0usize; 4];
+    let mut cases = Vec::new();
     for f in &files {
+        let started = std::time::Instant::now();
         let st = regression::replay_file(p, f);
+        cases.push(crate::junit::ReplayOutcome {
+            file: f.display().to_string(),
+            failure: match &st {
+                ReplayStatus::Pass => None,
+                ReplayStatus::Fail(fail) => Some(format!(
+                    "step {}: {}; expected {}, observed {}",
+                    fail.position + 1,
+                    fail.message(),
+                    fail.expected,
+                    fail.observed
+                )),
+                ReplayStatus::Stale(why) => Some(format!("stale: {}", why.join("; "))),
+                ReplayStatus::Invalid(e) => Some(format!("invalid: {e}")),
+            },
+            seconds: started.elapsed().as_secs_f64(),
+        });
         match &st {
             ReplayStatus::Pass => {
                 counts[0] += 1;
@@ -382,6 +412,12 @@ where
         counts[2],
         counts[3]
     );
+    if let Some(path) = &a.junit
+        && let Err(e) = crate::junit::from_replays(&cases).write(path)
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return Exit::Usage;
+    }
     if counts[3] > 0 {
         Exit::Usage
     } else if counts[1] + counts[2] > 0 {
