@@ -89,7 +89,8 @@ proptest! {
     ) {
         // spec: HANDLE-4, HANDLE-3, STORE-11
         let storage = [StorageKind::Auto, StorageKind::Sequential, StorageKind::RandomAccess][kind_ix];
-        let fs = build(MemoryFileSystem::builder().storage(storage).quota(64 * 1024));
+        // Quota for the worst case: 2047 one-byte sequential writes at 1 + 128 bytes each.
+        let fs = build(MemoryFileSystem::builder().storage(storage).quota(1024 * 1024));
         let mut h = fs.open("/f.bin", OpenMode::Write).unwrap();
         let mut rest = &data[..];
         let mut i = 0;
