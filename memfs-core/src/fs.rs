@@ -13,8 +13,8 @@ use crate::probe::MemoryProbe;
 use crate::quota::Quota;
 use crate::storage::{Ctx, FileData};
 use crate::sync::atomic::{AtomicU64, Ordering};
-use crate::sync::{Arc, Mutex, lock};
-use crate::tree::{FileNode, Kind, Node, Parent, Tree};
+use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, lock, read, write};
+use crate::tree::{DirNode, FileNode, Kind, Node, Parent, Tree};
 use crate::types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
 use crate::{Result, guard};
 use std::collections::BTreeMap;
@@ -34,19 +34,32 @@ pub(crate) struct Config {
 
 /// Everything one filesystem owns; handles keep it alive through an `Arc`.
 ///
-/// Lock order: `tree`, then a file's lock state or data mutex; never two files' data mutexes
-/// at once; nobody waits for a file lock while holding `tree`.
+/// Lock order: `tree`, then directories top-down (shared mode, see [`crate::tree`]), then a
+/// file's lock state or data mutex; never two files' data mutexes at once; nobody waits for a
+/// file lock while holding `tree` or a directory.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub quota: Quota,
     /// Sequential chunks of all files (`stats().chunk_count`).
     pub chunks: AtomicU64,
-    pub tree: Mutex<Tree>,
+    /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
+    /// that moves, removes or copies (exclusive mode).
+    pub tree: RwLock<Tree>,
     pub cfg: Config,
     pub warnings: Mutex<Vec<String>>,
 }
 
 impl Shared {
+    /// The namespace in shared mode (see [`crate::tree`]).
+    pub(crate) fn ns_read(&self) -> RwLockReadGuard<'_, Tree> {
+        read(&self.tree)
+    }
+
+    /// The namespace in exclusive mode.
+    pub(crate) fn ns_write(&self) -> RwLockWriteGuard<'_, Tree> {
+        write(&self.tree)
+    }
+
     pub(crate) fn now(&self) -> Timestamp {
         self.cfg.clock.now()
     }
@@ -103,12 +116,12 @@ impl Shared {
         mut validate: F,
     ) -> Result<Option<Arc<FileNode>>>
     where
-        F: FnMut(&Tree) -> Result<Option<Arc<FileNode>>>,
+        F: FnMut(&mut Tree) -> Result<Option<Arc<FileNode>>>,
     {
         let mut held: Option<Arc<FileNode>> = None;
         loop {
-            let tree = lock(&self.tree);
-            let found = validate(&tree);
+            let mut tree = self.ns_write();
+            let found = validate(&mut tree);
             let node = match found {
                 Ok(Some(n)) => n,
                 other => {
@@ -187,7 +200,7 @@ impl MemoryFileSystem {
             inner: Arc::new(Shared {
                 quota: Quota::new(quota, used),
                 chunks: AtomicU64::new(chunks),
-                tree: Mutex::new(tree),
+                tree: RwLock::new(tree),
                 cfg,
                 warnings: Mutex::new(Vec::new()),
             }),
@@ -212,14 +225,8 @@ impl MemoryFileSystem {
         let p: &str = &norm;
         let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
         let try_once = matches!(wait, LockWait::For(d) if d.is_zero());
-        let deadline = match wait {
-            LockWait::For(d) => Some(
-                std::time::Instant::now()
-                    .checked_add(d)
-                    .unwrap_or_else(far_future),
-            ),
-            LockWait::Forever => None,
-        };
+        // Computed at the first wait only: an open that gets its lock at once reads no clock.
+        let mut deadline: Option<Option<std::time::Instant>> = None;
         let access = if mode == OpenMode::Read {
             Access::Read
         } else {
@@ -228,52 +235,39 @@ impl MemoryFileSystem {
         // The file this open is registered on as a waiting writer, if any.
         let mut registered: Option<Arc<FileNode>> = None;
         let (node, size) = loop {
-            let mut tree = lock(&sh.tree);
-            let f = match tree.kind_at(p) {
-                Some(Kind::Dir(_)) => {
-                    drop(tree);
-                    unregister(registered);
-                    return Err(errs::is_dir(p));
-                }
-                Some(Kind::File(_)) if mode == OpenMode::Exclusive => {
-                    drop(tree);
-                    unregister(registered);
-                    return Err(errs::exists(p));
-                }
-                Some(Kind::File(f)) => Arc::clone(f),
-                None => {
-                    unregister(registered.take());
-                    if matches!(mode, OpenMode::Read | OpenMode::ReadWrite) {
-                        return Err(errs::not_found(p));
-                    }
-                    let node = self.create_locked(&mut tree, p, opts.preallocate)?;
-                    break (node, opts.preallocate);
-                }
+            let tree = sh.ns_read();
+            let step = if p == "/" {
+                Step::Fail(errs::is_dir(p))
+            } else {
+                let (parent, name) = crate::path::split_parent(p);
+                tree.with_dir(parent, |d| {
+                    let at = At {
+                        p,
+                        name,
+                        mode,
+                        opts,
+                    };
+                    self.open_in(&tree, d, &at, access, &mut registered)
+                })
             };
-            if let Some(r) = registered.take() {
-                if Arc::ptr_eq(&r, &f) {
-                    registered = Some(r);
-                } else {
-                    // The path now names another file: stop waiting on the old one.
-                    r.lock.unregister_writer();
+            let f = match step {
+                Step::Opened(node, size) => break (node, size),
+                Step::Fail(e) => {
+                    drop(tree);
+                    unregister(registered);
+                    return Err(e);
                 }
-            }
-            // The lock and what the open does to the file are one step: whoever sees this
-            // handle's lock also sees the truncation and preallocation (linearizable open).
-            let needs_work =
-                matches!(mode, OpenMode::Write | OpenMode::Append) || opts.preallocate > 0;
-            let taken = f.lock.try_acquire_with(access, registered.is_some(), || {
-                if needs_work {
-                    self.after_lock(&f, p, mode, opts.preallocate)
-                } else {
-                    Ok(0)
+                Step::Retry => continue,
+                Step::CreateExclusive => {
+                    drop(tree);
+                    match self.create_exclusive(p, opts.preallocate) {
+                        Step::Opened(node, size) => break (node, size),
+                        Step::Fail(e) => return Err(e),
+                        _ => continue,
+                    }
                 }
-            });
-            match taken {
-                Some(Ok(size)) => break (f, size),
-                Some(Err(e)) => return Err(e),
-                None => {}
-            }
+                Step::Busy(f) => f,
+            };
             drop(tree);
             if try_once {
                 unregister(registered);
@@ -283,9 +277,17 @@ impl MemoryFileSystem {
                 f.lock.register_writer();
                 registered = Some(Arc::clone(&f));
             }
-            // Wait outside the tree lock, then decide again from the path: the file may have
-            // been removed or replaced meanwhile.
-            if !f.lock.wait_available(access, deadline) {
+            let dl = *deadline.get_or_insert_with(|| match wait {
+                LockWait::For(d) => Some(
+                    std::time::Instant::now()
+                        .checked_add(d)
+                        .unwrap_or_else(far_future),
+                ),
+                LockWait::Forever => None,
+            });
+            // Wait outside every namespace lock, then decide again from the path: the file
+            // may have been removed or replaced meanwhile.
+            if !f.lock.wait_available(access, dl) {
                 unregister(registered);
                 return Err(errs::lock_timeout(p));
             }
@@ -313,44 +315,146 @@ impl MemoryFileSystem {
         Ok(d.size())
     }
 
-    /// Creates the file at `p` (missing) with its writer lock held and its preallocation done
-    /// before it is linked, so nothing is left behind if the preallocation fails (PREALLOC-5).
-    /// Checks, in order: parent, node limit, memory guard, quota.
-    fn create_locked(&self, tree: &mut Tree, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
-        let sh = &*self.inner;
-        if !tree.parent_is_dir(p) {
-            return Err(errs::not_found(p));
+    /// One open attempt in shared mode, in the parent directory `d` (`None`: missing or not a
+    /// directory), with the directories above it read-locked by the caller.
+    fn open_in(
+        &self,
+        tree: &Tree,
+        d: Option<&DirNode>,
+        at: &At<'_>,
+        access: Access,
+        registered: &mut Option<Arc<FileNode>>,
+    ) -> Step {
+        let (p, mode, opts) = (at.p, at.mode, at.opts);
+        let Some(d) = d else {
+            return Step::Fail(errs::not_found(p));
+        };
+        let kids = d.kids();
+        let f = match kids.get(at.name) {
+            Some(Node::Dir(_)) => return Step::Fail(errs::is_dir(p)),
+            Some(Node::File(_)) if mode == OpenMode::Exclusive => {
+                return Step::Fail(errs::exists(p));
+            }
+            Some(Node::File(f)) => Arc::clone(f),
+            None => {
+                drop(kids);
+                unregister(registered.take());
+                if matches!(mode, OpenMode::Read | OpenMode::ReadWrite) {
+                    return Step::Fail(errs::not_found(p));
+                }
+                // A node limit is a filesystem-wide count: checking it and linking the file
+                // must be one step, which only exclusive mode gives.
+                if self.inner.cfg.max_nodes.is_some() {
+                    return Step::CreateExclusive;
+                }
+                return self.create_shared(tree, d, at);
+            }
+        };
+        // The namespace read lock keeps the file linked until the lock is taken.
+        drop(kids);
+        if let Some(r) = registered.take() {
+            if Arc::ptr_eq(&r, &f) {
+                *registered = Some(r);
+            } else {
+                // The path now names another file: stop waiting on the old one.
+                r.lock.unregister_writer();
+            }
         }
-        sh.check_nodes(tree, 1, p)?;
+        // The lock and what the open does to the file are one step: whoever sees this
+        // handle's lock also sees the truncation and preallocation (linearizable open).
+        let needs_work = matches!(mode, OpenMode::Write | OpenMode::Append) || opts.preallocate > 0;
+        let taken = f.lock.try_acquire_with(access, registered.is_some(), || {
+            if needs_work {
+                self.after_lock(&f, p, mode, opts.preallocate)
+            } else {
+                Ok(0)
+            }
+        });
+        match taken {
+            Some(Ok(size)) => Step::Opened(f, size),
+            Some(Err(e)) => {
+                // The failed attempt already ended this caller's wait registration.
+                *registered = None;
+                Step::Fail(e)
+            }
+            None => Step::Busy(f),
+        }
+    }
+
+    /// Creates the missing file `at.p` in `d` in shared mode, under `d`'s write lock: checks
+    /// the memory guard and quota for the preallocation, then links the file with its writer
+    /// lock held, so nothing is left behind if the preallocation fails (PREALLOC-5).
+    fn create_shared(&self, tree: &Tree, d: &DirNode, at: &At<'_>) -> Step {
+        let (p, prealloc) = (at.p, at.opts.preallocate);
+        let mut kids = d.kids_write();
+        if kids.contains_key(at.name) {
+            // Another thread created it since the read: open what is there now.
+            return Step::Retry;
+        }
+        let node = match self.new_file(p, prealloc) {
+            Ok(n) => n,
+            Err(e) => return Step::Fail(e),
+        };
+        kids.insert(at.name.into(), Node::File(Arc::clone(&node)));
+        tree.files.fetch_add(1, Ordering::Relaxed);
+        Step::Opened(node, prealloc)
+    }
+
+    /// Creates the missing file `p` in exclusive mode (used when a node limit is set).
+    fn create_exclusive(&self, p: &str, prealloc: u64) -> Step {
+        let mut tree = self.inner.ns_write();
+        if tree.kind_at(p).is_some() {
+            return Step::Retry;
+        }
+        match self.create_locked(&mut tree, p, prealloc) {
+            Ok(node) => Step::Opened(node, prealloc),
+            Err(e) => Step::Fail(e),
+        }
+    }
+
+    /// A new unlinked file node, its writer lock held, preallocated to `prealloc` bytes
+    /// (memory guard, then quota). On error nothing is charged.
+    fn new_file(&self, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
+        let sh = &*self.inner;
         let now = sh.now();
         let mut data = FileData::new(sh.cfg.storage, now);
         if prealloc > 0 {
             sh.guard_write(p, prealloc)?;
             data.truncate(&sh.ctx(p), prealloc, now)?;
         }
-        let charged = data.charged(sh.cfg.overhead);
-        let chunks = data.chunk_count();
-        let node = FileNode::new(
+        Ok(FileNode::new(
             FileLock::with_state(LockState {
                 writer: true,
                 ..LockState::default()
             }),
             data,
-        );
+        ))
+    }
+
+    /// Creates the file at `p` (missing) in exclusive mode. Checks, in order: parent, node
+    /// limit, memory guard, quota.
+    fn create_locked(&self, tree: &mut Tree, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
+        let sh = &*self.inner;
+        if !tree.parent_is_dir(p) {
+            return Err(errs::not_found(p));
+        }
+        sh.check_nodes(tree, 1, p)?;
+        let node = self.new_file(p, prealloc)?;
         let (_, name) = crate::path::split_parent(p);
         match tree.parent_mut(p) {
             Parent::Dir(d) => {
-                d.children
+                d.kids_mut()
                     .insert(name.into(), Node::File(Arc::clone(&node)));
             }
             Parent::Missing | Parent::NotDir => {
                 // Unreachable after the parent check; give the preallocation back.
-                sh.quota.release(charged);
-                sh.chunks.fetch_sub(chunks, Ordering::Relaxed);
+                let d = lock(&node.data);
+                sh.quota.release(d.charged(sh.cfg.overhead));
+                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
                 return Err(errs::not_found(p));
             }
         }
-        tree.files += 1;
+        tree.files.fetch_add(1, Ordering::Relaxed);
         Ok(node)
     }
 
@@ -361,12 +465,12 @@ impl MemoryFileSystem {
     /// Names in a directory, in insertion order.
     pub fn listdir(&self, path: &str) -> Result<Vec<String>> {
         let norm = normalize(path)?;
-        let tree = lock(&self.inner.tree);
-        match tree.kind_at(&norm) {
+        let tree = self.inner.ns_read();
+        tree.with_kind(&norm, |k| match k {
             None => Err(errs::not_found(&norm)),
             Some(Kind::File(_)) => Err(errs::not_dir(&norm)),
-            Some(Kind::Dir(d)) => Ok(d.children.keys().map(|k| k.to_string()).collect()),
-        }
+            Some(Kind::Dir(d)) => Ok(d.kids().keys().map(|k| k.to_string()).collect()),
+        })
     }
     /// Whether anything is at `path` (`false` for an invalid path).
     pub fn exists(&self, path: &str) -> bool {
@@ -384,27 +488,30 @@ impl MemoryFileSystem {
         let Ok(norm) = normalize(path) else {
             return false;
         };
-        let tree = lock(&self.inner.tree);
-        f(tree.kind_at(&norm))
+        let tree = self.inner.ns_read();
+        tree.with_kind(&norm, f)
     }
     /// Size, timestamps, generation and kind of the node at `path`.
     pub fn stat(&self, path: &str) -> Result<Stat> {
         let norm = normalize(path)?;
-        let tree = lock(&self.inner.tree);
-        match tree.kind_at(&norm) {
+        let tree = self.inner.ns_read();
+        let found = tree.with_kind(&norm, |k| match k {
             None => Err(errs::not_found(&norm)),
-            Some(Kind::Dir(d)) => Ok(Stat {
+            Some(Kind::Dir(d)) => Ok(Err(Stat {
                 size: 0,
                 created_at: d.created_at,
                 modified_at: d.created_at,
                 generation: 0,
                 is_dir: true,
-            }),
-            Some(Kind::File(f)) => {
-                // Read the data outside the tree lock (a big write may hold it a while); the
-                // file's data cannot change once unlinked, so this stays linearizable.
-                let f = Arc::clone(f);
-                drop(tree);
+            })),
+            Some(Kind::File(f)) => Ok(Ok(Arc::clone(f))),
+        });
+        drop(tree);
+        match found? {
+            Err(dir_stat) => Ok(dir_stat),
+            Ok(f) => {
+                // Read the data outside the namespace locks (a big write may hold it a while);
+                // the file's data cannot change once unlinked, so this stays linearizable.
                 let d = lock(&f.data);
                 Ok(Stat {
                     size: d.size(),
@@ -419,13 +526,14 @@ impl MemoryFileSystem {
     /// Filesystem-wide usage and counts.
     pub fn stats(&self) -> Stats {
         let sh = &*self.inner;
-        let tree = lock(&sh.tree);
+        // Exclusive: the counts and the usage are one consistent picture.
+        let tree = sh.ns_write();
         let used = sh.quota.used();
         Stats {
             used_bytes: used,
             quota_bytes: sh.quota.limit(),
             free_bytes: sh.quota.limit().saturating_sub(used),
-            file_count: tree.files,
+            file_count: tree.files(),
             dir_count: tree.dirs,
             chunk_count: sh.chunks.load(Ordering::Relaxed),
             overhead_per_chunk_estimate: sh.cfg.overhead,
@@ -433,17 +541,8 @@ impl MemoryFileSystem {
     }
     /// Size of the file at `path`.
     pub fn get_size(&self, path: &str) -> Result<u64> {
-        let norm = normalize(path)?;
-        let tree = lock(&self.inner.tree);
-        match tree.kind_at(&norm) {
-            None => Err(errs::not_found(&norm)),
-            Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
-            Some(Kind::File(f)) => {
-                let f = Arc::clone(f);
-                drop(tree);
-                Ok(lock(&f.data).size())
-            }
-        }
+        let f = self.file_node(path)?;
+        Ok(lock(&f.data).size())
     }
     /// Renames `src` to `dst`; `dst`'s parent must exist.
     pub fn rename(&self, src: &str, dst: &str) -> Result<()> {
@@ -542,27 +641,50 @@ impl MemoryFileSystem {
     }
     /// Storage layout of the file at `path` (kind, chunk sizes, charged bytes).
     pub fn file_layout(&self, path: &str) -> Result<FileLayout> {
+        let f = self.file_node(path)?;
+        let d = lock(&f.data);
+        Ok(FileLayout {
+            kind: d.kind(),
+            chunks: d.chunk_sizes(),
+            charged: d.charged(self.inner.cfg.overhead),
+        })
+    }
+    /// The file at `path` (`NotFound`, `IsADirectory` otherwise), looked up in shared mode.
+    fn file_node(&self, path: &str) -> Result<Arc<FileNode>> {
         let norm = normalize(path)?;
-        let tree = lock(&self.inner.tree);
-        match tree.kind_at(&norm) {
+        let tree = self.inner.ns_read();
+        tree.with_kind(&norm, |k| match k {
             None => Err(errs::not_found(&norm)),
             Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
-            Some(Kind::File(f)) => {
-                let f = Arc::clone(f);
-                drop(tree);
-                let d = lock(&f.data);
-                Ok(FileLayout {
-                    kind: d.kind(),
-                    chunks: d.chunk_sizes(),
-                    charged: d.charged(self.inner.cfg.overhead),
-                })
-            }
-        }
+            Some(Kind::File(f)) => Ok(Arc::clone(f)),
+        })
     }
     /// Memory-guard warnings recorded since the last call (`GuardAction::Warn`).
     pub fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *lock(&self.inner.warnings))
     }
+}
+
+/// What one open attempt in shared mode decided.
+enum Step {
+    /// The handle's lock is held: the file and its size.
+    Opened(Arc<FileNode>, u64),
+    /// The open fails with this error.
+    Fail(crate::MfsError),
+    /// The file's lock is busy: wait for it outside the namespace locks, then try again.
+    Busy(Arc<FileNode>),
+    /// The file must be created in exclusive mode (a node limit is set).
+    CreateExclusive,
+    /// The namespace changed under the attempt: try again.
+    Retry,
+}
+
+/// The arguments of one open, bundled for the attempt functions.
+struct At<'a> {
+    p: &'a str,
+    name: &'a str,
+    mode: OpenMode,
+    opts: &'a OpenOptions,
 }
 
 /// Stops a writer's wait registration, if it has one.

@@ -16,7 +16,14 @@ use std::collections::BTreeSet;
 pub(crate) fn mkdir(sh: &Shared, raw: &str, exist_ok: bool) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
-    let mut tree = lock(&sh.tree);
+    if exist_ok {
+        // The common case (the directory is there) needs only shared mode.
+        let tree = sh.ns_read();
+        if tree.with_kind(p, |k| matches!(k, Some(Kind::Dir(_)))) {
+            return Ok(());
+        }
+    }
+    let mut tree = sh.ns_write();
     let missing = tree.missing_dirs(p).map_err(|()| errs::exists(p))?;
     if missing == 0 {
         return if exist_ok {
@@ -37,7 +44,7 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     let s_norm = normalize(src)?;
     let d_norm = normalize(dst)?;
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
-    let mut tree = lock(&sh.tree);
+    let mut tree = sh.ns_write();
     if s == "/" {
         return Err(errs::invalid(s, "the root cannot be renamed or moved"));
     }
@@ -54,7 +61,7 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
         return Err(errs::invalid(d, format!("cannot move `{s}` inside itself")));
     }
     let (d_parent, d_name) = split_parent(d);
-    if !create_parents && tree.get_dir(d_parent).is_none() {
+    if !create_parents && !tree.is_dir(d_parent) {
         return Err(errs::not_found(d));
     }
     if let Some(o) = open {
@@ -74,14 +81,14 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     };
     match tree.get_dir_mut(d_parent) {
         Some(dir) => {
-            dir.children.insert(d_name.into(), node);
+            dir.kids_mut().insert(d_name.into(), node);
             Ok(())
         }
         None => {
             // Unreachable after the checks above; put the node back rather than lose it.
             let (sp, sn) = split_parent(s);
             if let Some(dir) = tree.get_dir_mut(sp) {
-                dir.children.insert(sn.into(), node);
+                dir.kids_mut().insert(sn.into(), node);
             }
             Err(errs::not_found(d))
         }
@@ -92,7 +99,7 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
 pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
-    let mut tree = lock(&sh.tree);
+    let mut tree = sh.ns_write();
     match tree.kind_at(p) {
         None => return Err(errs::not_found(p)),
         Some(Kind::Dir(_)) => return Err(errs::is_dir(p)),
@@ -100,7 +107,7 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
         Some(Kind::File(_)) => {}
     }
     if let Some(Node::File(f)) = tree.detach(p) {
-        tree.files -= 1;
+        tree.files.fetch_sub(1, Ordering::Relaxed);
         let d = lock(&f.data);
         sh.quota.release(d.charged(sh.cfg.overhead));
         sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
@@ -112,7 +119,7 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
 pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
-    let mut tree = lock(&sh.tree);
+    let mut tree = sh.ns_write();
     if p == "/" {
         return Err(errs::invalid(
             p,
@@ -130,7 +137,7 @@ pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
     }
     if let Some(Node::Dir(dir)) = tree.detach(p) {
         let (files, dirs) = count(&dir);
-        tree.files -= files;
+        tree.files.fetch_sub(files, Ordering::Relaxed);
         tree.dirs -= dirs + 1;
         let (mut bytes, mut chunks) = (0, 0);
         for_each_file(&dir, p, &mut |_, f| {
@@ -148,7 +155,7 @@ pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
 pub(crate) fn walk(sh: &Shared, raw: &str) -> Result<Vec<WalkEntry>> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
-    let tree = lock(&sh.tree);
+    let mut tree = sh.ns_write();
     let dir = match tree.kind_at(p) {
         None => return Err(errs::not_found(p)),
         Some(Kind::File(_)) => return Err(errs::not_dir(p)),
@@ -165,14 +172,15 @@ fn walk_rec(dir: &DirNode, p: &str, out: &mut Vec<WalkEntry>) {
         dirs: Vec::new(),
         files: Vec::new(),
     };
-    for (name, node) in &dir.children {
+    let kids = dir.kids();
+    for (name, node) in kids.iter() {
         match node {
             Node::Dir(_) => entry.dirs.push(name.to_string()),
             Node::File(_) => entry.files.push(name.to_string()),
         }
     }
     out.push(entry);
-    for (name, node) in &dir.children {
+    for (name, node) in kids.iter() {
         if let Node::Dir(sub) = node {
             walk_rec(sub, &path::join(p, name), out);
         }
@@ -192,7 +200,7 @@ pub(crate) fn glob(sh: &Shared, pattern: &str) -> Result<Vec<String>> {
     if pats.is_empty() {
         return Ok(Vec::new());
     }
-    let tree = lock(&sh.tree);
+    let tree = sh.ns_write();
     let mut out = BTreeSet::new();
     glob_rec(&tree.root, "/", &pats, &mut out);
     Ok(out.into_iter().collect())
@@ -208,7 +216,7 @@ fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>
             return;
         }
         glob_rec(dir, base, rest, out);
-        for (name, node) in &dir.children {
+        for (name, node) in dir.kids().iter() {
             if let Node::Dir(sub) = node {
                 glob_rec(sub, &path::join(base, name), pats, out);
             }
@@ -222,19 +230,20 @@ fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>
             glob_rec(sub, &path::join(base, name), rest, out);
         }
     };
+    let kids = dir.kids();
     if has_magic(first) {
-        for (name, node) in &dir.children {
+        for (name, node) in kids.iter() {
             if match_component(first, name) {
                 visit(name, node);
             }
         }
-    } else if let Some(node) = dir.children.get(*first) {
+    } else if let Some(node) = kids.get(*first) {
         visit(first, node);
     }
 }
 
 fn all_below(dir: &DirNode, base: &str, out: &mut BTreeSet<String>) {
-    for (name, node) in &dir.children {
+    for (name, node) in dir.kids().iter() {
         let p = path::join(base, name);
         if let Node::Dir(sub) = node {
             all_below(sub, &p, out);

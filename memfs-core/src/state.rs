@@ -10,7 +10,7 @@ use crate::lock::{FileLock, LockState};
 use crate::storage::{FileData, Store};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
-use crate::tree::{DirNode, FileNode, Node, Tree};
+use crate::tree::{Children, DirNode, FileNode, Node, Tree};
 use crate::types::OpenMode;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -23,11 +23,11 @@ struct CopyStats {
 }
 
 fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats) -> DirNode {
-    let mut out = DirNode::new(d.created_at);
-    out.children.reserve(d.children.len());
-    for (name, node) in &d.children {
+    let kids = d.kids();
+    let mut out = Children::with_capacity_and_hasher(kids.len(), Default::default());
+    for (name, node) in kids.iter() {
         let copy = match node {
-            Node::Dir(sub) => Node::Dir(clone_dir(sub, overhead, plan, st)),
+            Node::Dir(sub) => Node::Dir(Box::new(clone_dir(sub, overhead, plan, st))),
             Node::File(f) => {
                 let data: FileData = lock(&f.data).clone();
                 st.used += data.charged(overhead);
@@ -42,21 +42,17 @@ fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats
                 Node::File(n)
             }
         };
-        out.children.insert(name.clone(), copy);
+        out.insert(name.clone(), copy);
     }
-    out
+    DirNode::with_children(d.created_at, out)
 }
 
 fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {
     let sh = &fs.inner;
-    let tree = lock(&sh.tree);
+    let tree = sh.ns_write();
     let mut st = CopyStats { used: 0, chunks: 0 };
     let root = clone_dir(&tree.root, sh.cfg.overhead, plan, &mut st);
-    let copy = Tree {
-        root,
-        files: tree.files,
-        dirs: tree.dirs,
-    };
+    let copy = Tree::from_parts(root, tree.files(), tree.dirs);
     drop(tree);
     // Usage recomputed from the copied files: consistent with the copied bytes even if a
     // handle of the original writes meanwhile.
@@ -168,7 +164,7 @@ impl Hasher for BufHasher {
 /// Hash of the complete state; with `relative`, timestamps are replaced by their rank.
 pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
     let sh = &fs.inner;
-    let tree = lock(&sh.tree);
+    let tree = sh.ns_write();
     let ranks = if relative {
         let mut ts = Vec::new();
         collect_times(&tree.root, &mut ts);
@@ -189,7 +185,7 @@ pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
         sh.quota.used(),
         sh.quota.limit(),
         sh.chunks.load(Ordering::Relaxed),
-        tree.files,
+        tree.files(),
         tree.dirs,
     )
         .hash(&mut h);
@@ -200,7 +196,7 @@ pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
 
 fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
     out.push(d.created_at);
-    for node in d.children.values() {
+    for node in d.kids().values() {
         match node {
             Node::Dir(sub) => collect_times(sub, out),
             Node::File(f) => {
@@ -214,8 +210,9 @@ fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
 
 fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
     time(d.created_at).hash(h);
-    d.children.len().hash(h);
-    for (name, node) in &d.children {
+    let kids = d.kids();
+    kids.len().hash(h);
+    for (name, node) in kids.iter() {
         name.hash(h);
         match node {
             Node::Dir(sub) => {

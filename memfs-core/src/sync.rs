@@ -8,14 +8,16 @@
 pub use std::sync::Arc;
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
+pub(crate) use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 #[cfg(not(loom))]
 pub(crate) mod atomic {
     pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
 }
 
 #[cfg(loom)]
-pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
+pub(crate) use loom::sync::{
+    Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 #[cfg(loom)]
 pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +28,30 @@ pub(crate) mod atomic {
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// Read-locks `m`, ignoring poisoning (see [`lock`]).
+pub(crate) fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    match m.read() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// Write-locks `m`, ignoring poisoning (see [`lock`]).
+pub(crate) fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    match m.write() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// The value inside `m` through exclusive access: no locking needed.
+pub(crate) fn get_mut<T>(m: &mut RwLock<T>) -> &mut T {
+    match m.get_mut() {
+        Ok(v) => v,
         Err(p) => p.into_inner(),
     }
 }

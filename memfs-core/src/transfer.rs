@@ -21,7 +21,7 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let s_norm = normalize(src)?;
     let d_norm = normalize(dst)?;
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
-    let check_dst = |tree: &Tree| -> Result<()> {
+    let check_dst = |tree: &mut Tree| -> Result<()> {
         if tree.kind_at(d).is_some() {
             return Err(errs::exists(d));
         }
@@ -52,17 +52,17 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let generation = u64::from(!bytes.is_empty());
     let data = FileData::with_bytes(sh.cfg.storage, bytes, now, generation);
     let (charge, chunks) = (data.charged(sh.cfg.overhead), data.chunk_count());
-    let mut tree = lock(&sh.tree);
-    check_dst(&tree)?;
+    let mut tree = sh.ns_write();
+    check_dst(&mut tree)?;
     sh.check_nodes(&tree, 1, d)?;
     sh.quota.reserve(charge).map_err(|r| quota_err(d, r))?;
     let (parent, name) = split_parent(d);
     if let Some(dir) = tree.get_dir_mut(parent) {
-        dir.children.insert(
+        dir.kids_mut().insert(
             name.into(),
             Node::File(FileNode::new(Default::default(), data)),
         );
-        tree.files += 1;
+        tree.files.fetch_add(1, Ordering::Relaxed);
         sh.chunks.fetch_add(chunks, Ordering::Relaxed);
     }
     Ok(())
@@ -83,7 +83,7 @@ enum Shape {
 }
 
 fn capture(d: &DirNode) -> Vec<(Arc<str>, Shape)> {
-    d.children
+    d.kids()
         .iter()
         .map(|(name, node)| {
             let s = match node {
@@ -133,7 +133,7 @@ fn build(
         let node = match s {
             Shape::Dir(sub) => {
                 t.dirs += 1;
-                Node::Dir(build(sh, sub, now, t))
+                Node::Dir(Box::new(build(sh, sub, now, t)))
             }
             Shape::File(f) => {
                 let bytes = lock(&f.data).to_vec();
@@ -144,7 +144,7 @@ fn build(
                 Node::File(FileNode::new(Default::default(), data))
             }
         };
-        dir.children.insert(name.clone(), node);
+        dir.kids_mut().insert(name.clone(), node);
     }
     dir
 }
@@ -155,7 +155,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let s_norm = normalize(src)?;
     let d_norm = normalize(dst)?;
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
-    let check_dst = |tree: &Tree| -> Result<()> {
+    let check_dst = |tree: &mut Tree| -> Result<()> {
         if tree.kind_at(d).is_some() {
             return Err(errs::exists(d));
         }
@@ -170,14 +170,15 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
         LockWait::Forever => None,
     };
     let shape = loop {
-        let tree = lock(&sh.tree);
-        let items = match tree.kind_at(s) {
+        let mut tree = sh.ns_write();
+        match tree.kind_at(s) {
             None => return Err(errs::not_found(s)),
             Some(Kind::File(_)) => return Err(errs::not_dir(s)),
-            Some(Kind::Dir(dir)) => {
-                check_dst(&tree)?;
-                capture(dir)
-            }
+            Some(Kind::Dir(_)) => check_dst(&mut tree)?,
+        }
+        let items = match tree.kind_at(s) {
+            Some(Kind::Dir(dir)) => capture(dir),
+            _ => Vec::new(),
         };
         let mut files = Vec::new();
         shape_files(&items, &mut files);
@@ -219,14 +220,15 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
         f.lock.release(Access::Read);
     }
     let (copy, t) = copy?;
-    let mut tree = lock(&sh.tree);
-    check_dst(&tree)?;
+    let mut tree = sh.ns_write();
+    check_dst(&mut tree)?;
     sh.check_nodes(&tree, t.files + t.dirs + 1, d)?;
     sh.quota.reserve(t.charged).map_err(|r| quota_err(d, r))?;
     let (parent, name) = split_parent(d);
     if let Some(dir) = tree.get_dir_mut(parent) {
-        dir.children.insert(name.into(), Node::Dir(copy));
-        tree.files += t.files;
+        dir.kids_mut()
+            .insert(name.into(), Node::Dir(Box::new(copy)));
+        tree.files.fetch_add(t.files, Ordering::Relaxed);
         tree.dirs += t.dirs + 1;
         sh.chunks.fetch_add(t.chunks, Ordering::Relaxed);
     }
@@ -242,8 +244,8 @@ fn export_entry(
     only_dirty: bool,
 ) -> Option<Result<(String, Vec<u8>)>> {
     let pinned = sh.pin(Access::Read, sh.bulk_wait(), &p, |tree| {
-        Ok(match tree.get(&p) {
-            Some(Node::File(g)) if Arc::ptr_eq(g, &f) => Some(Arc::clone(g)),
+        Ok(match tree.file_at(&p) {
+            Some(g) if Arc::ptr_eq(g, &f) => Some(Arc::clone(g)),
             _ => None,
         })
     });
@@ -269,7 +271,7 @@ pub(crate) fn iter_export<'a>(
     let norm = normalize(prefix)?;
     let mut list: Vec<(String, Arc<FileNode>)> = Vec::new();
     {
-        let tree = lock(&sh.tree);
+        let mut tree = sh.ns_write();
         match tree.kind_at(&norm) {
             None => {}
             Some(Kind::File(f)) => list.push((norm.to_string(), Arc::clone(f))),
@@ -361,7 +363,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
             }
         }
     }
-    let mut tree = lock(&sh.tree);
+    let mut tree = sh.ns_write();
     for (p, _) in &datas {
         if p == "/"
             || matches!(tree.kind_at(p), Some(Kind::Dir(_)))
@@ -403,12 +405,12 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     }
     sh.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
     sh.chunks.fetch_add(new_chunks, Ordering::Relaxed);
-    tree.files += new_files;
+    tree.files.fetch_add(new_files, Ordering::Relaxed);
     tree.dirs += new_dirs;
     for (p, data) in datas {
         let (parent, name) = split_parent(&p);
         if let Some(dir) = tree.make_dirs(parent, now) {
-            dir.children.insert(
+            dir.kids_mut().insert(
                 name.into(),
                 Node::File(FileNode::new(Default::default(), data)),
             );

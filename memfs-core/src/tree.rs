@@ -1,13 +1,23 @@
 //! The namespace: directories holding insertion-ordered children, files as shared nodes with
-//! their own lock and data mutex. The whole tree sits behind one short-held mutex in the
-//! filesystem; file contents do not (semantics §2, §9).
+//! their own lock and data mutex (semantics §2, §9).
+//!
+//! Two locking modes, chosen by the filesystem's namespace `RwLock`:
+//! - **exclusive** (namespace write lock): renames, removals, copies, imports, snapshots. The
+//!   code gets `&mut Tree` and reaches every directory's children without locking
+//!   ([`DirNode::kids_mut`]).
+//! - **shared** (namespace read lock): the hot paths (open, including creating a file, mkdir of
+//!   an existing directory, stat and friends). Directories cannot appear, vanish or move in this
+//!   mode; only files are added, each under its parent directory's own write lock. Readers
+//!   descend with read locks on every directory on the way ([`Tree::with_dir`]), so threads
+//!   working in different directories never wait for each other.
 
 use crate::clock::Timestamp;
 use crate::hash::FxBuild;
 use crate::lock::FileLock;
 use crate::path;
 use crate::storage::FileData;
-use crate::sync::{Arc, Mutex};
+use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, get_mut, read, write};
 use indexmap::IndexMap;
 
 /// One file: its reader/writer lock (held by handles) and its contents.
@@ -30,26 +40,48 @@ impl FileNode {
 /// Names are shared `Arc<str>` so copying a tree (`fork`) does not allocate per name.
 pub(crate) type Children = IndexMap<Arc<str>, Node, FxBuild>;
 
-/// A directory.
-#[derive(Debug, Default)]
+/// A directory. Its children sit behind their own lock so that files can be created in it
+/// while the namespace is only read-locked.
+#[derive(Debug)]
 pub(crate) struct DirNode {
-    pub children: Children,
+    children: RwLock<Children>,
     pub created_at: Timestamp,
 }
 
 impl DirNode {
     pub(crate) fn new(created_at: Timestamp) -> Self {
+        Self::with_children(created_at, Children::default())
+    }
+
+    pub(crate) fn with_children(created_at: Timestamp, children: Children) -> Self {
         DirNode {
-            children: Children::default(),
+            children: RwLock::new(children),
             created_at,
         }
     }
+
+    /// The children, read-locked (shared mode, or read-only walks in exclusive mode, where
+    /// the lock is never contended).
+    pub(crate) fn kids(&self) -> RwLockReadGuard<'_, Children> {
+        read(&self.children)
+    }
+
+    /// The children, write-locked: creating a file in shared mode.
+    pub(crate) fn kids_write(&self) -> RwLockWriteGuard<'_, Children> {
+        write(&self.children)
+    }
+
+    /// The children through exclusive access (exclusive mode, or a tree being built).
+    pub(crate) fn kids_mut(&mut self) -> &mut Children {
+        get_mut(&mut self.children)
+    }
 }
 
-/// A node of the tree.
+/// A node of the tree. Directories are boxed: a directory's address stays put when its
+/// parent's map grows, and the map's entries stay small.
 #[derive(Debug)]
 pub(crate) enum Node {
-    Dir(DirNode),
+    Dir(Box<DirNode>),
     File(Arc<FileNode>),
 }
 
@@ -64,36 +96,48 @@ pub(crate) enum Parent<'a> {
 #[derive(Debug)]
 pub(crate) struct Tree {
     pub root: DirNode,
-    pub files: u64,
-    /// Directories, the root included.
+    /// Files: atomic because shared mode creates files concurrently.
+    pub files: AtomicU64,
+    /// Directories, the root included (only exclusive mode changes them).
     pub dirs: u64,
 }
 
 impl Tree {
     pub(crate) fn new(now: Timestamp) -> Self {
+        Self::from_parts(DirNode::new(now), 0, 1)
+    }
+
+    pub(crate) fn from_parts(root: DirNode, files: u64, dirs: u64) -> Self {
         Tree {
-            root: DirNode::new(now),
-            files: 0,
-            dirs: 1,
+            root,
+            files: AtomicU64::new(files),
+            dirs,
         }
+    }
+
+    /// Files in the tree.
+    pub(crate) fn files(&self) -> u64 {
+        self.files.load(Ordering::Relaxed)
     }
 
     /// Nodes in the tree, the root included.
     pub(crate) fn nodes(&self) -> u64 {
-        self.files + self.dirs
+        self.files() + self.dirs
     }
 
-    /// The node at normalized `p` (`None` for the root: use [`Tree::get_dir`]). Splits by
-    /// hand: this is on every operation's path.
-    pub(crate) fn get(&self, p: &str) -> Option<&Node> {
+    // ---- exclusive mode -------------------------------------------------------------------
+
+    /// The node at normalized `p` (`None` for the root: use [`Tree::kind_at`]). Splits by
+    /// hand: this is on many operations' path.
+    fn node_mut(&mut self, p: &str) -> Option<&mut Node> {
         let mut rest = p.get(1..).filter(|r| !r.is_empty())?;
-        let mut dir = &self.root;
+        let mut dir = &mut self.root;
         loop {
             // A byte loop beats `find`'s memchr set-up on short names.
             match rest.bytes().position(|c| c == b'/') {
-                None => return dir.children.get(rest),
+                None => return dir.kids_mut().get_mut(rest),
                 Some(i) => {
-                    match dir.children.get(&rest[..i])? {
+                    match dir.kids_mut().get_mut(&rest[..i])? {
                         Node::Dir(d) => dir = d,
                         Node::File(_) => return None,
                     }
@@ -104,29 +148,34 @@ impl Tree {
     }
 
     /// What is at `p`: the root counts as a directory.
-    pub(crate) fn kind_at(&self, p: &str) -> Option<Kind<'_>> {
+    pub(crate) fn kind_at(&mut self, p: &str) -> Option<Kind<'_>> {
         if p == "/" {
             return Some(Kind::Dir(&self.root));
         }
-        match self.get(p)? {
+        match self.node_mut(p)? {
             Node::Dir(d) => Some(Kind::Dir(d)),
             Node::File(f) => Some(Kind::File(f)),
         }
     }
 
-    /// The directory at `p` (the root included).
-    pub(crate) fn get_dir(&self, p: &str) -> Option<&DirNode> {
-        match self.kind_at(p)? {
-            Kind::Dir(d) => Some(d),
-            Kind::File(_) => None,
+    /// The file at `p`, if a file is there.
+    pub(crate) fn file_at(&mut self, p: &str) -> Option<&Arc<FileNode>> {
+        match self.node_mut(p)? {
+            Node::File(f) => Some(f),
+            Node::Dir(_) => None,
         }
     }
 
-    /// The directory at `p`, mutably.
+    /// Whether a directory is at `p` (the root included).
+    pub(crate) fn is_dir(&mut self, p: &str) -> bool {
+        matches!(self.kind_at(p), Some(Kind::Dir(_)))
+    }
+
+    /// The directory at `p` (the root included), mutably.
     pub(crate) fn get_dir_mut(&mut self, p: &str) -> Option<&mut DirNode> {
         let mut dir = &mut self.root;
         for name in path::parts(p) {
-            match dir.children.get_mut(name)? {
+            match dir.kids_mut().get_mut(name)? {
                 Node::Dir(d) => dir = d,
                 Node::File(_) => return None,
             }
@@ -139,7 +188,7 @@ impl Tree {
         let (parent, _) = path::split_parent(p);
         let mut dir = &mut self.root;
         for name in path::parts(parent) {
-            match dir.children.get_mut(name) {
+            match dir.kids_mut().get_mut(name) {
                 Some(Node::Dir(d)) => dir = d,
                 Some(Node::File(_)) => return Parent::NotDir,
                 None => return Parent::Missing,
@@ -149,68 +198,23 @@ impl Tree {
     }
 
     /// Whether the parent of `p` is an existing directory.
-    pub(crate) fn parent_is_dir(&self, p: &str) -> bool {
-        self.get_dir(path::split_parent(p).0).is_some()
+    pub(crate) fn parent_is_dir(&mut self, p: &str) -> bool {
+        self.is_dir(path::split_parent(p).0)
     }
 
     /// Detaches the node at a normalized non-root path, keeping the order of its siblings.
     pub(crate) fn detach(&mut self, p: &str) -> Option<Node> {
         let (parent, name) = path::split_parent(p);
-        self.get_dir_mut(parent)?.children.shift_remove(name)
+        self.get_dir_mut(parent)?.kids_mut().shift_remove(name)
     }
-}
 
-/// A borrowed view of a node, the root included.
-#[derive(Clone, Copy)]
-pub(crate) enum Kind<'a> {
-    Dir(&'a DirNode),
-    File(&'a Arc<FileNode>),
-}
-
-/// Calls `f` for every file below `d` (depth-first, insertion order) with its path.
-pub(crate) fn for_each_file(d: &DirNode, base: &str, f: &mut dyn FnMut(&str, &Arc<FileNode>)) {
-    for (name, node) in &d.children {
-        let p = path::join(base, name);
-        match node {
-            Node::File(n) => f(&p, n),
-            Node::Dir(sub) => for_each_file(sub, &p, f),
-        }
-    }
-}
-
-/// The path of the first open file below `d` (insertion order), if any.
-pub(crate) fn first_open(d: &DirNode, base: &str) -> Option<String> {
-    d.children.iter().find_map(|(name, n)| match n {
-        Node::File(f) if f.lock.is_held() => Some(path::join(base, name)),
-        Node::File(_) => None,
-        Node::Dir(sub) => first_open(sub, &path::join(base, name)),
-    })
-}
-
-/// (files, dirs) below `d`, `d` itself not counted.
-pub(crate) fn count(d: &DirNode) -> (u64, u64) {
-    let mut acc = (0, 0);
-    for n in d.children.values() {
-        match n {
-            Node::File(_) => acc.0 += 1,
-            Node::Dir(sub) => {
-                let (f, dd) = count(sub);
-                acc.0 += f;
-                acc.1 += dd + 1;
-            }
-        }
-    }
-    acc
-}
-
-impl Tree {
     /// How many directories creating normalized `p` (and its parents) needs; `Err(())` if a
     /// file is on the way or at `p`.
-    pub(crate) fn missing_dirs(&self, p: &str) -> Result<u64, ()> {
-        let mut dir = &self.root;
+    pub(crate) fn missing_dirs(&mut self, p: &str) -> Result<u64, ()> {
+        let mut dir = &mut self.root;
         let total = path::parts(p).count() as u64;
         for (i, name) in path::parts(p).enumerate() {
-            match dir.children.get(name) {
+            match dir.kids_mut().get_mut(name) {
                 Some(Node::Dir(d)) => dir = d,
                 Some(Node::File(_)) => return Err(()),
                 None => return Ok(total - i as u64),
@@ -224,15 +228,104 @@ impl Tree {
     pub(crate) fn make_dirs(&mut self, p: &str, now: Timestamp) -> Option<&mut DirNode> {
         let mut dir = &mut self.root;
         for name in path::parts(p) {
-            if !dir.children.contains_key(name) {
-                dir.children
-                    .insert(name.into(), Node::Dir(DirNode::new(now)));
+            let kids = dir.kids_mut();
+            if !kids.contains_key(name) {
+                kids.insert(name.into(), Node::Dir(Box::new(DirNode::new(now))));
             }
-            match dir.children.get_mut(name) {
+            match kids.get_mut(name) {
                 Some(Node::Dir(d)) => dir = d,
                 _ => return None,
             }
         }
         Some(dir)
     }
+
+    // ---- shared mode ----------------------------------------------------------------------
+
+    /// Runs `f` on the directory at normalized `dir_path` (`None`: missing, or a file is on
+    /// the way), holding read locks on every directory above it while `f` runs.
+    pub(crate) fn with_dir<R>(&self, dir_path: &str, f: impl FnOnce(Option<&DirNode>) -> R) -> R {
+        descend(&self.root, dir_path.trim_start_matches('/'), f)
+    }
+
+    /// Runs `f` on what is at normalized `p` (the root counts as a directory), with the
+    /// directories above it read-locked.
+    pub(crate) fn with_kind<R>(&self, p: &str, f: impl FnOnce(Option<Kind<'_>>) -> R) -> R {
+        if p == "/" {
+            return f(Some(Kind::Dir(&self.root)));
+        }
+        let (parent, name) = path::split_parent(p);
+        self.with_dir(parent, |d| {
+            let Some(d) = d else {
+                return f(None);
+            };
+            let kids = d.kids();
+            f(kids.get(name).map(|n| match n {
+                Node::Dir(sub) => Kind::Dir(sub),
+                Node::File(file) => Kind::File(file),
+            }))
+        })
+    }
+}
+
+/// One level of [`Tree::with_dir`]: `rest` is the path below `d` without a leading `/`.
+fn descend<R>(d: &DirNode, rest: &str, f: impl FnOnce(Option<&DirNode>) -> R) -> R {
+    if rest.is_empty() {
+        return f(Some(d));
+    }
+    let (name, tail) = match rest.bytes().position(|c| c == b'/') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    let kids = d.kids();
+    match kids.get(name) {
+        Some(Node::Dir(sub)) => descend(sub, tail, f),
+        _ => {
+            drop(kids);
+            f(None)
+        }
+    }
+}
+
+/// A borrowed view of a node, the root included.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind<'a> {
+    Dir(&'a DirNode),
+    File(&'a Arc<FileNode>),
+}
+
+/// Calls `f` for every file below `d` (depth-first, insertion order) with its path.
+pub(crate) fn for_each_file(d: &DirNode, base: &str, f: &mut dyn FnMut(&str, &Arc<FileNode>)) {
+    for (name, node) in d.kids().iter() {
+        let p = path::join(base, name);
+        match node {
+            Node::File(n) => f(&p, n),
+            Node::Dir(sub) => for_each_file(sub, &p, f),
+        }
+    }
+}
+
+/// The path of the first open file below `d` (insertion order), if any.
+pub(crate) fn first_open(d: &DirNode, base: &str) -> Option<String> {
+    d.kids().iter().find_map(|(name, n)| match n {
+        Node::File(f) if f.lock.is_held() => Some(path::join(base, name)),
+        Node::File(_) => None,
+        Node::Dir(sub) => first_open(sub, &path::join(base, name)),
+    })
+}
+
+/// (files, dirs) below `d`, `d` itself not counted.
+pub(crate) fn count(d: &DirNode) -> (u64, u64) {
+    let mut acc = (0, 0);
+    for n in d.kids().values() {
+        match n {
+            Node::File(_) => acc.0 += 1,
+            Node::Dir(sub) => {
+                let (f, dd) = count(sub);
+                acc.0 += f;
+                acc.1 += dd + 1;
+            }
+        }
+    }
+    acc
 }
