@@ -13,10 +13,13 @@ use crate::sync::atomic::{AtomicU64, Ordering};
 pub(crate) enum Store {
     /// Append-only chunks with their end offsets (for binary search). Chunk bytes never
     /// change once written, so they are shared (`fork` copies refcounts, not bytes).
-    Seq { chunks: Vec<Chunk> },
+    Seq { chunks: Chunks },
     /// One contiguous buffer, copied on write after a `fork`.
     Random(Arc<Vec<u8>>),
 }
+
+/// A sequential file's chunks; the first lives inline (most files are one write).
+pub(crate) type Chunks = smallvec::SmallVec<[Chunk; 1]>;
 
 /// One sequential chunk: its bytes and the file offset where it ends.
 #[derive(Debug, Clone, Hash)]
@@ -65,7 +68,9 @@ impl FileData {
     pub(crate) fn new(kind: StorageKind, now: Timestamp) -> Self {
         let store = match kind {
             StorageKind::RandomAccess => Store::Random(Arc::new(Vec::new())),
-            StorageKind::Auto | StorageKind::Sequential => Store::Seq { chunks: Vec::new() },
+            StorageKind::Auto | StorageKind::Sequential => Store::Seq {
+                chunks: Chunks::new(),
+            },
         };
         FileData {
             store,

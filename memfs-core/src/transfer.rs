@@ -10,7 +10,7 @@ use crate::path::{self, normalize, split_parent};
 use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
-use crate::tree::{DirNode, FileNode, Kind, Node, Tree, for_each_file};
+use crate::tree::{DirNode, FileNode, Kind, Name, Node, Tree, for_each_file};
 use crate::types::LockWait;
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -78,11 +78,11 @@ fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
 
 /// The structure of a source subtree, captured under the tree lock.
 enum Shape {
-    Dir(Vec<(Arc<str>, Shape)>),
+    Dir(Vec<(Name, Shape)>),
     File(Arc<FileNode>),
 }
 
-fn capture(d: &DirNode) -> Vec<(Arc<str>, Shape)> {
+fn capture(d: &DirNode) -> Vec<(Name, Shape)> {
     d.kids()
         .iter()
         .map(|(name, node)| {
@@ -95,7 +95,7 @@ fn capture(d: &DirNode) -> Vec<(Arc<str>, Shape)> {
         .collect()
 }
 
-fn shape_files<'a>(items: &'a [(Arc<str>, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
+fn shape_files<'a>(items: &'a [(Name, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
     for (_, s) in items {
         match s {
             Shape::File(f) => out.push(f),
@@ -105,7 +105,7 @@ fn shape_files<'a>(items: &'a [(Arc<str>, Shape)], out: &mut Vec<&'a Arc<FileNod
 }
 
 /// The path of `target` inside a captured subtree rooted at `base` (for error messages).
-fn shape_path(items: &[(Arc<str>, Shape)], target: &Arc<FileNode>, base: &str) -> Option<String> {
+fn shape_path(items: &[(Name, Shape)], target: &Arc<FileNode>, base: &str) -> Option<String> {
     items.iter().find_map(|(name, s)| match s {
         Shape::File(f) if Arc::ptr_eq(f, target) => Some(path::join(base, name)),
         Shape::File(_) => None,
@@ -124,7 +124,7 @@ struct Totals {
 
 fn build(
     sh: &Shared,
-    items: &[(Arc<str>, Shape)],
+    items: &[(Name, Shape)],
     now: crate::clock::Timestamp,
     t: &mut Totals,
 ) -> DirNode {

@@ -36,9 +36,12 @@ impl FileNode {
     }
 }
 
+/// A name in a directory: short names are stored inline, long ones shared, so neither
+/// creating a node nor copying a tree (`fork`) allocates per name in the common case.
+pub(crate) type Name = smol_str::SmolStr;
+
 /// Children of a directory in insertion order.
-/// Names are shared `Arc<str>` so copying a tree (`fork`) does not allocate per name.
-pub(crate) type Children = IndexMap<Arc<str>, Node, FxBuild>;
+pub(crate) type Children = IndexMap<Name, Node, FxBuild>;
 
 /// A directory. Its children sit behind their own lock so that files can be created in it
 /// while the namespace is only read-locked.
