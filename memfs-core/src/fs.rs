@@ -350,8 +350,8 @@ impl MemoryFileSystem {
                 return self.create_shared(tree, d, at);
             }
         };
-        // The namespace read lock keeps the file linked until the lock is taken.
-        drop(kids);
+        // `kids` stays read-locked until the lock is taken: a remove (which needs the
+        // directory's write lock) either sees this handle's lock or happens before the lookup.
         if let Some(r) = registered.take() {
             if Arc::ptr_eq(&r, &f) {
                 *registered = Some(r);
@@ -370,6 +370,7 @@ impl MemoryFileSystem {
                 Ok(0)
             }
         });
+        drop(kids);
         match taken {
             Some(Ok(size)) => Step::Opened(f, size),
             Some(Err(e)) => {

@@ -95,24 +95,37 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     }
 }
 
-/// `remove(p)`: a closed file only.
+/// `remove(p)`: a closed file only. Shared mode: only the parent directory is write-locked,
+/// which excludes every open of a file in it between its lookup and its lock.
 pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
-    let mut tree = sh.ns_write();
-    match tree.kind_at(p) {
-        None => return Err(errs::not_found(p)),
-        Some(Kind::Dir(_)) => return Err(errs::is_dir(p)),
-        Some(Kind::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
-        Some(Kind::File(_)) => {}
+    if p == "/" {
+        return Err(errs::is_dir(p));
     }
-    if let Some(Node::File(f)) = tree.detach(p) {
-        tree.files.fetch_sub(1, Ordering::Relaxed);
-        let d = lock(&f.data);
-        sh.quota.release(d.charged(sh.cfg.overhead));
-        sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
-    }
-    Ok(())
+    let tree = sh.ns_read();
+    let (parent, name) = split_parent(p);
+    tree.with_dir(parent, |d| {
+        let Some(d) = d else {
+            return Err(errs::not_found(p));
+        };
+        let mut kids = d.kids_write();
+        match kids.get(name) {
+            None => return Err(errs::not_found(p)),
+            Some(Node::Dir(_)) => return Err(errs::is_dir(p)),
+            Some(Node::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
+            Some(Node::File(_)) => {}
+        }
+        if let Some(Node::File(f)) = kids.shift_remove(name) {
+            // Counts and usage change together before the namespace read lock is given back,
+            // so `stats` (exclusive) never sees one without the other.
+            tree.files.fetch_sub(1, Ordering::Relaxed);
+            let d = lock(&f.data);
+            sh.quota.release(d.charged(sh.cfg.overhead));
+            sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+        }
+        Ok(())
+    })
 }
 
 /// `rmtree(p)`: a directory and everything below, when nothing inside is open.

@@ -565,3 +565,32 @@ fn creates_in_two_directories_with_a_stats_sampler() {
         },
     );
 }
+
+// Remove runs in shared mode (parent write-locked): racing a create of the same file it
+// either finds nothing, finds the new file open, or removes it after its close, and counts
+// and usage follow exactly.
+// spec: CONC-5, REMOVE-3, CONC-12
+#[test]
+fn remove_races_a_create_of_the_same_file() {
+    explore_bounded("remove_races_a_create_of_the_same_file", Some(4), || {
+        let fs = new_fs(&[("/d/keep", b"k")]);
+        let fs2 = fs.clone();
+        let writer = thread::spawn(move || {
+            let mut h = fs2
+                .open_with("/d/f", OpenMode::Write, &try_once())
+                .expect("nothing else opens /d/f");
+            h.write_data(b"xyz").expect("write");
+            h.close();
+        });
+        let removed = fs.remove("/d/f");
+        writer.join().expect("writer");
+        match &removed {
+            Ok(()) => assert!(!fs.exists("/d/f"), "removed file still listed"),
+            Err(e) if e.kind() == ErrorKind::NotFound || is_file_open(e) => {
+                assert_eq!(read(&fs, "/d/f").as_deref(), Some(&b"xyz"[..]));
+            }
+            Err(e) => panic!("remove failed with {e}"),
+        }
+        assert_consistent(&fs);
+    });
+}
