@@ -392,13 +392,22 @@ impl MemoryFileSystem {
             // Another thread created it since the read: open what is there now.
             return Step::Retry;
         }
-        let node = match self.new_file(p, prealloc) {
-            Ok(n) => n,
-            Err(e) => return Step::Fail(e),
+        let mut link = || {
+            let node = self.new_file(p, prealloc)?;
+            kids.insert(at.name.into(), Node::File(Arc::clone(&node)));
+            tree.files.fetch_add(1, Ordering::Relaxed);
+            Ok(node)
         };
-        kids.insert(at.name.into(), Node::File(Arc::clone(&node)));
-        tree.files.fetch_add(1, Ordering::Relaxed);
-        Step::Opened(node, prealloc)
+        // A preallocating create moves the count and the usage: one step for `stats`.
+        let linked = if prealloc > 0 {
+            tree.census.change(link)
+        } else {
+            link()
+        };
+        match linked {
+            Ok(node) => Step::Opened(node, prealloc),
+            Err(e) => Step::Fail(e),
+        }
     }
 
     /// Creates the missing file `p` in exclusive mode (used when a node limit is set).
@@ -527,14 +536,15 @@ impl MemoryFileSystem {
     /// Filesystem-wide usage and counts.
     pub fn stats(&self) -> Stats {
         let sh = &*self.inner;
-        // Exclusive: the counts and the usage are one consistent picture.
-        let tree = sh.ns_write();
-        let used = sh.quota.used();
+        // Shared mode: exclusive changes are kept out by the namespace lock, and the census
+        // gives the shared-mode changes of count and usage as one picture.
+        let tree = sh.ns_read();
+        let (used, files) = tree.census.read(|| (sh.quota.used(), tree.files()));
         Stats {
             used_bytes: used,
             quota_bytes: sh.quota.limit(),
             free_bytes: sh.quota.limit().saturating_sub(used),
-            file_count: tree.files(),
+            file_count: files,
             dir_count: tree.dirs,
             chunk_count: sh.chunks.load(Ordering::Relaxed),
             overhead_per_chunk_estimate: sh.cfg.overhead,

@@ -17,27 +17,36 @@
 //! ```
 //!
 //! # Design
-//! - **Namespace**: one tree (`tree`) of directories with insertion-ordered children
-//!   (`IndexMap`, FxHash) behind a single short-held mutex. Files are `Arc<FileNode>`s, so a
-//!   handle owns its file without borrowing the filesystem.
+//! - **Namespace** (`tree`): directories with insertion-ordered children (`IndexMap`,
+//!   FxHash), behind a namespace `RwLock` plus one `RwLock` per directory. The hot paths
+//!   (open, creating a file, remove, mkdir of an existing directory, stat, stats) run in
+//!   *shared* mode: namespace read-locked, directories read-locked on the way down, only the
+//!   directory that changes write-locked; so threads in different directories never wait for
+//!   each other. Rename, rmtree, copy, import, walk, glob, snapshot and fingerprint run in
+//!   *exclusive* mode (namespace write-locked). Files are `Arc<FileNode>`s, so a handle owns its
+//!   file without borrowing the filesystem.
 //! - **File locks** (`lock`): a reader/writer state count per file (Mutex + Condvar),
 //!   writer-preferring, not re-entrant, with try-once / deadline / forever waits. Nobody waits
-//!   for a file lock while holding the tree lock: `open` looks up and try-locks under the tree
-//!   lock; on contention it releases it, waits, then re-validates that the same node is still
-//!   linked at the path (retrying or failing with `NotFound` otherwise).
+//!   for a file lock while holding a namespace or directory lock: `open` looks up and
+//!   try-locks with the parent directory read-locked; on contention it lets go, waits, then
+//!   re-validates that the same node is still linked at the path (retrying or failing with
+//!   `NotFound` otherwise).
+//! - **Counts** (`census`): `stats` reads the file count and usage without excluding writers,
+//!   retrying around the few changes that move both.
 //! - **Contents** (`storage`): sequential files are lists of immutable shared chunks
 //!   (`Arc<[u8]>`), random-access files one copy-on-write buffer (`Arc<Vec<u8>>`), each behind
 //!   the file's data mutex; so `fork` and `snapshot` copy reference counts, not bytes.
 //! - **Quota** (`quota`): one atomic counter charged by compare-and-swap: `used <= quota` at
 //!   every instant; every operation reserves what it adds before linking it and releases on
 //!   failure.
-//! - **Lock order**: tree, then one file's lock state or data mutex. File data is never copied
-//!   under the tree lock (copy, copy_tree, export read-lock files outside it; import builds its
+//! - **Lock order**: namespace, directories top-down, then one file's lock state or data
+//!   mutex. File data is never copied under the namespace lock (copy, copy_tree, export read-lock files outside it; import builds its
 //!   files before taking it).
 //! - **loom**: `sync` swaps std's primitives for loom's under `--cfg loom`; models live next to
 //!   the lock and quota code and in `loom_models`. loom has no time: a finite lock timeout
 //!   re-checks once after a yield and then gives up; `Forever` waits on the condvar.
 
+mod census;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -117,12 +117,13 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
             Some(Node::File(_)) => {}
         }
         if let Some(Node::File(f)) = kids.shift_remove(name) {
-            // Counts and usage change together before the namespace read lock is given back,
-            // so `stats` (exclusive) never sees one without the other.
-            tree.files.fetch_sub(1, Ordering::Relaxed);
             let d = lock(&f.data);
-            sh.quota.release(d.charged(sh.cfg.overhead));
-            sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+            // Count and usage move as one for `stats` (see `census`).
+            tree.census.change(|| {
+                tree.files.fetch_sub(1, Ordering::Relaxed);
+                sh.quota.release(d.charged(sh.cfg.overhead));
+                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+            });
         }
         Ok(())
     })

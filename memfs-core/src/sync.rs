@@ -11,7 +11,7 @@ pub use std::sync::Arc;
 pub(crate) use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 #[cfg(not(loom))]
 pub(crate) mod atomic {
-    pub(crate) use std::sync::atomic::{AtomicU64, Ordering};
+    pub(crate) use std::sync::atomic::{AtomicU64, Ordering, fence};
 }
 
 #[cfg(loom)]
@@ -20,7 +20,7 @@ pub(crate) use loom::sync::{
 };
 #[cfg(loom)]
 pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicU64, Ordering};
+    pub(crate) use loom::sync::atomic::{AtomicU64, Ordering, fence};
 }
 
 /// Locks `m`, ignoring poisoning: every critical section of the crate leaves its data
@@ -54,4 +54,12 @@ pub(crate) fn get_mut<T>(m: &mut RwLock<T>) -> &mut T {
         Ok(v) => v,
         Err(p) => p.into_inner(),
     }
+}
+
+/// Lets another thread run (loom needs to see every spin-wait yield).
+pub(crate) fn yield_now() {
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+    #[cfg(loom)]
+    loom::thread::yield_now();
 }

@@ -11,6 +11,7 @@
 //!   descend with read locks on every directory on the way ([`Tree::with_dir`]), so threads
 //!   working in different directories never wait for each other.
 
+use crate::census::Census;
 use crate::clock::Timestamp;
 use crate::hash::FxBuild;
 use crate::lock::FileLock;
@@ -103,6 +104,8 @@ pub(crate) struct Tree {
     pub files: AtomicU64,
     /// Directories, the root included (only exclusive mode changes them).
     pub dirs: u64,
+    /// Brackets the shared-mode changes that move the file count and usage together.
+    pub census: Census,
 }
 
 impl Tree {
@@ -115,6 +118,7 @@ impl Tree {
             root,
             files: AtomicU64::new(files),
             dirs,
+            census: Census::default(),
         }
     }
 

@@ -594,3 +594,42 @@ fn remove_races_a_create_of_the_same_file() {
         assert_consistent(&fs);
     });
 }
+
+// `stats` runs in shared mode beside a remove and a preallocating create (both shared mode,
+// each moving the file count and the usage): every sample is a state some order of the two
+// produces, never a count from one state with the usage of another.
+// spec: CONC-8, CONC-12, PREALLOC-1
+#[test]
+fn stats_pairs_count_and_usage_from_one_state() {
+    explore_bounded(
+        "stats_pairs_count_and_usage_from_one_state",
+        Some(3),
+        || {
+            let fs = new_fs(&[("/a/f", b"1234")]);
+            fs.mkdir("/b", false).expect("mkdir");
+            let u0 = fs.stats().used_bytes;
+            let fs2 = fs.clone();
+            let creator = thread::spawn(move || {
+                let opts = OpenOptions::new().preallocate(8);
+                fs2.open_with("/b/g", OpenMode::Write, &opts)
+                    .expect("create /b/g")
+                    .close();
+            });
+            let fs3 = fs.clone();
+            let sampler = thread::spawn(move || {
+                let s = fs3.stats();
+                (s.file_count, s.used_bytes)
+            });
+            fs.remove("/a/f").expect("remove");
+            creator.join().expect("creator");
+            let (files, used) = sampler.join().expect("sampler");
+            let cg = fs.stats().used_bytes;
+            let states = [(1, u0), (0, 0), (2, u0 + cg), (1, cg)];
+            assert!(
+                states.contains(&(files, used)),
+                "stats saw {files} files and {used} bytes; states: {states:?}"
+            );
+            assert_consistent(&fs);
+        },
+    );
+}
