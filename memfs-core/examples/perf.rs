@@ -55,24 +55,26 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
+    // `PERF_ONLY=seed|small` runs one part alone (for profiling).
+    let only = std::env::var("PERF_ONLY").unwrap_or_default();
     let mut best = std::time::Duration::MAX;
     let mut best_cpu = u64::MAX;
-    for _ in 0..5 {
+    for _ in 0..if only == "small" { 0 } else { 5 } {
         let (wall, cpu) = seed_workload(threads);
         best = best.min(wall);
         best_cpu = best_cpu.min(cpu);
     }
     let cpu = best_cpu as f64 / 1e6;
-    println!(
-        "seed workload {threads} threads x {} = 50 000 iterations: best of 5 = {:.2} ms wall, {cpu:.1} ms CPU (worker threads, best run)",
-        50_000 / threads,
-        best.as_secs_f64() * 1e3
-    );
-    // `PERF_ONLY=seed` stops here (profiling the seed workload alone).
-    if std::env::var("PERF_ONLY").is_ok_and(|v| v == "seed") {
+    if only != "small" {
+        println!(
+            "seed workload {threads} threads x {} = 50 000 iterations: best of 5 = {:.2} ms wall, {cpu:.1} ms CPU (worker threads, best run)",
+            50_000 / threads,
+            best.as_secs_f64() * 1e3
+        );
+    }
+    if only == "seed" {
         return;
     }
-
     let fs = MemoryFileSystem::new();
     let data = [7u8; 64];
     let mut buf = [0u8; 128];
@@ -93,6 +95,9 @@ fn main() {
     println!(
         "small-file cycle (wb 64 B, close, rb, read, close): {per:.0} ns wall, {cpu:.0} ns CPU"
     );
+    if only == "small" {
+        return;
+    }
 
     let tiny = MemoryFileSystem::new();
     tiny.mkdir("/d", false).expect("mkdir");
