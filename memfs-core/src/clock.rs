@@ -22,7 +22,12 @@ impl Clock for SystemClock {
         let d = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        Timestamp(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        // u64 arithmetic (not `as_nanos`' u128): this runs on every write.
+        Timestamp(
+            d.as_secs()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(u64::from(d.subsec_nanos())),
+        )
     }
 }
 

@@ -383,7 +383,7 @@ impl FileData {
     ) -> Result<(), MfsError> {
         let old = self.charged(ctx.overhead);
         let old_chunks = self.chunk_count();
-        let (new, new_chunks) = match self.store {
+        let (new, new_chunks): (u64, u64) = match self.store {
             Store::Seq { .. } if prealloc > 0 => (prealloc.saturating_add(ctx.overhead), 1),
             Store::Seq { .. } => (0, 0),
             Store::Random(_) => (prealloc, 0),
@@ -395,8 +395,9 @@ impl FileData {
         } else {
             ctx.quota.release(old - new);
         }
-        ctx.chunks.fetch_sub(old_chunks, Ordering::Relaxed);
-        ctx.chunks.fetch_add(new_chunks, Ordering::Relaxed);
+        // One update of the shared counter, not two (wrapping: the net change may be negative).
+        ctx.chunks
+            .fetch_add(new_chunks.wrapping_sub(old_chunks), Ordering::Relaxed);
         let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
             Store::Seq { chunks } => {
