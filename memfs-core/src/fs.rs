@@ -387,7 +387,10 @@ impl MemoryFileSystem {
     /// lock held, so nothing is left behind if the preallocation fails (PREALLOC-5).
     fn create_shared(&self, tree: &Tree, d: &DirNode, at: &At<'_>) -> Step {
         let (p, prealloc) = (at.p, at.opts.preallocate);
-        let mut kids = d.kids_write();
+        let Some(mut kids) = d.kids_write() else {
+            // A file directly in `/`: the root's children change in exclusive mode only.
+            return Step::CreateExclusive;
+        };
         if kids.contains_key(at.name) {
             // Another thread created it since the read: open what is there now.
             return Step::Retry;
@@ -684,7 +687,7 @@ enum Step {
     Fail(crate::MfsError),
     /// The file's lock is busy: wait for it outside the namespace locks, then try again.
     Busy(Arc<FileNode>),
-    /// The file must be created in exclusive mode (a node limit is set).
+    /// The file must be created in exclusive mode (a node limit is set, or it is in `/`).
     CreateExclusive,
     /// The namespace changed under the attempt: try again.
     Retry,

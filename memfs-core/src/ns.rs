@@ -96,7 +96,8 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
 }
 
 /// `remove(p)`: a closed file only. Shared mode: only the parent directory is write-locked,
-/// which excludes every open of a file in it between its lookup and its lock.
+/// which excludes every open of a file in it between its lookup and its lock. Files directly
+/// in `/` are removed in exclusive mode (the root's children change only there).
 pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
@@ -105,28 +106,46 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     }
     let tree = sh.ns_read();
     let (parent, name) = split_parent(p);
-    tree.with_dir(parent, |d| {
+    let shared = tree.with_dir(parent, |d| {
         let Some(d) = d else {
-            return Err(errs::not_found(p));
+            return Some(Err(errs::not_found(p)));
         };
-        let mut kids = d.kids_write();
-        match kids.get(name) {
-            None => return Err(errs::not_found(p)),
-            Some(Node::Dir(_)) => return Err(errs::is_dir(p)),
-            Some(Node::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
-            Some(Node::File(_)) => {}
-        }
-        if let Some(Node::File(f)) = kids.shift_remove(name) {
-            let d = lock(&f.data);
-            // Count and usage move as one for `stats` (see `census`).
-            tree.census.change(|| {
-                tree.files.fetch_sub(1, Ordering::Relaxed);
-                sh.quota.release(d.charged(sh.cfg.overhead));
-                sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
-            });
-        }
-        Ok(())
-    })
+        let mut kids = d.kids_write()?;
+        Some(check_removable(kids.get(name), p).map(|()| {
+            if let Some(Node::File(f)) = kids.shift_remove(name) {
+                let d = lock(&f.data);
+                // Count and usage move as one for `stats` (see `census`).
+                tree.census.change(|| {
+                    tree.files.fetch_sub(1, Ordering::Relaxed);
+                    sh.quota.release(d.charged(sh.cfg.overhead));
+                    sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+                });
+            }
+        }))
+    });
+    drop(tree);
+    if let Some(done) = shared {
+        return done;
+    }
+    let mut tree = sh.ns_write();
+    check_removable(tree.node(p), p)?;
+    if let Some(Node::File(f)) = tree.detach(p) {
+        tree.files.fetch_sub(1, Ordering::Relaxed);
+        let d = lock(&f.data);
+        sh.quota.release(d.charged(sh.cfg.overhead));
+        sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Why the node at `p` cannot be removed (missing, a directory, open), if so.
+fn check_removable(node: Option<&Node>, p: &str) -> Result<()> {
+    match node {
+        None => Err(errs::not_found(p)),
+        Some(Node::Dir(_)) => Err(errs::is_dir(p)),
+        Some(Node::File(f)) if f.lock.is_held() => Err(errs::file_open(p)),
+        Some(Node::File(_)) => Ok(()),
+    }
 }
 
 /// `rmtree(p)`: a directory and everything below, when nothing inside is open.

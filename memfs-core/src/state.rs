@@ -44,7 +44,7 @@ fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats
         };
         out.insert(name.clone(), copy);
     }
-    DirNode::with_children(d.created_at, out)
+    d.like(d.created_at, out)
 }
 
 fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {

@@ -7,9 +7,11 @@
 //!   ([`DirNode::kids_mut`]).
 //! - **shared** (namespace read lock): the hot paths (open, including creating a file, mkdir of
 //!   an existing directory, stat and friends). Directories cannot appear, vanish or move in this
-//!   mode; only files are added, each under its parent directory's own write lock. Readers
-//!   descend with read locks on every directory on the way ([`Tree::with_dir`]), so threads
-//!   working in different directories never wait for each other.
+//!   mode; only files are added or removed, each under its parent directory's own write lock.
+//!   Readers descend with read locks on every directory on the way ([`Tree::with_dir`]), so
+//!   threads working in different directories never wait for each other. The root's children
+//!   are guarded by the namespace lock alone: files directly in `/` are created and removed
+//!   in exclusive mode.
 
 use crate::census::Census;
 use crate::clock::Timestamp;
@@ -45,39 +47,95 @@ pub(crate) type Name = smol_str::SmolStr;
 pub(crate) type Children = IndexMap<Name, Node, FxBuild>;
 
 /// A directory. Its children sit behind their own lock so that files can be created in it
-/// while the namespace is only read-locked.
+/// while the namespace is only read-locked; the root's children are the exception (see
+/// [`Kids`]).
 #[derive(Debug)]
 pub(crate) struct DirNode {
-    children: RwLock<Children>,
+    children: Kids,
     pub created_at: Timestamp,
 }
 
-impl DirNode {
-    pub(crate) fn new(created_at: Timestamp) -> Self {
-        Self::with_children(created_at, Children::default())
-    }
+/// Where a directory keeps its children.
+#[derive(Debug)]
+enum Kids {
+    /// The root's: guarded by the namespace lock itself, so they only change in exclusive
+    /// mode and every shared-mode path through the root skips a lock (the root is on every
+    /// path, so its lock would be the one cache line all threads fight over).
+    Plain(Children),
+    /// Every other directory's.
+    Locked(RwLock<Children>),
+}
 
-    pub(crate) fn with_children(created_at: Timestamp, children: Children) -> Self {
+/// Read access to a directory's children: a plain reference for the root, a read guard
+/// otherwise.
+pub(crate) enum KidsRead<'a> {
+    Plain(&'a Children),
+    Locked(RwLockReadGuard<'a, Children>),
+}
+
+impl std::ops::Deref for KidsRead<'_> {
+    type Target = Children;
+    fn deref(&self) -> &Children {
+        match self {
+            KidsRead::Plain(c) => c,
+            KidsRead::Locked(g) => g,
+        }
+    }
+}
+
+impl DirNode {
+    /// A new empty directory (not the root).
+    pub(crate) fn new(created_at: Timestamp) -> Self {
         DirNode {
-            children: RwLock::new(children),
+            children: Kids::Locked(RwLock::new(Children::default())),
             created_at,
         }
     }
 
-    /// The children, read-locked (shared mode, or read-only walks in exclusive mode, where
-    /// the lock is never contended).
-    pub(crate) fn kids(&self) -> RwLockReadGuard<'_, Children> {
-        read(&self.children)
+    /// A new empty root.
+    pub(crate) fn new_root(created_at: Timestamp) -> Self {
+        DirNode {
+            children: Kids::Plain(Children::default()),
+            created_at,
+        }
     }
 
-    /// The children, write-locked: creating a file in shared mode.
-    pub(crate) fn kids_write(&self) -> RwLockWriteGuard<'_, Children> {
-        write(&self.children)
+    /// A directory of the same kind (root or not) as `self`, with `children`.
+    pub(crate) fn like(&self, created_at: Timestamp, children: Children) -> Self {
+        let children = match self.children {
+            Kids::Plain(_) => Kids::Plain(children),
+            Kids::Locked(_) => Kids::Locked(RwLock::new(children)),
+        };
+        DirNode {
+            children,
+            created_at,
+        }
+    }
+
+    /// The children for reading (shared mode, or read-only walks in exclusive mode, where
+    /// the lock is never contended).
+    pub(crate) fn kids(&self) -> KidsRead<'_> {
+        match &self.children {
+            Kids::Plain(c) => KidsRead::Plain(c),
+            Kids::Locked(l) => KidsRead::Locked(read(l)),
+        }
+    }
+
+    /// The children write-locked, for creating or removing a file in shared mode; `None` for
+    /// the root, whose children only change in exclusive mode.
+    pub(crate) fn kids_write(&self) -> Option<RwLockWriteGuard<'_, Children>> {
+        match &self.children {
+            Kids::Plain(_) => None,
+            Kids::Locked(l) => Some(write(l)),
+        }
     }
 
     /// The children through exclusive access (exclusive mode, or a tree being built).
     pub(crate) fn kids_mut(&mut self) -> &mut Children {
-        get_mut(&mut self.children)
+        match &mut self.children {
+            Kids::Plain(c) => c,
+            Kids::Locked(l) => get_mut(l),
+        }
     }
 }
 
@@ -110,7 +168,7 @@ pub(crate) struct Tree {
 
 impl Tree {
     pub(crate) fn new(now: Timestamp) -> Self {
-        Self::from_parts(DirNode::new(now), 0, 1)
+        Self::from_parts(DirNode::new_root(now), 0, 1)
     }
 
     pub(crate) fn from_parts(root: DirNode, files: u64, dirs: u64) -> Self {
@@ -152,6 +210,11 @@ impl Tree {
                 }
             }
         }
+    }
+
+    /// The node at normalized non-root `p`.
+    pub(crate) fn node(&mut self, p: &str) -> Option<&Node> {
+        self.node_mut(p).map(|n| &*n)
     }
 
     /// What is at `p`: the root counts as a directory.
