@@ -3,50 +3,40 @@
 //! API CONTRACT (pinned; implementations may add private items and split modules, but must keep
 //! these signatures).
 
-use crate::clock::{Clock, Timestamp};
-use crate::config::{FsBuilder, GuardMode, MemoryGuard, StorageKind};
+pub(crate) use crate::acct::{Acct, Config};
+use crate::config::{FsBuilder, GuardMode};
 use crate::errs;
 use crate::handle::FileHandle;
 use crate::lock::{Access, FileLock, LockState};
 use crate::path::normalize;
-use crate::probe::MemoryProbe;
-use crate::quota::Quota;
-use crate::storage::{Ctx, FileData};
-use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::storage::FileData;
+use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, lock, read, write};
 use crate::tree::{DirNode, FileNode, Kind, Node, Parent, Tree};
 use crate::types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
 use crate::{Result, guard};
 use std::collections::BTreeMap;
 
-/// Settings fixed at build time.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub overhead: u64,
-    pub storage: StorageKind,
-    pub hard_limit: u64,
-    pub max_nodes: Option<u64>,
-    pub default_wait: LockWait,
-    pub guard: MemoryGuard,
-    pub clock: Arc<dyn Clock>,
-    pub probe: Arc<dyn MemoryProbe>,
-}
-
-/// Everything one filesystem owns; handles keep it alive through an `Arc`.
+/// Everything one filesystem owns: the namespace and, shared with its files (and through
+/// them its handles), the accounting and settings.
 ///
 /// Lock order: `tree`, then directories top-down (shared mode, see [`crate::tree`]), then a
 /// file's lock state or data mutex; never two files' data mutexes at once; nobody waits for a
 /// file lock while holding `tree` or a directory.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub quota: Quota,
-    /// Sequential chunks of all files (`stats().chunk_count`).
-    pub chunks: AtomicU64,
+    /// Usage, settings, warnings (`Deref` reaches them: `sh.quota`, `sh.cfg`).
+    pub acct: Arc<Acct>,
     /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
     /// that moves, removes or copies (exclusive mode).
     pub tree: RwLock<Tree>,
-    pub cfg: Config,
-    pub warnings: Mutex<Vec<String>>,
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Acct;
+    fn deref(&self) -> &Acct {
+        &self.acct
+    }
 }
 
 impl Shared {
@@ -58,51 +48,6 @@ impl Shared {
     /// The namespace in exclusive mode.
     pub(crate) fn ns_write(&self) -> RwLockWriteGuard<'_, Tree> {
         write(&self.tree)
-    }
-
-    pub(crate) fn now(&self) -> Timestamp {
-        self.cfg.clock.now()
-    }
-
-    pub(crate) fn ctx<'a>(&'a self, path: &'a str) -> Ctx<'a> {
-        Ctx {
-            quota: &self.quota,
-            chunks: &self.chunks,
-            overhead: self.cfg.overhead,
-            hard_limit: self.cfg.hard_limit,
-            path,
-        }
-    }
-
-    /// `NodeLimitExceeded` if `needed` more nodes do not fit.
-    pub(crate) fn check_nodes(&self, tree: &Tree, needed: u64, path: &str) -> Result<()> {
-        match self.cfg.max_nodes {
-            Some(limit) if needed > 0 && tree.nodes() + needed > limit => {
-                Err(crate::MfsError::NodeLimitExceeded {
-                    path: path.to_string(),
-                    current: tree.nodes(),
-                    limit,
-                })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// The memory guard before allocating `n` bytes for `path` (`per_write` mode only).
-    pub(crate) fn guard_write(&self, path: &str, n: u64) -> Result<()> {
-        if n == 0 || !guard::per_write(self.cfg.guard) {
-            return Ok(());
-        }
-        guard::check(self.cfg.guard, &*self.cfg.probe, &self.warnings, path, n)
-    }
-
-    /// The lock wait of bulk readers (copy, export): the default timeout, but never forever
-    /// (semantics §7; a `Forever` default becomes D-MemFS's 30 s here).
-    pub(crate) fn bulk_wait(&self) -> LockWait {
-        match self.cfg.default_wait {
-            LockWait::Forever => LockWait::For(std::time::Duration::from_secs(30)),
-            w => w,
-        }
     }
 
     /// Takes `access` on the file `validate` designates, without holding the tree lock while
@@ -193,16 +138,14 @@ impl MemoryFileSystem {
             probe: b.memory_probe,
         };
         let now = cfg.clock.now();
-        Self::from_parts(cfg, b.quota, 0, 0, Tree::new(now))
+        Self::from_parts(Arc::new(Acct::new(cfg, b.quota)), Tree::new(now))
     }
-    pub(crate) fn from_parts(cfg: Config, quota: u64, used: u64, chunks: u64, tree: Tree) -> Self {
+    /// A filesystem of `tree`, whose files account to `acct`.
+    pub(crate) fn from_parts(acct: Arc<Acct>, tree: Tree) -> Self {
         MemoryFileSystem {
             inner: Arc::new(Shared {
-                quota: Quota::new(quota, used),
-                chunks: AtomicU64::new(chunks),
+                acct,
                 tree: RwLock::new(tree),
-                cfg,
-                warnings: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -292,7 +235,7 @@ impl MemoryFileSystem {
                 return Err(errs::lock_timeout(p));
             }
         };
-        let mut handle = FileHandle::new(Arc::clone(&self.inner), node, p, mode);
+        let mut handle = FileHandle::new(node, p, mode);
         if mode == OpenMode::Append {
             handle.set_cursor(size);
         }
@@ -441,6 +384,7 @@ impl MemoryFileSystem {
                 ..LockState::default()
             }),
             data,
+            &sh.acct,
         ))
     }
 

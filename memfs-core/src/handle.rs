@@ -2,8 +2,8 @@
 //! API CONTRACT (pinned).
 
 use crate::Result;
+use crate::acct::Acct;
 use crate::errs;
-use crate::fs::Shared;
 use crate::lock::Access;
 use crate::sync::{Arc, lock};
 use crate::tree::FileNode;
@@ -51,7 +51,7 @@ impl std::fmt::Debug for HPath {
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
-    fs: Arc<Shared>,
+    /// The file; it also leads to the filesystem's accounting (`node.acct`).
     node: Arc<FileNode>,
     path: HPath,
     mode: OpenMode,
@@ -61,9 +61,8 @@ pub struct FileHandle {
 
 impl FileHandle {
     /// A handle that already holds `node`'s lock for `mode`.
-    pub(crate) fn new(fs: Arc<Shared>, node: Arc<FileNode>, path: &str, mode: OpenMode) -> Self {
+    pub(crate) fn new(node: Arc<FileNode>, path: &str, mode: OpenMode) -> Self {
         FileHandle {
-            fs,
             node,
             path: HPath::new(path),
             mode,
@@ -72,9 +71,8 @@ impl FileHandle {
         }
     }
     /// A handle copied by `fork`: same path, mode, cursor and closed flag.
-    pub(crate) fn forked(fs: Arc<Shared>, node: Arc<FileNode>, from: &FileHandle) -> Self {
+    pub(crate) fn forked(node: Arc<FileNode>, from: &FileHandle) -> Self {
         FileHandle {
-            fs,
             node,
             path: from.path.clone(),
             mode: from.mode,
@@ -85,8 +83,9 @@ impl FileHandle {
     pub(crate) fn node(&self) -> &Arc<FileNode> {
         &self.node
     }
-    pub(crate) fn shared(&self) -> &Arc<Shared> {
-        &self.fs
+    /// The accounting of the filesystem this handle's file belongs to (its identity).
+    pub(crate) fn acct(&self) -> &Arc<Acct> {
+        &self.node.acct
     }
     /// Marks a forked copy of a closed handle closed without touching any lock.
     pub(crate) fn mark_closed(&mut self) {
@@ -148,7 +147,7 @@ impl FileHandle {
         if data.is_empty() {
             return Ok(0);
         }
-        let sh = &*self.fs;
+        let sh = &*self.node.acct;
         let path = self.path.as_str();
         sh.guard_write(path, data.len() as u64)?;
         let now = sh.now();
@@ -199,7 +198,7 @@ impl FileHandle {
     pub fn truncate(&mut self, size: Option<u64>) -> Result<u64> {
         self.check_writable()?;
         let size = size.unwrap_or(self.cursor);
-        let sh = &*self.fs;
+        let sh = &*self.node.acct;
         let mut d = lock(&self.node.data);
         if size > d.size() {
             sh.guard_write(self.path.as_str(), size - d.size())?;

@@ -46,6 +46,7 @@
 //!   the lock and quota code and in `loom_models`. loom has no time: a finite lock timeout
 //!   re-checks once after a yield and then gives up; `Forever` waits on the condvar.
 
+mod acct;
 mod census;
 pub mod clock;
 pub mod config;

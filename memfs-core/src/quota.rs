@@ -58,6 +58,11 @@ impl Quota {
     }
 
     /// Bytes charged now.
+    /// Sets the usage of a quota nobody else can see yet (a fork's copy, counted while built).
+    pub(crate) fn set_used(&self, used: u64) {
+        self.used.store(used, Ordering::Release);
+    }
+
     pub(crate) fn used(&self) -> u64 {
         self.used.load(Ordering::Acquire)
     }

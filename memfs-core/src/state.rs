@@ -2,6 +2,7 @@
 //! handles), `fingerprint` and its time-relative variant.
 
 use crate::Result;
+use crate::acct::Acct;
 use crate::clock::Timestamp;
 use crate::errs;
 use crate::fs::MemoryFileSystem;
@@ -22,12 +23,13 @@ struct CopyStats {
     chunks: u64,
 }
 
-fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats) -> DirNode {
+fn clone_dir(d: &DirNode, acct: &Arc<Acct>, plan: &mut LockPlan, st: &mut CopyStats) -> DirNode {
+    let overhead = acct.cfg.overhead;
     let kids = d.kids();
     let mut out = Children::with_capacity_and_hasher(kids.len(), Default::default());
     for (name, node) in kids.iter() {
         let copy = match node {
-            Node::Dir(sub) => Node::Dir(Box::new(clone_dir(sub, overhead, plan, st))),
+            Node::Dir(sub) => Node::Dir(Box::new(clone_dir(sub, acct, plan, st))),
             Node::File(f) => {
                 let data: FileData = lock(&f.data).clone();
                 st.used += data.charged(overhead);
@@ -35,7 +37,7 @@ fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats
                 let ptr = Arc::as_ptr(f);
                 let entry = plan.iter_mut().find(|e| e.0 == ptr);
                 let lock_state = entry.as_ref().map(|e| e.1).unwrap_or_default();
-                let n = FileNode::new(FileLock::with_state(lock_state), data);
+                let n = FileNode::new(FileLock::with_state(lock_state), data, acct);
                 if let Some(e) = entry {
                     e.2 = Some(Arc::clone(&n));
                 }
@@ -49,14 +51,17 @@ fn clone_dir(d: &DirNode, overhead: u64, plan: &mut LockPlan, st: &mut CopyStats
 
 fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {
     let sh = &fs.inner;
+    let acct = Arc::new(Acct::new(sh.cfg.clone(), sh.quota.limit()));
     let tree = sh.ns_write();
     let mut st = CopyStats { used: 0, chunks: 0 };
-    let root = clone_dir(&tree.root, sh.cfg.overhead, plan, &mut st);
+    let root = clone_dir(&tree.root, &acct, plan, &mut st);
     let copy = Tree::from_parts(root, tree.files(), tree.dirs);
     drop(tree);
     // Usage recomputed from the copied files: consistent with the copied bytes even if a
-    // handle of the original writes meanwhile.
-    MemoryFileSystem::from_parts(sh.cfg.clone(), sh.quota.limit(), st.used, st.chunks, copy)
+    // handle of the original writes meanwhile. Nobody else sees `acct` yet.
+    acct.quota.set_used(st.used);
+    acct.chunks.store(st.chunks, Ordering::Relaxed);
+    MemoryFileSystem::from_parts(acct, copy)
 }
 
 /// A deep copy with no open handles (every lock free).
@@ -72,7 +77,7 @@ pub(crate) fn fork(
 ) -> Result<(MemoryFileSystem, Vec<Option<FileHandle>>)> {
     let mut plan: LockPlan = Vec::new();
     for h in handles.iter().flatten() {
-        if !Arc::ptr_eq(h.shared(), &fs.inner) {
+        if !Arc::ptr_eq(h.acct(), &fs.inner.acct) {
             return Err(errs::invalid(
                 h.path(),
                 "handle belongs to another filesystem; fork the filesystem it came from",
@@ -111,9 +116,10 @@ pub(crate) fn fork(
                 FileNode::new(
                     FileLock::default(),
                     FileData::new(copy.inner.cfg.storage, Timestamp(0)),
+                    &copy.inner.acct,
                 )
             });
-            let mut fh = FileHandle::forked(Arc::clone(&copy.inner), node, h);
+            let mut fh = FileHandle::forked(node, h);
             if h.is_closed() {
                 fh.mark_closed();
             }

@@ -60,7 +60,7 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     if let Some(dir) = tree.get_dir_mut(parent) {
         dir.kids_mut().insert(
             name.into(),
-            Node::File(FileNode::new(Default::default(), data)),
+            Node::File(FileNode::new(Default::default(), data, &sh.acct)),
         );
         tree.files.fetch_add(1, Ordering::Relaxed);
         sh.chunks.fetch_add(chunks, Ordering::Relaxed);
@@ -141,7 +141,7 @@ fn build(
                 t.files += 1;
                 t.chunks += data.chunk_count();
                 t.charged += data.charged(sh.cfg.overhead);
-                Node::File(FileNode::new(Default::default(), data))
+                Node::File(FileNode::new(Default::default(), data, &sh.acct))
             }
         };
         dir.kids_mut().insert(name.clone(), node);
@@ -412,7 +412,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
         if let Some(dir) = tree.make_dirs(parent, now) {
             dir.kids_mut().insert(
                 name.into(),
-                Node::File(FileNode::new(Default::default(), data)),
+                Node::File(FileNode::new(Default::default(), data, &sh.acct)),
             );
         }
     }

@@ -13,6 +13,7 @@
 //!   are guarded by the namespace lock alone: files directly in `/` are created and removed
 //!   in exclusive mode.
 
+use crate::acct::Acct;
 use crate::census::Census;
 use crate::clock::Timestamp;
 use crate::hash::FxBuild;
@@ -23,18 +24,21 @@ use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, get_mut, read, write};
 use indexmap::IndexMap;
 
-/// One file: its reader/writer lock (held by handles) and its contents.
+/// One file: its reader/writer lock (held by handles), its contents, and the accounting of
+/// the filesystem it belongs to.
 #[derive(Debug)]
 pub(crate) struct FileNode {
     pub lock: FileLock,
     pub data: Mutex<FileData>,
+    pub acct: Arc<Acct>,
 }
 
 impl FileNode {
-    pub(crate) fn new(lock: FileLock, data: FileData) -> Arc<Self> {
+    pub(crate) fn new(lock: FileLock, data: FileData, acct: &Arc<Acct>) -> Arc<Self> {
         Arc::new(FileNode {
             lock,
             data: Mutex::new(data),
+            acct: Arc::clone(acct),
         })
     }
 }
