@@ -5,11 +5,17 @@
 //! of readers cannot starve writers. Not re-entrant: a second open by the same thread counts as
 //! another party.
 //!
+//! The whole state is one atomic word, so taking and giving back a free lock (every open and
+//! close) is one atomic operation; the mutex and condvar are only for parties that sleep.
+//! No wake-up is lost: a sleeper counts itself in the word and re-checks while holding the
+//! mutex, and a releaser that sees a sleeper counted notifies while holding it.
+//!
 //! Under `--cfg loom` there is no real time: a finite timeout re-checks once after
 //! `loom::thread::yield_now()` and then gives up, while `Forever` waits on the condvar (so loom
 //! explores the wake-ups).
 
-use crate::sync::{Condvar, Mutex, lock};
+use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::{Condvar, Mutex, lock, yield_now};
 use crate::types::LockWait;
 
 /// What a lock holder may do.
@@ -30,182 +36,237 @@ pub(crate) struct LockState {
     pub sleepers: u32,
 }
 
-impl LockState {
-    fn can_take(&self, a: Access) -> bool {
-        match a {
-            Access::Read => !self.writer && self.waiting_writers == 0,
-            Access::Write => !self.writer && self.readers == 0,
-        }
+// The word: readers in bits 0-20, the writer bit, the busy bit (a holder is still doing what
+// its acquisition promised, see `try_acquire_with`), waiting writers in bits 23-43, sleepers in
+// bits 44-63. 2^21 - 1 concurrent readers or waiting writers and 2^20 - 1 sleepers at most.
+const READER: u64 = 1;
+const READERS: u64 = (1 << 21) - 1;
+const WRITER: u64 = 1 << 21;
+const BUSY: u64 = 1 << 22;
+const WAITING_WRITER: u64 = 1 << 23;
+const WAITING_WRITERS: u64 = ((1 << 21) - 1) << 23;
+const SLEEPER: u64 = 1 << 44;
+const SLEEPERS: u64 = ((1 << 20) - 1) << 44;
+
+fn decode(w: u64) -> LockState {
+    LockState {
+        readers: (w & READERS) as u32,
+        writer: w & WRITER != 0,
+        waiting_writers: ((w & WAITING_WRITERS) >> 23) as u32,
+        sleepers: ((w & SLEEPERS) >> 44) as u32,
     }
-    fn take(&mut self, a: Access) {
-        match a {
-            Access::Read => self.readers += 1,
-            Access::Write => self.writer = true,
-        }
+}
+
+fn encode(s: LockState) -> u64 {
+    (u64::from(s.readers) & READERS)
+        | if s.writer { WRITER } else { 0 }
+        | ((u64::from(s.waiting_writers) << 23) & WAITING_WRITERS)
+        | ((u64::from(s.sleepers) << 44) & SLEEPERS)
+}
+
+/// Whether `a` could be taken in word `w` (the busy bit aside).
+fn can_take(w: u64, a: Access) -> bool {
+    match a {
+        Access::Read => w & (WRITER | WAITING_WRITERS) == 0,
+        Access::Write => w & (WRITER | READERS) == 0,
+    }
+}
+
+/// What taking `a` adds to the word.
+fn hold(a: Access) -> u64 {
+    match a {
+        Access::Read => READER,
+        Access::Write => WRITER,
     }
 }
 
 /// A reader/writer lock whose ownership is a count, with try-once, deadline and forever waits.
 #[derive(Debug, Default)]
 pub(crate) struct FileLock {
-    state: Mutex<LockState>,
+    word: AtomicU64,
+    sleep: Mutex<()>,
     cv: Condvar,
+}
+
+/// How a waiting party ends its wait.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Take the lock (`registered`: as a counted waiting writer, which it stops being).
+    Take { registered: bool },
+    /// Only wait until it could be taken.
+    Available,
 }
 
 impl FileLock {
     /// A lock in the given state (used by `fork` to rebuild the locks its handles hold).
     pub(crate) fn with_state(s: LockState) -> Self {
         FileLock {
-            state: Mutex::new(s),
+            word: AtomicU64::new(encode(LockState { sleepers: 0, ..s })),
+            sleep: Mutex::new(()),
             cv: Condvar::new(),
         }
     }
 
+    /// The word once no holder is busy (busy spans are short: an open's truncation).
+    fn settled(&self) -> u64 {
+        loop {
+            let w = self.word.load(Ordering::Acquire);
+            if w & BUSY == 0 {
+                return w;
+            }
+            yield_now();
+        }
+    }
+
+    /// One attempt at taking `a` (`extra` is added too, `busy` sets the busy bit): `Ok` with
+    /// the word before, or `Err` with a word in which `a` cannot be taken.
+    fn take(&self, a: Access, extra: u64, busy: bool) -> Result<u64, u64> {
+        let mut w = self.settled();
+        loop {
+            if !can_take(w, a) {
+                return Err(w);
+            }
+            let new = w.wrapping_add(hold(a)).wrapping_add(extra) | if busy { BUSY } else { 0 };
+            match self
+                .word
+                .compare_exchange_weak(w, new, Ordering::Acquire, Ordering::Acquire)
+            {
+                Ok(prev) => return Ok(prev),
+                Err(now) if now & BUSY != 0 => w = self.settled(),
+                Err(now) => w = now,
+            }
+        }
+    }
+
+    /// Wakes the sleepers (holding the mutex, so a sleeper between its count and its wait is
+    /// not missed).
+    fn wake(&self) {
+        let _g = lock(&self.sleep);
+        self.cv.notify_all();
+    }
+
     /// Takes the lock if it is free for `a` right now; never waits.
     pub(crate) fn try_acquire(&self, a: Access) -> bool {
-        let mut st = lock(&self.state);
-        if st.can_take(a) {
-            st.take(a);
-            true
-        } else {
-            false
-        }
+        self.take(a, 0, false).is_ok()
     }
 
     /// Takes the lock, waiting as `wait` allows. `false` means the wait timed out.
     pub(crate) fn acquire(&self, a: Access, wait: LockWait) -> bool {
-        let mut st = lock(&self.state);
-        if st.can_take(a) {
-            st.take(a);
+        if self.try_acquire(a) {
             return true;
         }
-        let deadline = match wait {
+        let timeout = match wait {
             LockWait::For(d) if d.is_zero() => return false,
             LockWait::For(d) => Some(d),
             LockWait::Forever => None,
         };
-        if a == Access::Write {
-            st.waiting_writers += 1;
+        let registered = a == Access::Write;
+        if registered {
+            self.register_writer();
         }
-        self.wait_loop(st, a, deadline)
+        #[cfg(not(loom))]
+        let deadline = timeout.and_then(|d| std::time::Instant::now().checked_add(d));
+        #[cfg(loom)]
+        let deadline = timeout.map(|_| ());
+        if self.wait_for(a, Goal::Take { registered }, deadline) {
+            return true;
+        }
+        if registered {
+            self.unregister_writer();
+        }
+        false
     }
 
-    #[cfg(not(loom))]
-    fn wait_loop<'a>(
-        &'a self,
-        mut st: crate::sync::MutexGuard<'a, LockState>,
-        a: Access,
-        timeout: Option<std::time::Duration>,
-    ) -> bool {
-        let deadline = timeout.and_then(|d| std::time::Instant::now().checked_add(d));
+    /// Waits until `a` can be taken (and takes it, for `Goal::Take`), up to `deadline`
+    /// (`None`: forever). Under loom a deadline means one re-check after a yield.
+    fn wait_for(&self, a: Access, goal: Goal, deadline: Option<Deadline>) -> bool {
+        #[cfg(loom)]
+        let mut yielded = false;
+        let mut g = lock(&self.sleep);
         loop {
-            if st.can_take(a) {
-                st.finish_wait(a);
-                st.take(a);
+            let ready = match goal {
+                Goal::Take { registered } => {
+                    let extra = if registered {
+                        WAITING_WRITER.wrapping_neg()
+                    } else {
+                        0
+                    };
+                    self.take(a, extra, false).is_ok()
+                }
+                Goal::Available => can_take(self.settled(), a),
+            };
+            if ready {
                 return true;
+            }
+            // Count ourselves as a sleeper, then look again: a release after this sees us.
+            self.word.fetch_add(SLEEPER, Ordering::AcqRel);
+            if can_take(self.settled(), a) {
+                self.word.fetch_sub(SLEEPER, Ordering::AcqRel);
+                continue;
             }
             match deadline {
                 None => {
-                    st.sleepers += 1;
-                    st = match self.cv.wait(st) {
+                    g = match self.cv.wait(g) {
                         Ok(g) => g,
                         Err(p) => p.into_inner(),
                     };
-                    st.sleepers -= 1;
                 }
+                #[cfg(not(loom))]
                 Some(dl) => {
                     let now = std::time::Instant::now();
                     if now >= dl {
-                        st.finish_wait(a);
-                        let wake = st.sleepers > 0;
-                        drop(st);
-                        // A writer that stops waiting may unblock readers held back for it.
-                        if wake {
-                            self.cv.notify_all();
-                        }
+                        self.word.fetch_sub(SLEEPER, Ordering::AcqRel);
                         return false;
                     }
-                    st.sleepers += 1;
-                    st = match self.cv.wait_timeout(st, dl - now) {
+                    g = match self.cv.wait_timeout(g, dl - now) {
                         Ok((g, _)) => g,
                         Err(p) => p.into_inner().0,
                     };
-                    st.sleepers -= 1;
                 }
-            }
-        }
-    }
-
-    #[cfg(loom)]
-    fn wait_loop<'a>(
-        &'a self,
-        mut st: crate::sync::MutexGuard<'a, LockState>,
-        a: Access,
-        timeout: Option<std::time::Duration>,
-    ) -> bool {
-        let mut yielded = false;
-        loop {
-            if st.can_take(a) {
-                st.finish_wait(a);
-                st.take(a);
-                return true;
-            }
-            if timeout.is_some() {
-                if yielded {
-                    st.finish_wait(a);
-                    let wake = st.sleepers > 0;
-                    drop(st);
-                    if wake {
-                        self.cv.notify_all();
+                #[cfg(loom)]
+                Some(()) => {
+                    self.word.fetch_sub(SLEEPER, Ordering::AcqRel);
+                    if yielded {
+                        return false;
                     }
-                    return false;
+                    drop(g);
+                    loom::thread::yield_now();
+                    yielded = true;
+                    g = lock(&self.sleep);
+                    continue;
                 }
-                drop(st);
-                loom::thread::yield_now();
-                yielded = true;
-                st = lock(&self.state);
-            } else {
-                st.sleepers += 1;
-                st = match self.cv.wait(st) {
-                    Ok(g) => g,
-                    Err(p) => p.into_inner(),
-                };
-                st.sleepers -= 1;
             }
+            self.word.fetch_sub(SLEEPER, Ordering::AcqRel);
         }
     }
 
-    /// Takes the lock if it is free for `a` right now and runs `f` in the same critical
-    /// section, so whoever sees the lock held also sees what `f` did (an open's `wb`
-    /// truncation). If `f` fails the lock is given back before anyone can see it. `None`: the
-    /// lock was busy and `f` did not run. `registered`: this caller is counted as a waiting
-    /// writer (see [`FileLock::register_writer`]) and stops being one once it holds the lock.
-    /// `f` must not touch this lock.
+    /// Takes the lock if it is free for `a` right now and runs `f` before anyone can see it
+    /// taken (others that look meanwhile wait for the busy bit), so whoever sees the lock held
+    /// also sees what `f` did (an open's `wb` truncation). If `f` fails the lock is given back
+    /// before anyone can see it. `None`: the lock was busy and `f` did not run. `registered`:
+    /// this caller is counted as a waiting writer (see [`FileLock::register_writer`]) and
+    /// stops being one once it holds the lock. `f` must not touch this lock.
     pub(crate) fn try_acquire_with<T, E>(
         &self,
         a: Access,
         registered: bool,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Option<Result<T, E>> {
-        let mut st = lock(&self.state);
-        if !st.can_take(a) {
-            return None;
-        }
-        st.take(a);
-        if registered {
-            st.finish_wait(a);
-        }
+        let extra = if registered && a == Access::Write {
+            WAITING_WRITER.wrapping_neg()
+        } else {
+            0
+        };
+        self.take(a, extra, true).ok()?;
         match f() {
-            Ok(v) => Some(Ok(v)),
+            Ok(v) => {
+                self.word.fetch_and(!BUSY, Ordering::Release);
+                Some(Ok(v))
+            }
             Err(e) => {
-                match a {
-                    Access::Read => st.readers -= 1,
-                    Access::Write => st.writer = false,
-                }
-                let wake = st.sleepers > 0;
-                drop(st);
-                if wake {
-                    self.cv.notify_all();
+                let prev = self.word.fetch_sub(hold(a) | BUSY, Ordering::AcqRel);
+                if prev & SLEEPERS != 0 {
+                    self.wake();
                 }
                 Some(Err(e))
             }
@@ -215,102 +276,62 @@ impl FileLock {
     /// Counts the caller as a waiting writer: new readers wait behind it (writer preference)
     /// while it waits outside every other lock.
     pub(crate) fn register_writer(&self) {
-        lock(&self.state).waiting_writers += 1;
+        self.word.fetch_add(WAITING_WRITER, Ordering::AcqRel);
     }
 
     /// Stops counting the caller as a waiting writer (it gave up) and wakes the readers that
     /// were held back for it.
     pub(crate) fn unregister_writer(&self) {
-        let mut st = lock(&self.state);
-        st.finish_wait(Access::Write);
-        let wake = st.sleepers > 0;
-        drop(st);
-        if wake {
-            self.cv.notify_all();
+        let prev = self.word.fetch_sub(WAITING_WRITER, Ordering::AcqRel);
+        if prev & SLEEPERS != 0 {
+            self.wake();
         }
     }
 
     /// Waits until the lock could be taken for `a`, without taking it (the caller then takes
-    /// it together with its side effect under the tree lock). `false`: the deadline passed.
-    /// Under loom a deadline means one re-check after a yield.
+    /// it together with its side effect under the namespace locks). `false`: the deadline
+    /// passed. Under loom a deadline means one re-check after a yield.
     pub(crate) fn wait_available(&self, a: Access, deadline: Option<std::time::Instant>) -> bool {
-        let mut st = lock(&self.state);
         #[cfg(loom)]
-        let mut yielded = false;
-        loop {
-            if st.can_take(a) {
-                return true;
-            }
-            match deadline {
-                None => {
-                    st.sleepers += 1;
-                    st = match self.cv.wait(st) {
-                        Ok(g) => g,
-                        Err(p) => p.into_inner(),
-                    };
-                    st.sleepers -= 1;
-                }
-                #[cfg(not(loom))]
-                Some(dl) => {
-                    let now = std::time::Instant::now();
-                    if now >= dl {
-                        return false;
-                    }
-                    st.sleepers += 1;
-                    st = match self.cv.wait_timeout(st, dl - now) {
-                        Ok((g, _)) => g,
-                        Err(p) => p.into_inner().0,
-                    };
-                    st.sleepers -= 1;
-                }
-                #[cfg(loom)]
-                Some(_) => {
-                    if yielded {
-                        return false;
-                    }
-                    drop(st);
-                    loom::thread::yield_now();
-                    yielded = true;
-                    st = lock(&self.state);
-                }
-            }
-        }
+        let deadline = deadline.map(|_| ());
+        self.wait_for(a, Goal::Available, deadline)
     }
 
     /// Gives back one hold of kind `a` and wakes the waiters.
     pub(crate) fn release(&self, a: Access) {
-        let mut st = lock(&self.state);
-        match a {
-            Access::Read => st.readers = st.readers.saturating_sub(1),
-            Access::Write => st.writer = false,
-        }
-        let wake = !st.writer && st.readers == 0 && st.sleepers > 0;
-        drop(st);
-        if wake {
-            self.cv.notify_all();
+        let give = |w: u64| match a {
+            // Never below zero (a release without a hold changes nothing).
+            Access::Read => Some(w - u64::from(w & READERS != 0)),
+            Access::Write => Some(w & !WRITER),
+        };
+        let prev = match self
+            .word
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, give)
+        {
+            Ok(w) | Err(w) => w,
+        };
+        let now = give(prev).unwrap_or(prev);
+        if now & (WRITER | READERS) == 0 && now & SLEEPERS != 0 {
+            self.wake();
         }
     }
 
     /// Whether any handle holds the lock (the file is open).
     pub(crate) fn is_held(&self) -> bool {
-        let st = lock(&self.state);
-        st.writer || st.readers > 0
+        self.word.load(Ordering::Acquire) & (WRITER | READERS) != 0
     }
 
     /// A copy of the current state.
     pub(crate) fn state(&self) -> LockState {
-        *lock(&self.state)
+        decode(self.settled())
     }
 }
 
-impl LockState {
-    /// Unregisters a party that stops waiting.
-    fn finish_wait(&mut self, a: Access) {
-        if a == Access::Write {
-            self.waiting_writers -= 1;
-        }
-    }
-}
+/// A wait's end: an instant, or under loom (no time) just "finite".
+#[cfg(not(loom))]
+type Deadline = std::time::Instant;
+#[cfg(loom)]
+type Deadline = ();
 
 #[cfg(all(test, not(loom)))]
 mod tests {
