@@ -437,6 +437,22 @@ fn a_wb_open_that_blocks_others_has_already_truncated() {
     });
 }
 
+/// `wb`-opens `p` without waiting and writes `data`: `true` if written, `false` if the lock
+/// was busy (any other error fails the model).
+fn create_or_busy(fs: &MemoryFileSystem, p: &str, data: &[u8]) -> bool {
+    match fs.open_with(p, OpenMode::Write, &try_once()) {
+        Ok(mut h) => {
+            h.write_data(data).expect("write");
+            h.close();
+            true
+        }
+        Err(e) => {
+            assert!(is_lock_timeout(&e), "create of {p} failed with {e}");
+            false
+        }
+    }
+}
+
 // Shared-mode creation: two `wb` opens of the same missing file in one directory. Exactly one
 // creates it; the other either opens the file the first created (after its close) or finds the
 // lock busy. Never two files under one name, never a lost count.
@@ -449,31 +465,8 @@ fn two_creates_of_one_missing_file_link_it_once() {
         || {
             let fs = new_fs(&[("/d/keep", b"k")]);
             let fs2 = fs.clone();
-            let other =
-                thread::spawn(
-                    move || match fs2.open_with("/d/f", OpenMode::Write, &try_once()) {
-                        Ok(mut h) => {
-                            h.write_data(b"B").expect("write");
-                            h.close();
-                            true
-                        }
-                        Err(e) => {
-                            assert!(is_lock_timeout(&e), "second create failed with {e}");
-                            false
-                        }
-                    },
-                );
-            let mine = match fs.open_with("/d/f", OpenMode::Write, &try_once()) {
-                Ok(mut h) => {
-                    h.write_data(b"A").expect("write");
-                    h.close();
-                    true
-                }
-                Err(e) => {
-                    assert!(is_lock_timeout(&e), "first create failed with {e}");
-                    false
-                }
-            };
+            let other = thread::spawn(move || create_or_busy(&fs2, "/d/f", b"B"));
+            let mine = create_or_busy(&fs, "/d/f", b"A");
             let theirs = other.join().expect("other");
             assert!(mine || theirs, "both creates failed");
             assert_eq!(fs.listdir("/d").expect("listdir"), vec!["keep", "f"]);
