@@ -61,6 +61,7 @@ mod lock;
 #[cfg(all(test, loom))]
 mod loom_models;
 mod ns;
+mod open;
 mod path;
 pub mod probe;
 mod quota;
