@@ -355,6 +355,7 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
         let (model, result) = self.p.exec_step(
             &parent.model,
             parent.seen.as_ref(),
+            Some((&parent.subject, &parent.reference)),
             &mut subject,
             &mut reference,
             step,

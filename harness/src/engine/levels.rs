@@ -242,6 +242,7 @@ where
         let (model, result) = p.exec_step(
             &parent.model,
             parent.seen.as_ref(),
+            Some((&parent.subject, &parent.reference)),
             &mut subject,
             &mut reference,
             step,

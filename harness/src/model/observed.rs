@@ -1,5 +1,10 @@
 //! Checks of the observed state after a step (postconditions) and after every step
 //! (invariants): tree, contents, generations, handles, stats and timestamps.
+//!
+//! Contract: every check here reads only the model state, the configuration and the
+//! observation, never the call's outcome. The spec marks them `state_only`, and the explorer
+//! relies on it to skip re-evaluating an invariant on a state already checked (a test below
+//! keeps the contract).
 
 use super::args::{self, ArgKind};
 use super::checks::{CheckDef, PostCtx, expect, p};
@@ -387,3 +392,26 @@ pub static OBSERVED: &[CheckDef] = &[
         f: |c, _| expect("quota_bytes", c.obs.stats.quota_bytes, c.cfg.quota),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    /// The module contract: no check here looks at the outcome (directly or through
+    /// `checks::value`), so invariants over an unchanged state need no re-evaluation.
+    #[test]
+    fn observed_checks_never_read_the_outcome() {
+        let src = include_str!("observed.rs");
+        let code = src.split("#[cfg(test)]").next().unwrap_or(src);
+        assert!(
+            !code.contains(".outcome"),
+            "an observed check reads the outcome"
+        );
+        assert!(
+            !code.contains("value("),
+            "an observed check reads the returned value"
+        );
+        assert!(
+            !code.contains("returns_"),
+            "an observed check reads the returned value"
+        );
+    }
+}
