@@ -147,6 +147,9 @@ impl System for FsSystem {
     fn init_model(&self) -> ModelState {
         self.spec.init_state()
     }
+    fn same_model(&self, before: &ModelState, after: &ModelState) -> bool {
+        before.shares_with(after)
+    }
     fn predict(&self, model: &mut ModelState, step: StepId) -> Verdict {
         self.spec.predict_mut(model, step as usize)
     }
@@ -155,7 +158,7 @@ impl System for FsSystem {
         let v = c.prediction;
         // Model and observation exactly as the previous step left them, checked and passed
         // there: the invariants and the abstraction (pure functions of them) hold again.
-        let settled = c.obs_unchanged && c.model_before.shares_with(c.model_after);
+        let settled = c.obs_unchanged && self.same_model(c.model_before, c.model_after);
         for (clause, held) in v.pre_results(&self.spec) {
             if held {
                 cov.held(usize::from(clause));

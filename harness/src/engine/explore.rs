@@ -207,6 +207,9 @@ pub(crate) struct Parent<S: System, A, B> {
     pub reference: B,
     pub seen: Option<super::run::Seen<S::Obs>>,
     pub fps: Fps,
+    /// The (model hash, subject fingerprint) pair recorded in the distinct states for this
+    /// node, once recorded.
+    pub state: Option<(u64, u64)>,
 }
 
 /// A node's driver fingerprints, computed on first use (and inherited from the parent when
@@ -319,20 +322,32 @@ where
         reference,
         seen: None,
         fps: Fps::default(),
+        state: None,
     };
-    t.child(&root, first);
+    t.child(&root, first, None);
     t.progress.covered(t.pending_progress);
     t.res
 }
 
 impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
-    /// Visits the node `prefix + step` below `parent`, then its subtree.
-    fn child(&mut self, parent: &Parent<S, A, B>, step: StepId) {
+    /// Visits the node `prefix + step` below `parent`, then its subtree. `spare` is a pair of
+    /// drivers interchangeable with a fresh fork of the parent's (a previous sibling's that its
+    /// step provably left unchanged), used instead of forking. Returns this node's drivers
+    /// when they are such a pair, for the next sibling.
+    fn child(
+        &mut self,
+        parent: &Parent<S, A, B>,
+        step: StepId,
+        spare: Option<(A, B)>,
+    ) -> Option<(A, B)> {
         let position = self.prefix.len();
         let remaining = self.cfg.depth - position - 1;
         self.prefix.push(step);
         self.used[step as usize] += 1;
-        let forked = (parent.subject.fork(), parent.reference.fork());
+        let forked = match spare {
+            Some((x, y)) => (Ok(x), Ok(y)),
+            None => (parent.subject.fork(), parent.reference.fork()),
+        };
         let (mut subject, mut reference) = match forked {
             (Ok(x), Ok(y)) => (x, y),
             (x, y) => {
@@ -349,7 +364,7 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                     findings,
                 };
                 self.fail(failure, remaining);
-                return;
+                return None;
             }
         };
         let (model, result) = self.p.exec_step(
@@ -368,13 +383,17 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             Ok(s) => s,
             Err(f) => {
                 self.fail(f, remaining);
-                return;
+                return None;
             }
         };
-        let fps = if seen.unchanged {
-            parent.fps
+        let reusable = seen.reusable;
+        let (fps, state) = if seen.unchanged {
+            // Same drivers' states and, if the model is the parent's too, the same pair of
+            // (model hash, fingerprint) the parent recorded.
+            let same = self.p.system.same_model(&parent.model, &model);
+            (parent.fps, parent.state.filter(|_| same))
         } else {
-            Fps::default()
+            (Fps::default(), None)
         };
         let mut node = Parent {
             model,
@@ -382,10 +401,12 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             reference,
             seen: Some(seen),
             fps,
+            state,
         };
         let explore_below = self.note_state(&mut node, remaining);
         if explore_below {
             self.tick(1);
+            let mut spare = None;
             for s in 0..self.alphabet {
                 if self
                     .cfg
@@ -394,7 +415,7 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                 {
                     continue;
                 }
-                self.child(&node, s as StepId);
+                spare = self.child(&node, s as StepId, spare.take());
             }
         } else {
             let n = self.subtree_size(remaining);
@@ -402,6 +423,8 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
         }
         self.used[step as usize] -= 1;
         self.prefix.pop();
+        // The children forked from this node and left it as it was.
+        reusable.then_some((node.subject, node.reference))
     }
 
     /// Records the state reached; returns whether its subtree still needs exploring.
@@ -410,7 +433,11 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             // No fingerprint: explore (never merge what cannot be compared).
             return remaining > 0;
         };
-        self.res.states.insert((model_hash(&node.model), fs));
+        if node.state.is_none() {
+            let pair = (model_hash(&node.model), fs);
+            self.res.states.insert(pair);
+            node.state = Some(pair);
+        }
         if remaining == 0 {
             return false;
         }

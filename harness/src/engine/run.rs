@@ -90,6 +90,9 @@ pub struct Seen<O> {
     pub digest_reference: Option<u64>,
     /// Both digests equal the parent's: the step changed nothing either driver shows.
     pub unchanged: bool,
+    /// Both drivers said exactly (`Driver::same_state_as`) that they are interchangeable with
+    /// a fresh fork of the parent's: the explorer may run the next sibling step on them.
+    pub reusable: bool,
 }
 
 impl<O> Clone for Seen<O> {
@@ -99,6 +102,7 @@ impl<O> Clone for Seen<O> {
             digest_subject: self.digest_subject,
             digest_reference: self.digest_reference,
             unchanged: self.unchanged,
+            reusable: self.reusable,
         }
     }
 }
@@ -291,6 +295,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 digest_subject: ds,
                 digest_reference: dr,
                 unchanged,
+                reusable: exact_s == Some(true) && exact_r == Some(true),
             };
             return (model, Ok(seen));
         }

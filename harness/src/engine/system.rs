@@ -49,6 +49,13 @@ pub trait System: Sync {
 
     /// The model state before any step.
     fn init_model(&self) -> Self::Model;
+    /// Whether `after` is provably the very state `before` (e.g. a clone no effect touched),
+    /// so whatever was derived from `before` (its hash) holds for `after`. `false` says
+    /// nothing; the default never claims sameness.
+    fn same_model(&self, before: &Self::Model, after: &Self::Model) -> bool {
+        let _ = (before, after);
+        false
+    }
     /// Predicts `step` from `model`, advancing `model` in place to the predicted next state.
     fn predict(&self, model: &mut Self::Model, step: StepId) -> Self::Prediction;
     /// The clock value drivers are set to before the step at `position` (0-based) of a

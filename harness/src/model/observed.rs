@@ -7,7 +7,7 @@
 //! keeps the contract).
 
 use super::args::{self, ArgKind};
-use super::checks::{CheckDef, PostCtx, expect, p};
+use super::checks::{CheckDef, PostCtx, expect, expect_lazy, p};
 use super::path;
 use super::state::{ModelState, Node};
 use crate::observation::{NodeObs, Observation};
@@ -21,9 +21,12 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
         (Some(_), None) => Err(format!("{x} is missing (the model has it)")),
         (None, Some(_)) => Err(format!("{x} exists (the model has no node there)")),
         (Some(Node::Dir { children }), Some(NodeObs::Dir { children: oc, .. })) => {
+            if children.len() == oc.len() && children.iter().zip(oc).all(|(a, b)| **a == **b) {
+                return Ok(());
+            }
             let want: Vec<&str> = children.iter().map(|c| &**c).collect();
             let got: Vec<&str> = oc.iter().map(String::as_str).collect();
-            expect(&format!("children of {x}"), got, want)
+            expect_lazy(|| format!("children of {x}"), got, want)
         }
         (
             Some(Node::File(f)),
@@ -38,7 +41,7 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
                     args::show_bytes(&f.data)
                 ));
             }
-            expect(&format!("generation of {x}"), *generation, f.generation)
+            expect_lazy(|| format!("generation of {x}"), *generation, f.generation)
         }
         (Some(Node::Dir { .. }), Some(_)) => {
             Err(format!("{x} is a file, the model has a directory"))
@@ -229,7 +232,7 @@ pub static OBSERVED: &[CheckDef] = &[
         f: |c, a| {
             let x = p(a, 0)?;
             let (cr, m) = times(c.obs, x)?;
-            expect(&format!("created_at of {x}"), cr, m)?;
+            expect_lazy(|| format!("created_at of {x}"), cr, m)?;
             modified_latest(c.obs, x)
         },
     },
@@ -306,7 +309,7 @@ pub static OBSERVED: &[CheckDef] = &[
             for (t, _) in args::entries(a, 0) {
                 if let Some(t) = t.norm.as_deref() {
                     let (cr, m) = times(c.obs, t)?;
-                    expect(&format!("created_at of {t}"), cr, m)?;
+                    expect_lazy(|| format!("created_at of {t}"), cr, m)?;
                     modified_latest(c.obs, t)?;
                 }
             }
@@ -366,6 +369,7 @@ pub static OBSERVED: &[CheckDef] = &[
             if !matches!(c.obs.nodes.get("/"), Some(NodeObs::Dir { .. })) {
                 return Err("the root directory is missing".into());
             }
+            let mut child = String::new();
             for (k, n) in &c.obs.nodes {
                 if k != "/" {
                     match c.obs.nodes.get(path::parent(k)) {
@@ -376,7 +380,14 @@ pub static OBSERVED: &[CheckDef] = &[
                 }
                 if let NodeObs::Dir { children, .. } = n {
                     for ch in children {
-                        if !c.obs.nodes.contains_key(&path::join(k, ch)) {
+                        // `path::join(k, ch)` built in one reused buffer.
+                        child.clear();
+                        child.push_str(k);
+                        if k != "/" {
+                            child.push('/');
+                        }
+                        child.push_str(ch);
+                        if !c.obs.nodes.contains_key(child.as_str()) {
                             return Err(format!("{k} lists {ch}, which does not exist"));
                         }
                     }
