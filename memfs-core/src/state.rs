@@ -508,7 +508,9 @@ mod tests {
             }),
             "queries and failed calls change nothing"
         );
-        assert!(!after(&fs, &hs, |c, _| c.mkdir("/e", false).expect("mkdir")));
+        assert!(!after(&fs, &hs, |c, _| c
+            .mkdir("/e", false)
+            .expect("mkdir")));
         assert!(!after(&fs, &hs, |_, h| {
             h[0].as_mut().map(|w| w.write_all(b"x").expect("write"));
         }));
@@ -541,7 +543,10 @@ mod tests {
         assert!(!copy.same_as_fork_of(&[None], &fs, &refs(&hs)));
         // Never the same filesystem as its own fork, nor a different configuration.
         assert!(!fs.same_as_fork_of(&refs(&hs), &fs, &refs(&hs)));
-        let other = MemoryFileSystem::builder().quota(999).build().expect("build");
+        let other = MemoryFileSystem::builder()
+            .quota(999)
+            .build()
+            .expect("build");
         assert!(!other.same_as_fork_of(&[], &MemoryFileSystem::new(), &[]));
         let (plain, _) = MemoryFileSystem::new().fork(&[]).expect("fork");
         assert!(!plain.same_as_fork_of(&[], &fs.snapshot(), &[]));

@@ -222,6 +222,12 @@ impl System for FsSystem {
             }
         });
         if settled {
+            // The invariants held on this very state at the previous step (see above).
+            for clause in self.spec.settled_clauses() {
+                cov.checked(usize::from(clause));
+            }
+        }
+        if settled {
             return;
         }
         if let Err(m) = self.spec.model_matches(c.model_after, c.obs) {

@@ -285,7 +285,8 @@ impl Spec {
     /// `settled`: `next` and `obs` are exactly the model state and observation the previous
     /// step was checked against, and every invariant held there. An invariant that reads only
     /// the state (never the outcome) is a pure function of them and its (constant) arguments,
-    /// so it holds again: it is reported held without being evaluated a second time.
+    /// so it holds again: it is neither evaluated nor reported a second time (its clauses are
+    /// [`Spec::settled_clauses`], which the caller counts as checked).
     pub fn check_post_into(
         &self,
         step: usize,
@@ -307,8 +308,10 @@ impl Spec {
         };
         let n_posts = posts.len();
         for (i, c) in posts.iter().chain(&self.invariants).enumerate() {
-            let known = settled && i >= n_posts && c.state_only;
-            let r = if known { Ok(()) } else { (c.f)(&ctx, &c.args) };
+            if settled && i >= n_posts && c.state_only {
+                continue;
+            }
+            let r = (c.f)(&ctx, &c.args);
             for &clause in c.clauses.iter() {
                 let (ok, message) = match &r {
                     Ok(()) => (true, String::new()),
@@ -369,6 +372,15 @@ impl Spec {
             }
         }
         m
+    }
+
+    /// Clauses of the invariants that read only the state, each once per invariant naming it:
+    /// what [`Spec::check_post_into`] leaves out when `settled` (they hold, see there).
+    pub fn settled_clauses(&self) -> impl Iterator<Item = ClauseIdx> + '_ {
+        self.invariants
+            .iter()
+            .filter(|i| i.state_only)
+            .flat_map(|i| i.clauses.iter().copied())
     }
 
     /// Clause indices of the invariants (checked after every step).
