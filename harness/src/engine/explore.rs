@@ -288,34 +288,7 @@ where
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
-    let alphabet = p.system.steps().len();
-    let subtree = (0..=cfg.depth)
-        .map(|r| {
-            u64::try_from(count::subtree_sequences(alphabet, r, None, &[])).unwrap_or(u64::MAX)
-        })
-        .collect();
-    let mut t = Task {
-        p,
-        cfg,
-        alphabet,
-        progress,
-        pending_progress: 0,
-        subtree,
-        prefix: Vec::with_capacity(cfg.depth),
-        used: vec![0; alphabet],
-        visited: HashMap::new(),
-        scratch: Vec::new(),
-        res: TaskResult {
-            steps_per_depth: vec![0; cfg.depth],
-            failing_nodes: 0,
-            failures: Vec::new(),
-            coverage: CoverageCounter::new(
-                p.system.action_names().len(),
-                p.system.clause_ids().len(),
-            ),
-            states: HashSet::new(),
-        },
-    };
+    let mut t = Task::new(p, cfg, progress);
     let root = Parent {
         model: p.system.init_model(),
         subject,
@@ -329,7 +302,77 @@ where
     t.res
 }
 
-impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
+impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> {
+    fn new(p: Parties<'a, S, A, B>, cfg: &'p ExploreConfig, progress: &'p dyn Progress) -> Self {
+        let alphabet = p.system.steps().len();
+        let subtree = (0..=cfg.depth)
+            .map(|r| {
+                u64::try_from(count::subtree_sequences(alphabet, r, None, &[])).unwrap_or(u64::MAX)
+            })
+            .collect();
+        Task {
+            p,
+            cfg,
+            alphabet,
+            progress,
+            pending_progress: 0,
+            subtree,
+            prefix: Vec::with_capacity(cfg.depth),
+            used: vec![0; alphabet],
+            visited: HashMap::new(),
+            scratch: Vec::new(),
+            res: TaskResult {
+                steps_per_depth: vec![0; cfg.depth],
+                failing_nodes: 0,
+                failures: Vec::new(),
+                coverage: CoverageCounter::new(
+                    p.system.action_names().len(),
+                    p.system.clause_ids().len(),
+                ),
+                states: HashSet::new(),
+            },
+        }
+    }
+
+    /// Visits the children of the first-step node `node` in parallel, one task per second
+    /// step, and merges their results in step order, so a shard with fewer first steps than
+    /// twice the threads still keeps every thread busy. Only without deduplication, whose
+    /// per-first-step table must see the whole subtree in order.
+    fn children_in_parallel(&mut self, node: &Parent<S, A, B>) {
+        let (p, cfg, progress) = (self.p, self.cfg, self.progress);
+        let steps: Vec<StepId> = (0..self.alphabet)
+            .filter(|s| {
+                !cfg.max_repeat
+                    .is_some_and(|k| u32::from(self.used[*s]) >= k)
+            })
+            .map(|s| s as StepId)
+            .collect();
+        let (prefix, used) = (&self.prefix, &self.used);
+        let subs: Vec<TaskResult> = steps
+            .into_par_iter()
+            .map(|s| {
+                let mut t = Task::new(p, cfg, progress);
+                t.prefix.clone_from(prefix);
+                t.used.clone_from(used);
+                t.child(node, s, None);
+                t.progress.covered(t.pending_progress);
+                t.res
+            })
+            .collect();
+        for r in subs {
+            for (d, n) in r.steps_per_depth.iter().enumerate() {
+                self.res.steps_per_depth[d] += n;
+            }
+            self.res.failing_nodes += r.failing_nodes;
+            let room = cfg
+                .max_failures_per_task
+                .saturating_sub(self.res.failures.len());
+            self.res.failures.extend(r.failures.into_iter().take(room));
+            self.res.coverage.merge(&r.coverage);
+            self.res.states.extend(r.states);
+        }
+    }
+
     /// Visits the node `prefix + step` below `parent`, then its subtree. `spare` is a pair of
     /// drivers interchangeable with a fresh fork of the parent's (a previous sibling's that its
     /// step provably left unchanged), used instead of forking. Returns this node's drivers
@@ -404,7 +447,10 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             state,
         };
         let explore_below = self.note_state(&mut node, remaining);
-        if explore_below {
+        if explore_below && position == 0 && !self.cfg.dedup && remaining >= 2 {
+            self.tick(1);
+            self.children_in_parallel(&node);
+        } else if explore_below {
             self.tick(1);
             let mut spare = None;
             for s in 0..self.alphabet {
