@@ -162,12 +162,17 @@ where
             }
         }
     }
+    // Few first steps for the threads (a shard) and deep subtrees: split each first step's
+    // subtree by second step too. Not with dedup (its per-first-step table needs the whole
+    // subtree in order), nor for shallow subtrees (a task's set-up would cost more than its
+    // steps).
+    let split = !cfg.dedup && cfg.depth >= 4 && tasks.len() < 4 * rayon::current_num_threads();
     let results: Vec<TaskResult> = if cfg.depth == 0 {
         Vec::new()
     } else {
         tasks
             .into_par_iter()
-            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress))
+            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress, split))
             .collect()
     };
     let mut out = Exploration {
@@ -273,6 +278,8 @@ struct Task<'p, 'a, S: System, A, B> {
     visited: HashMap<StateKey<S::Model>, usize>,
     scratch: Vec<Finding>,
     res: TaskResult,
+    /// Visit the first step's children as parallel tasks (`children_in_parallel`).
+    split: bool,
 }
 
 fn run_task<S, A, B>(
@@ -282,6 +289,7 @@ fn run_task<S, A, B>(
     subject: A,
     reference: B,
     progress: &dyn Progress,
+    split: bool,
 ) -> TaskResult
 where
     S: System,
@@ -289,6 +297,7 @@ where
     B: DriverFor<S>,
 {
     let mut t = Task::new(p, cfg, progress);
+    t.split = split;
     let root = Parent {
         model: p.system.init_model(),
         subject,
@@ -321,6 +330,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
             used: vec![0; alphabet],
             visited: HashMap::new(),
             scratch: Vec::new(),
+            split: false,
             res: TaskResult {
                 steps_per_depth: vec![0; cfg.depth],
                 failing_nodes: 0,
@@ -335,9 +345,9 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
     }
 
     /// Visits the children of the first-step node `node` in parallel, one task per second
-    /// step, and merges their results in step order, so a shard with fewer first steps than
-    /// twice the threads still keeps every thread busy. Only without deduplication, whose
-    /// per-first-step table must see the whole subtree in order.
+    /// step, and merges their results in step order (so exactly as a sequential visit would),
+    /// keeping every thread busy when a shard has few first steps. Only without
+    /// deduplication, whose per-first-step table must see the whole subtree in order.
     fn children_in_parallel(&mut self, node: &Parent<S, A, B>) {
         let (p, cfg, progress) = (self.p, self.cfg, self.progress);
         let steps: Vec<StepId> = (0..self.alphabet)
@@ -447,7 +457,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
             state,
         };
         let explore_below = self.note_state(&mut node, remaining);
-        if explore_below && position == 0 && !self.cfg.dedup && remaining >= 2 {
+        if explore_below && position == 0 && self.split {
             self.tick(1);
             self.children_in_parallel(&node);
         } else if explore_below {
