@@ -512,10 +512,14 @@ mod tests {
             .mkdir("/e", false)
             .expect("mkdir")));
         assert!(!after(&fs, &hs, |_, h| {
-            h[0].as_mut().map(|w| w.write_all(b"x").expect("write"));
+            if let Some(w) = h[0].as_mut() {
+                w.write_all(b"x").expect("write");
+            }
         }));
         assert!(!after(&fs, &hs, |_, h| {
-            h[2].as_mut().map(FileHandle::close);
+            if let Some(r) = h[2].as_mut() {
+                r.close();
+            }
         }));
         assert!(!after(&fs, &hs, |c, h| {
             h[1] = Some(c.open("/d/x", OpenMode::Write).expect("open"));
@@ -536,7 +540,9 @@ mod tests {
         assert!(after(&fs, &hs, |_, _| {}));
         assert!(!after(&fs, &hs, |_, h| {
             let mut b = [0u8; 2];
-            h[0].as_mut().map(|r| r.read(&mut b).expect("read"));
+            if let Some(r) = h[0].as_mut() {
+                r.read_exact(&mut b).expect("read");
+            }
         }));
         // Left without its handle, the copy's lock count differs from the original's.
         let (copy, _) = fs.fork(&refs(&hs)).expect("fork");

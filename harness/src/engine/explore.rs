@@ -351,10 +351,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
     fn children_in_parallel(&mut self, node: &Parent<S, A, B>) {
         let (p, cfg, progress) = (self.p, self.cfg, self.progress);
         let steps: Vec<StepId> = (0..self.alphabet)
-            .filter(|s| {
-                !cfg.max_repeat
-                    .is_some_and(|k| u32::from(self.used[*s]) >= k)
-            })
+            .filter(|s| cfg.max_repeat.is_none_or(|k| u32::from(self.used[*s]) < k))
             .map(|s| s as StepId)
             .collect();
         let (prefix, used) = (&self.prefix, &self.used);

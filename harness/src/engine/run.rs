@@ -115,12 +115,12 @@ fn same(a: Option<u64>, b: Option<u64>) -> bool {
 /// its observation digest now. `exact` is the driver's exact answer, if it gave one: then no
 /// digest is computed (an unchanged driver keeps the parent's digest, a changed one has none;
 /// its children decide exactly again). Otherwise the digests are compared.
-fn unchanged<'s, O>(
-    before: Option<&'s Seen<O>>,
+fn unchanged<O>(
+    before: Option<&Seen<O>>,
     exact: Option<bool>,
     digest: impl FnOnce() -> Option<u64>,
     parent_digest: impl Fn(&Seen<O>) -> Option<u64>,
-) -> (Option<&'s Seen<O>>, Option<u64>) {
+) -> (Option<&Seen<O>>, Option<u64>) {
     match exact {
         Some(true) => (before, before.and_then(&parent_digest)),
         Some(false) => (None, None),
