@@ -5,11 +5,11 @@
 use crate::Result;
 use crate::clock::Timestamp;
 use crate::errs;
-use crate::fs::Config;
 use crate::fs::MemoryFileSystem;
+use crate::fs::{Config, Shared};
 use crate::handle::FileHandle;
 use crate::lock::{FileLock, LockState};
-use crate::storage::{FileData, Store};
+use crate::storage::{Chunk, FileData, Store};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
 use crate::tree::{DirNode, FileNode, Node, Tree};
@@ -261,6 +261,8 @@ impl MemoryFileSystem {
     /// configuration, no pending warnings, and handles with the same path, mode, closed flag,
     /// cursor and file. Exact (nothing is hashed), so an explorer may reuse a copy that a step
     /// left unchanged instead of forking the original again. `false` when unsure.
+    /// (Maintenance: the state types are destructured below, so a new field fails to compile
+    /// until it is compared; `FileHandle`'s private fields are compared through its methods.)
     pub fn same_as_fork_of(
         &self,
         handles: &[Option<&FileHandle>],
@@ -281,6 +283,14 @@ fn same_as_fork_of(
     if Arc::ptr_eq(sa, sb) || ah.len() != bh.len() {
         return false;
     }
+    // Destructured so that a new field is a compile error here until it is compared too.
+    let Shared {
+        quota,
+        chunks,
+        tree,
+        cfg,
+        warnings,
+    } = &**sa;
     for (x, y) in ah.iter().zip(bh) {
         match (x, y) {
             (None, None) => {}
@@ -300,17 +310,17 @@ fn same_as_fork_of(
         }
     }
     // A fork starts without warnings.
-    if !same_config(&sa.cfg, &sb.cfg) || !lock(&sa.warnings).is_empty() {
+    if !same_config(cfg, &sb.cfg) || !lock(warnings).is_empty() {
         return false;
     }
     // Two different filesystems' trees, locked in address order so that two threads comparing
     // the same pair the other way round cannot deadlock.
     let (ta, tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
-        let ta = lock(&sa.tree);
+        let ta = lock(tree);
         (ta, lock(&sb.tree))
     } else {
         let tb = lock(&sb.tree);
-        (lock(&sa.tree), tb)
+        (lock(tree), tb)
     };
     let Tree {
         root: root_a,
@@ -342,9 +352,9 @@ fn same_as_fork_of(
         return false;
     }
     // A fork's usage and chunk count are recomputed from the copied files.
-    sa.quota.limit() == sb.quota.limit()
-        && sa.quota.used() == st.used
-        && sa.chunks.load(Ordering::Relaxed) == st.chunks
+    quota.limit() == sb.quota.limit()
+        && quota.used() == st.used
+        && chunks.load(Ordering::Relaxed) == st.chunks
 }
 
 fn same_config(a: &Config, b: &Config) -> bool {
@@ -443,7 +453,8 @@ fn same_file(
         (Store::Seq { chunks: x }, Store::Seq { chunks: y }) => {
             x.len() == y.len()
                 && x.iter().zip(y).all(|(p, q)| {
-                    p.end == q.end && (Arc::ptr_eq(&p.data, &q.data) || p.data == q.data)
+                    let Chunk { end, data } = p;
+                    *end == q.end && (Arc::ptr_eq(data, &q.data) || *data == q.data)
                 })
         }
         (Store::Random(x), Store::Random(y)) => Arc::ptr_eq(x, y) || x == y,
