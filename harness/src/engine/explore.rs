@@ -242,48 +242,9 @@ impl Fps {
 
 /// Hash of a model state with fixed keys (every task must hash alike).
 pub(crate) fn model_hash<M: Hash>(m: &M) -> u64 {
-    let mut h = BufSip::default();
+    let mut h = std::hash::DefaultHasher::new();
     m.hash(&mut h);
     h.finish()
-}
-
-/// `DefaultHasher` (fixed keys) fed in large pieces: a model's many small `hash` calls cost
-/// far more one by one. SipHash's result does not depend on how the bytes are split, so this
-/// is the same hash as feeding them directly.
-struct BufSip {
-    buf: [u8; 256],
-    len: usize,
-    sip: std::hash::DefaultHasher,
-}
-
-impl Default for BufSip {
-    fn default() -> Self {
-        BufSip {
-            buf: [0; 256],
-            len: 0,
-            sip: std::hash::DefaultHasher::new(),
-        }
-    }
-}
-
-impl Hasher for BufSip {
-    fn write(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > self.buf.len() {
-            self.sip.write(&self.buf[..self.len]);
-            self.len = 0;
-            if bytes.len() > self.buf.len() {
-                self.sip.write(bytes);
-                return;
-            }
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
-    }
-    fn finish(&self) -> u64 {
-        let mut sip = self.sip.clone();
-        sip.write(&self.buf[..self.len]);
-        sip.finish()
-    }
 }
 
 struct TaskResult {
@@ -608,24 +569,6 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
         if self.pending_progress >= 4096 {
             self.progress.covered(self.pending_progress);
             self.pending_progress = 0;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::hash::{Hash, Hasher};
-
-    /// The buffered hash is SipHash itself, however the bytes are split.
-    #[test]
-    fn model_hash_is_the_default_hasher() {
-        let values: Vec<(String, Vec<u64>, u8)> = (0..50)
-            .map(|i| ("x".repeat(i * 7), (0..i as u64).collect(), i as u8))
-            .collect();
-        for v in [&values[..0], &values[..1], &values[..]] {
-            let mut d = std::hash::DefaultHasher::new();
-            v.hash(&mut d);
-            assert_eq!(super::model_hash(&v), d.finish());
         }
     }
 }
