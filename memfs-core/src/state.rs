@@ -1,14 +1,16 @@
 //! Whole-state operations for drivers: `snapshot`, `fork` (a deep copy plus equivalent
-//! handles), `fingerprint` and its time-relative variant.
+//! handles), `fingerprint` and its time-relative variant, and the exact test of whether a
+//! state is interchangeable with a fork of another (`same_as_fork_of`).
 
 use crate::Result;
 use crate::acct::Acct;
 use crate::clock::Timestamp;
 use crate::errs;
 use crate::fs::MemoryFileSystem;
+use crate::fs::{Config, Shared};
 use crate::handle::FileHandle;
 use crate::lock::{FileLock, LockState};
-use crate::storage::{FileData, Store};
+use crate::storage::{Chunk, FileData, Store};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
 use crate::tree::{Children, DirNode, FileNode, Node, Tree};
@@ -133,16 +135,18 @@ pub(crate) fn fork(
 /// a fingerprint cost far more one by one (SipHash's streaming result does not depend on how
 /// the bytes are split, so this is the same hash as feeding them directly).
 struct BufHasher {
-    buf: Vec<u8>,
+    /// On the stack: a fingerprint allocates nothing.
+    buf: [u8; BufHasher::FLUSH],
+    len: usize,
     sip: DefaultHasher,
 }
 
 impl BufHasher {
-    // Small enough for the allocator's fast per-thread cache.
-    const FLUSH: usize = 1000;
+    const FLUSH: usize = 1024;
     fn new() -> Self {
         BufHasher {
-            buf: Vec::with_capacity(Self::FLUSH),
+            buf: [0; Self::FLUSH],
+            len: 0,
             sip: DefaultHasher::new(),
         }
     }
@@ -150,19 +154,20 @@ impl BufHasher {
 
 impl Hasher for BufHasher {
     fn write(&mut self, bytes: &[u8]) {
-        if self.buf.len() + bytes.len() > Self::FLUSH {
-            self.sip.write(&self.buf);
-            self.buf.clear();
+        if self.len + bytes.len() > Self::FLUSH {
+            self.sip.write(&self.buf[..self.len]);
+            self.len = 0;
             if bytes.len() > Self::FLUSH {
                 self.sip.write(bytes);
                 return;
             }
         }
-        self.buf.extend_from_slice(bytes);
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
     }
     fn finish(&self) -> u64 {
         let mut sip = self.sip.clone();
-        sip.write(&self.buf);
+        sip.write(&self.buf[..self.len]);
         sip.finish()
     }
 }
@@ -249,5 +254,321 @@ fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
                 }
             }
         }
+    }
+}
+
+impl MemoryFileSystem {
+    /// Whether this filesystem with `handles` is interchangeable with what
+    /// `original.fork(original_handles)` returns: same tree (order, names, kinds), contents,
+    /// storage layout, timestamps, generations, lock states, usage, chunk count and
+    /// configuration, no pending warnings, and handles with the same path, mode, closed flag,
+    /// cursor and file. Exact (nothing is hashed), so an explorer may reuse a copy that a step
+    /// left unchanged instead of forking the original again. `false` when unsure.
+    /// (Maintenance: the state types are destructured below, so a new field fails to compile
+    /// until it is compared; `FileHandle`'s private fields are compared through its methods.)
+    pub fn same_as_fork_of(
+        &self,
+        handles: &[Option<&FileHandle>],
+        original: &MemoryFileSystem,
+        original_handles: &[Option<&FileHandle>],
+    ) -> bool {
+        same_as_fork_of(self, handles, original, original_handles)
+    }
+}
+
+fn same_as_fork_of(
+    a: &MemoryFileSystem,
+    ah: &[Option<&FileHandle>],
+    b: &MemoryFileSystem,
+    bh: &[Option<&FileHandle>],
+) -> bool {
+    let (sa, sb) = (&a.inner, &b.inner);
+    if Arc::ptr_eq(sa, sb) || ah.len() != bh.len() {
+        return false;
+    }
+    // Destructured so that a new field is a compile error here until it is compared too.
+    let Shared {
+        quota,
+        chunks,
+        tree,
+        cfg,
+        warnings,
+    } = &**sa;
+    for (x, y) in ah.iter().zip(bh) {
+        match (x, y) {
+            (None, None) => {}
+            (Some(x), Some(y)) => {
+                if !Arc::ptr_eq(x.shared(), sa)
+                    || !Arc::ptr_eq(y.shared(), sb)
+                    || x.path() != y.path()
+                    || x.mode() != y.mode()
+                    || x.is_closed() != y.is_closed()
+                    // A closed handle's cursor is never read again (every call fails first).
+                    || (!x.is_closed() && x.tell().ok() != y.tell().ok())
+                {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    // A fork starts without warnings.
+    if !same_config(cfg, &sb.cfg) || !lock(warnings).is_empty() {
+        return false;
+    }
+    // Two different filesystems' trees, locked in address order so that two threads comparing
+    // the same pair the other way round cannot deadlock.
+    let (ta, tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
+        let ta = lock(tree);
+        (ta, lock(&sb.tree))
+    } else {
+        let tb = lock(&sb.tree);
+        (lock(tree), tb)
+    };
+    let Tree {
+        root: root_a,
+        files: files_a,
+        dirs: dirs_a,
+    } = &*ta;
+    let Tree {
+        root: root_b,
+        files: files_b,
+        dirs: dirs_b,
+    } = &*tb;
+    if files_a != files_b || dirs_a != dirs_b {
+        return false;
+    }
+    // Open handles on the file linked at their path in both (the copy a fork links them to);
+    // anything else is left to a real fork.
+    let linked = |t: &Tree, h: &FileHandle| {
+        h.is_closed() || matches!(t.get(h.path()), Some(Node::File(n)) if Arc::ptr_eq(n, h.node()))
+    };
+    for (x, y) in ah.iter().zip(bh) {
+        if let (Some(x), Some(y)) = (x, y)
+            && !(linked(&ta, x) && linked(&tb, y))
+        {
+            return false;
+        }
+    }
+    let mut st = CopyStats { used: 0, chunks: 0 };
+    if !same_dir(root_a, root_b, sb.cfg.overhead, bh, &mut st) {
+        return false;
+    }
+    // A fork's usage and chunk count are recomputed from the copied files.
+    quota.limit() == sb.quota.limit()
+        && quota.used() == st.used
+        && chunks.load(Ordering::Relaxed) == st.chunks
+}
+
+fn same_config(a: &Config, b: &Config) -> bool {
+    let Config {
+        overhead,
+        storage,
+        hard_limit,
+        max_nodes,
+        default_wait,
+        guard,
+        clock,
+        probe,
+    } = a;
+    *overhead == b.overhead
+        && *storage == b.storage
+        && *hard_limit == b.hard_limit
+        && *max_nodes == b.max_nodes
+        && *default_wait == b.default_wait
+        && *guard == b.guard
+        && Arc::ptr_eq(clock, &b.clock)
+        && Arc::ptr_eq(probe, &b.probe)
+}
+
+/// `a` equals what `clone_dir(b)` makes of `b` (whose open handles are `bh`); adds `b`'s
+/// files' charge and chunks to `st`.
+fn same_dir(
+    a: &DirNode,
+    b: &DirNode,
+    overhead: u64,
+    bh: &[Option<&FileHandle>],
+    st: &mut CopyStats,
+) -> bool {
+    let DirNode {
+        children: ca,
+        created_at: ta,
+    } = a;
+    if *ta != b.created_at || ca.len() != b.children.len() {
+        return false;
+    }
+    for ((na, xa), (nb, xb)) in ca.iter().zip(&b.children) {
+        if na != nb {
+            return false;
+        }
+        let same = match (xa, xb) {
+            (Node::Dir(x), Node::Dir(y)) => same_dir(x, y, overhead, bh, st),
+            (Node::File(x), Node::File(y)) => same_file(x, y, overhead, bh, st),
+            _ => false,
+        };
+        if !same {
+            return false;
+        }
+    }
+    true
+}
+
+fn same_file(
+    a: &Arc<FileNode>,
+    b: &Arc<FileNode>,
+    overhead: u64,
+    bh: &[Option<&FileHandle>],
+    st: &mut CopyStats,
+) -> bool {
+    let FileNode { lock: la, data: da } = &**a;
+    // The lock state a fork gives `b`'s copy: rebuilt from the open handles on `b`.
+    let mut want = LockState::default();
+    for h in bh
+        .iter()
+        .flatten()
+        .filter(|h| !h.is_closed() && Arc::ptr_eq(h.node(), b))
+    {
+        if h.mode() == OpenMode::Read {
+            want.readers += 1;
+        } else {
+            want.writer = true;
+        }
+    }
+    if la.state() != want {
+        return false;
+    }
+    // Two files of two filesystems, locked in address order (see `same_as_fork_of`).
+    let (ga, gb) = if Arc::as_ptr(a) < Arc::as_ptr(b) {
+        let ga = lock(da);
+        (ga, lock(&b.data))
+    } else {
+        let gb = lock(&b.data);
+        (lock(da), gb)
+    };
+    let FileData {
+        store,
+        auto,
+        created_at,
+        modified_at,
+        generation,
+    } = &*ga;
+    let same_store = match (store, &gb.store) {
+        (Store::Seq { chunks: x }, Store::Seq { chunks: y }) => {
+            x.len() == y.len()
+                && x.iter().zip(y).all(|(p, q)| {
+                    let Chunk { end, data } = p;
+                    *end == q.end && (Arc::ptr_eq(data, &q.data) || *data == q.data)
+                })
+        }
+        (Store::Random(x), Store::Random(y)) => Arc::ptr_eq(x, y) || x == y,
+        _ => false,
+    };
+    st.used += gb.charged(overhead);
+    st.chunks += gb.chunk_count();
+    same_store
+        && *auto == gb.auto
+        && *created_at == gb.created_at
+        && *modified_at == gb.modified_at
+        && *generation == gb.generation
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::sync::Arc;
+    use crate::{FileHandle, LockWait, ManualClock, MemoryFileSystem, OpenMode};
+    use std::io::{Read, Write};
+    use std::time::Duration;
+
+    fn fs() -> MemoryFileSystem {
+        let clock = Arc::new(ManualClock::ticking(1_000, 1));
+        MemoryFileSystem::builder()
+            .quota(1000)
+            .default_lock_timeout(LockWait::For(Duration::ZERO))
+            .clock(clock)
+            .build()
+            .expect("build")
+    }
+
+    fn refs(hs: &[Option<FileHandle>]) -> Vec<Option<&FileHandle>> {
+        hs.iter().map(Option::as_ref).collect()
+    }
+
+    /// A fork of `fs` with `hs`, then `step` on the fork: whether the result still counts as
+    /// interchangeable with a fresh fork.
+    fn after(
+        fs: &MemoryFileSystem,
+        hs: &[Option<FileHandle>],
+        step: impl FnOnce(&MemoryFileSystem, &mut Vec<Option<FileHandle>>),
+    ) -> bool {
+        let (copy, mut ch) = fs.fork(&refs(hs)).expect("fork");
+        step(&copy, &mut ch);
+        copy.same_as_fork_of(&refs(&ch), fs, &refs(hs))
+    }
+
+    #[test]
+    fn a_fork_is_interchangeable_with_a_fork_until_something_changes() {
+        let fs = fs();
+        fs.mkdir("/d", false).expect("mkdir");
+        let mut w = fs.open("/d/f", OpenMode::Write).expect("open");
+        w.write_all(b"abc").expect("write");
+        let r = fs.open("/g", OpenMode::Write).expect("open g");
+        let hs = vec![Some(w), None, Some(r)];
+        assert!(after(&fs, &hs, |_, _| {}), "an untouched fork");
+        assert!(
+            after(&fs, &hs, |c, _| {
+                assert!(c.listdir("/d").is_ok());
+                assert!(c.mkdir("/d", false).is_err());
+                assert!(c.open("/d/f", OpenMode::Read).is_err(), "write-locked");
+            }),
+            "queries and failed calls change nothing"
+        );
+        assert!(!after(&fs, &hs, |c, _| c
+            .mkdir("/e", false)
+            .expect("mkdir")));
+        assert!(!after(&fs, &hs, |_, h| {
+            if let Some(w) = h[0].as_mut() {
+                w.write_all(b"x").expect("write");
+            }
+        }));
+        assert!(!after(&fs, &hs, |_, h| {
+            if let Some(r) = h[2].as_mut() {
+                r.close();
+            }
+        }));
+        assert!(!after(&fs, &hs, |c, h| {
+            h[1] = Some(c.open("/d/x", OpenMode::Write).expect("open"));
+        }));
+        assert!(!after(&fs, &hs, |_, h| {
+            h[0] = None;
+        }));
+    }
+
+    #[test]
+    fn cursors_locks_and_the_original_count() {
+        let fs = fs();
+        let mut w = fs.open("/f", OpenMode::Write).expect("open");
+        w.write_all(b"hello").expect("write");
+        w.close();
+        let r = fs.open("/f", OpenMode::Read).expect("open");
+        let hs = vec![Some(r)];
+        assert!(after(&fs, &hs, |_, _| {}));
+        assert!(!after(&fs, &hs, |_, h| {
+            let mut b = [0u8; 2];
+            if let Some(r) = h[0].as_mut() {
+                r.read_exact(&mut b).expect("read");
+            }
+        }));
+        // Left without its handle, the copy's lock count differs from the original's.
+        let (copy, _) = fs.fork(&refs(&hs)).expect("fork");
+        assert!(!copy.same_as_fork_of(&[None], &fs, &refs(&hs)));
+        // Never the same filesystem as its own fork, nor a different configuration.
+        assert!(!fs.same_as_fork_of(&refs(&hs), &fs, &refs(&hs)));
+        let other = MemoryFileSystem::builder()
+            .quota(999)
+            .build()
+            .expect("build");
+        assert!(!other.same_as_fork_of(&[], &MemoryFileSystem::new(), &[]));
+        let (plain, _) = MemoryFileSystem::new().fork(&[]).expect("fork");
+        assert!(!plain.same_as_fork_of(&[], &fs.snapshot(), &[]));
     }
 }

@@ -181,11 +181,23 @@ impl CoreDriver {
     /// Contents of every file: read directly, or from a snapshot when a writer lock blocks
     /// reading (a snapshot has no open handles, so no locks).
     fn contents(&self) -> Result<std::collections::BTreeMap<String, Vec<u8>>, DriverError> {
+        let from_snapshot = || {
+            self.fs.snapshot().export_tree("/", false).map_err(|e| {
+                DriverError::new("core", format!("cannot export the tree of a snapshot: {e}"))
+            })
+        };
+        // An open writer blocks the direct export: go to the snapshot at once.
+        let writer_open = self
+            .slots
+            .iter()
+            .flatten()
+            .any(|s| !s.handle.is_closed() && s.handle.mode() != OpenMode::Read);
+        if writer_open {
+            return from_snapshot();
+        }
         match self.fs.export_tree("/", false) {
             Ok(m) => Ok(m),
-            Err(_) => self.fs.snapshot().export_tree("/", false).map_err(|e| {
-                DriverError::new("core", format!("cannot export the tree of a snapshot: {e}"))
-            }),
+            Err(_) => from_snapshot(),
         }
     }
 }
@@ -258,6 +270,24 @@ pub fn apply_namespace_call(fs: &MemoryFileSystem, call: &Call) -> Option<CallOu
             unit(fs.import_tree(entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()))))
         }
     })
+}
+
+/// Calls `f` with the slots' handles, on the stack for the usual few slots.
+fn with_handles<R>(slots: &[Option<SlotHandle>], f: impl FnOnce(&[Option<&FileHandle>]) -> R) -> R {
+    const INLINE: usize = 8;
+    fn handle(s: &Option<SlotHandle>) -> Option<&FileHandle> {
+        s.as_ref().map(|s| &s.handle)
+    }
+    if slots.len() <= INLINE {
+        let mut refs: [Option<&FileHandle>; INLINE] = [None; INLINE];
+        for (r, s) in refs.iter_mut().zip(slots) {
+            *r = handle(s);
+        }
+        f(&refs[..slots.len()])
+    } else {
+        let refs: Vec<Option<&FileHandle>> = slots.iter().map(handle).collect();
+        f(&refs)
+    }
 }
 
 fn empty_slots(cfg: &FsConfig) -> Vec<Option<SlotHandle>> {
@@ -415,15 +445,25 @@ impl Driver for CoreDriver {
         Some(self.with_slots(self.fs.fingerprint()))
     }
 
+    fn same_state_as(&self, earlier: &Self) -> Option<bool> {
+        let same_slots =
+            self.cfg == earlier.cfg
+                && self.slots.len() == earlier.slots.len()
+                && self.slots.iter().zip(&earlier.slots).all(|(a, b)| {
+                    a.as_ref().map(|s| s.closed_pos) == b.as_ref().map(|s| s.closed_pos)
+                });
+        Some(
+            same_slots
+                && with_handles(&self.slots, |mine| {
+                    with_handles(&earlier.slots, |theirs| {
+                        self.fs.same_as_fork_of(mine, &earlier.fs, theirs)
+                    })
+                }),
+        )
+    }
+
     fn fork(&self) -> Result<Self, DriverError> {
-        let refs: Vec<Option<&FileHandle>> = self
-            .slots
-            .iter()
-            .map(|s| s.as_ref().map(|s| &s.handle))
-            .collect();
-        let (fs, handles) = self
-            .fs
-            .fork(&refs)
+        let (fs, handles) = with_handles(&self.slots, |refs| self.fs.fork(refs))
             .map_err(|e| DriverError::new("core", format!("cannot fork the filesystem: {e}")))?;
         let slots = handles
             .into_iter()

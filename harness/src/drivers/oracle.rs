@@ -91,6 +91,16 @@ impl Driver for OracleDriver {
         Some(with_slots(self.fs.fingerprint(), &self.slots))
     }
 
+    fn same_state_as(&self, earlier: &Self) -> Option<bool> {
+        // Everything `observe`, `fingerprint` and later calls depend on; the stamp time is
+        // set before every step.
+        Some(
+            self.cfg == earlier.cfg
+                && self.slots == earlier.slots
+                && self.fs.same_state(&earlier.fs),
+        )
+    }
+
     fn fork(&self) -> Result<Self, DriverError> {
         Ok(self.clone())
     }

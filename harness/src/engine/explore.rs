@@ -162,12 +162,17 @@ where
             }
         }
     }
+    // Few first steps for the threads (a shard) and deep subtrees: split each first step's
+    // subtree by second step too. Not with dedup (its per-first-step table needs the whole
+    // subtree in order), nor for shallow subtrees (a task's set-up would cost more than its
+    // steps).
+    let split = !cfg.dedup && cfg.depth >= 4 && tasks.len() < 4 * rayon::current_num_threads();
     let results: Vec<TaskResult> = if cfg.depth == 0 {
         Vec::new()
     } else {
         tasks
             .into_par_iter()
-            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress))
+            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress, split))
             .collect()
     };
     let mut out = Exploration {
@@ -207,6 +212,9 @@ pub(crate) struct Parent<S: System, A, B> {
     pub reference: B,
     pub seen: Option<super::run::Seen<S::Obs>>,
     pub fps: Fps,
+    /// The (model hash, subject fingerprint) pair recorded in the distinct states for this
+    /// node, once recorded.
+    pub state: Option<(u64, u64)>,
 }
 
 /// A node's driver fingerprints, computed on first use (and inherited from the parent when
@@ -270,6 +278,8 @@ struct Task<'p, 'a, S: System, A, B> {
     visited: HashMap<StateKey<S::Model>, usize>,
     scratch: Vec<Finding>,
     res: TaskResult,
+    /// Visit the first step's children as parallel tasks (`children_in_parallel`).
+    split: bool,
 }
 
 fn run_task<S, A, B>(
@@ -279,60 +289,115 @@ fn run_task<S, A, B>(
     subject: A,
     reference: B,
     progress: &dyn Progress,
+    split: bool,
 ) -> TaskResult
 where
     S: System,
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
-    let alphabet = p.system.steps().len();
-    let subtree = (0..=cfg.depth)
-        .map(|r| {
-            u64::try_from(count::subtree_sequences(alphabet, r, None, &[])).unwrap_or(u64::MAX)
-        })
-        .collect();
-    let mut t = Task {
-        p,
-        cfg,
-        alphabet,
-        progress,
-        pending_progress: 0,
-        subtree,
-        prefix: Vec::with_capacity(cfg.depth),
-        used: vec![0; alphabet],
-        visited: HashMap::new(),
-        scratch: Vec::new(),
-        res: TaskResult {
-            steps_per_depth: vec![0; cfg.depth],
-            failing_nodes: 0,
-            failures: Vec::new(),
-            coverage: CoverageCounter::new(
-                p.system.action_names().len(),
-                p.system.clause_ids().len(),
-            ),
-            states: HashSet::new(),
-        },
-    };
+    let mut t = Task::new(p, cfg, progress);
+    t.split = split;
     let root = Parent {
         model: p.system.init_model(),
         subject,
         reference,
         seen: None,
         fps: Fps::default(),
+        state: None,
     };
-    t.child(&root, first);
+    t.child(&root, first, None);
     t.progress.covered(t.pending_progress);
     t.res
 }
 
-impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
-    /// Visits the node `prefix + step` below `parent`, then its subtree.
-    fn child(&mut self, parent: &Parent<S, A, B>, step: StepId) {
+impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> {
+    fn new(p: Parties<'a, S, A, B>, cfg: &'p ExploreConfig, progress: &'p dyn Progress) -> Self {
+        let alphabet = p.system.steps().len();
+        let subtree = (0..=cfg.depth)
+            .map(|r| {
+                u64::try_from(count::subtree_sequences(alphabet, r, None, &[])).unwrap_or(u64::MAX)
+            })
+            .collect();
+        Task {
+            p,
+            cfg,
+            alphabet,
+            progress,
+            pending_progress: 0,
+            subtree,
+            prefix: Vec::with_capacity(cfg.depth),
+            used: vec![0; alphabet],
+            visited: HashMap::new(),
+            scratch: Vec::new(),
+            split: false,
+            res: TaskResult {
+                steps_per_depth: vec![0; cfg.depth],
+                failing_nodes: 0,
+                failures: Vec::new(),
+                coverage: CoverageCounter::new(
+                    p.system.action_names().len(),
+                    p.system.clause_ids().len(),
+                ),
+                states: HashSet::new(),
+            },
+        }
+    }
+
+    /// Visits the children of the first-step node `node` in parallel, one task per second
+    /// step, and merges their results in step order (so exactly as a sequential visit would),
+    /// keeping every thread busy when a shard has few first steps. Only without
+    /// deduplication, whose per-first-step table must see the whole subtree in order.
+    fn children_in_parallel(&mut self, node: &Parent<S, A, B>) {
+        let (p, cfg, progress) = (self.p, self.cfg, self.progress);
+        let steps: Vec<StepId> = (0..self.alphabet)
+            .filter(|s| cfg.max_repeat.is_none_or(|k| u32::from(self.used[*s]) < k))
+            .map(|s| s as StepId)
+            .collect();
+        let (prefix, used) = (&self.prefix, &self.used);
+        let subs: Vec<TaskResult> = steps
+            .into_par_iter()
+            .map(|s| {
+                let mut t = Task::new(p, cfg, progress);
+                t.prefix.clone_from(prefix);
+                t.used.clone_from(used);
+                t.child(node, s, None);
+                t.progress.covered(t.pending_progress);
+                t.res
+            })
+            .collect();
+        for r in subs {
+            for (d, n) in r.steps_per_depth.iter().enumerate() {
+                self.res.steps_per_depth[d] += n;
+            }
+            self.res.failing_nodes += r.failing_nodes;
+            let room = cfg
+                .max_failures_per_task
+                .saturating_sub(self.res.failures.len());
+            self.res.failures.extend(r.failures.into_iter().take(room));
+            self.res.coverage.merge(&r.coverage);
+            self.res.states.extend(r.states);
+        }
+    }
+
+    /// Visits the node `prefix + step` below `parent`, then its subtree. `spare` is a pair of
+    /// drivers interchangeable with a fresh fork of the parent's (a previous sibling's that its
+    /// step provably left unchanged), used instead of forking. Returns this node's drivers
+    /// when they are such a pair, for the next sibling.
+    fn child(
+        &mut self,
+        parent: &Parent<S, A, B>,
+        step: StepId,
+        spare: Option<(A, B)>,
+    ) -> Option<(A, B)> {
         let position = self.prefix.len();
         let remaining = self.cfg.depth - position - 1;
         self.prefix.push(step);
         self.used[step as usize] += 1;
-        let forked = (parent.subject.fork(), parent.reference.fork());
+        let forked = match spare {
+            Some((x, y)) => (Ok(x), Ok(y)),
+            None => (parent.subject.fork(), parent.reference.fork()),
+        };
         let (mut subject, mut reference) = match forked {
             (Ok(x), Ok(y)) => (x, y),
             (x, y) => {
@@ -349,12 +414,13 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                     findings,
                 };
                 self.fail(failure, remaining);
-                return;
+                return None;
             }
         };
         let (model, result) = self.p.exec_step(
             &parent.model,
             parent.seen.as_ref(),
+            Some((&parent.subject, &parent.reference)),
             &mut subject,
             &mut reference,
             step,
@@ -367,13 +433,17 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             Ok(s) => s,
             Err(f) => {
                 self.fail(f, remaining);
-                return;
+                return None;
             }
         };
-        let fps = if seen.unchanged {
-            parent.fps
+        let reusable = seen.reusable;
+        let (fps, state) = if seen.unchanged {
+            // Same drivers' states and, if the model is the parent's too, the same pair of
+            // (model hash, fingerprint) the parent recorded.
+            let same = self.p.system.same_model(&parent.model, &model);
+            (parent.fps, parent.state.filter(|_| same))
         } else {
-            Fps::default()
+            (Fps::default(), None)
         };
         let mut node = Parent {
             model,
@@ -381,10 +451,15 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             reference,
             seen: Some(seen),
             fps,
+            state,
         };
         let explore_below = self.note_state(&mut node, remaining);
-        if explore_below {
+        if explore_below && position == 0 && self.split {
             self.tick(1);
+            self.children_in_parallel(&node);
+        } else if explore_below {
+            self.tick(1);
+            let mut spare = None;
             for s in 0..self.alphabet {
                 if self
                     .cfg
@@ -393,7 +468,7 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
                 {
                     continue;
                 }
-                self.child(&node, s as StepId);
+                spare = self.child(&node, s as StepId, spare.take());
             }
         } else {
             let n = self.subtree_size(remaining);
@@ -401,6 +476,8 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
         }
         self.used[step as usize] -= 1;
         self.prefix.pop();
+        // The children forked from this node and left it as it was.
+        reusable.then_some((node.subject, node.reference))
     }
 
     /// Records the state reached; returns whether its subtree still needs exploring.
@@ -409,7 +486,11 @@ impl<S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'_, '_, S, A, B> {
             // No fingerprint: explore (never merge what cannot be compared).
             return remaining > 0;
         };
-        self.res.states.insert((model_hash(&node.model), fs));
+        if node.state.is_none() {
+            let pair = (model_hash(&node.model), fs);
+            self.res.states.insert(pair);
+            node.state = Some(pair);
+        }
         if remaining == 0 {
             return false;
         }

@@ -27,6 +27,8 @@ struct Node<S: System, A, B> {
     seq: Vec<StepId>,
     seen: Option<Seen<S::Obs>>,
     fps: Fps,
+    /// This node's (model hash, subject fingerprint), once computed.
+    state: Option<(u64, u64)>,
 }
 
 /// Exact identity of an explored state (see `explore::StateKey`).
@@ -86,6 +88,7 @@ where
             seq: Vec::new(),
             seen: None,
             fps: Fps::default(),
+            state: None,
         },
         (s, r) => {
             let findings = [s.err(), r.err()]
@@ -242,6 +245,7 @@ where
         let (model, result) = p.exec_step(
             &parent.model,
             parent.seen.as_ref(),
+            Some((&parent.subject, &parent.reference)),
             &mut subject,
             &mut reference,
             step,
@@ -259,10 +263,11 @@ where
                 continue;
             }
         };
-        let mut fps = if seen.unchanged {
-            parent.fps
+        let (mut fps, known) = if seen.unchanged {
+            let same = sys.same_model(&parent.model, &model);
+            (parent.fps, parent.state.filter(|_| same))
         } else {
-            Fps::default()
+            (Fps::default(), None)
         };
         let Some(fs) = fps.subject(&subject) else {
             // No fingerprint: never merged, always expanded.
@@ -273,6 +278,7 @@ where
                 seq,
                 seen: Some(seen),
                 fps,
+                state: None,
             });
             children.push(Child::Passed {
                 node,
@@ -281,7 +287,7 @@ where
             });
             continue;
         };
-        let state = Some((model_hash(&model), fs));
+        let state = Some(known.unwrap_or_else(|| (model_hash(&model), fs)));
         let key = if remaining > 0 {
             fps.reference(&reference).map(|fr| Key {
                 model: model.clone(),
@@ -303,6 +309,7 @@ where
             seq,
             seen: Some(seen),
             fps,
+            state,
         });
         children.push(Child::Passed { node, key, state });
     }

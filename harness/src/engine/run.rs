@@ -90,6 +90,9 @@ pub struct Seen<O> {
     pub digest_reference: Option<u64>,
     /// Both digests equal the parent's: the step changed nothing either driver shows.
     pub unchanged: bool,
+    /// Both drivers said exactly (`Driver::same_state_as`) that they are interchangeable with
+    /// a fresh fork of the parent's: the explorer may run the next sibling step on them.
+    pub reusable: bool,
 }
 
 impl<O> Clone for Seen<O> {
@@ -99,6 +102,7 @@ impl<O> Clone for Seen<O> {
             digest_subject: self.digest_subject,
             digest_reference: self.digest_reference,
             unchanged: self.unchanged,
+            reusable: self.reusable,
         }
     }
 }
@@ -107,18 +111,41 @@ fn same(a: Option<u64>, b: Option<u64>) -> bool {
     matches!((a, b), (Some(x), Some(y)) if x == y)
 }
 
+/// Whether one driver still shows the parent's observation (`Some(parent's Seen)` if so) and
+/// its observation digest now. `exact` is the driver's exact answer, if it gave one: then no
+/// digest is computed (an unchanged driver keeps the parent's digest, a changed one has none;
+/// its children decide exactly again). Otherwise the digests are compared.
+fn unchanged<O>(
+    before: Option<&Seen<O>>,
+    exact: Option<bool>,
+    digest: impl FnOnce() -> Option<u64>,
+    parent_digest: impl Fn(&Seen<O>) -> Option<u64>,
+) -> (Option<&Seen<O>>, Option<u64>) {
+    match exact {
+        Some(true) => (before, before.and_then(&parent_digest)),
+        Some(false) => (None, None),
+        None => {
+            let d = digest();
+            (before.filter(|b| same(parent_digest(b), d)), d)
+        }
+    }
+}
+
 impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
     /// Executes `step` at `position` on both drivers (already forked from the parent state),
     /// checks it, and returns the model after the step with either what was seen (success)
     /// or the failure. `before` is the parent's [`Seen`] (`None` at the root): a driver whose
-    /// observation digest did not change reuses the parent's observation instead of observing
-    /// again, and when neither changed the (already equal) observations are not re-compared.
+    /// state provably did not change (`Driver::same_state_as` against `forked_from`, the
+    /// parent's drivers, when given and decidable) or else whose observation digest did not
+    /// change reuses the parent's observation instead of observing again, and when neither
+    /// changed the (already equal) observations are not re-compared.
     /// `scratch` is a reusable finding buffer (left empty on success).
     #[allow(clippy::too_many_arguments)]
     pub fn exec_step(
         &self,
         model_before: &S::Model,
         before: Option<&Seen<S::Obs>>,
+        forked_from: Option<(&A, &B)>,
         subject: &mut A,
         reference: &mut B,
         step: StepId,
@@ -170,10 +197,20 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             }
         };
         cov.outcome(sys.action_of(step), sys.outcome_key(&out_s));
-        let ds = subject.observation_digest();
-        let dr = reference.observation_digest();
-        let keep_s = before.filter(|b| same(b.digest_subject, ds));
-        let keep_r = before.filter(|b| same(b.digest_reference, dr));
+        let exact_s = forked_from.and_then(|(s0, _)| subject.same_state_as(s0));
+        let exact_r = forked_from.and_then(|(_, r0)| reference.same_state_as(r0));
+        let (keep_s, ds) = unchanged(
+            before,
+            exact_s,
+            || subject.observation_digest(),
+            |b| b.digest_subject,
+        );
+        let (keep_r, dr) = unchanged(
+            before,
+            exact_r,
+            || reference.observation_digest(),
+            |b| b.digest_reference,
+        );
         let observed = |keep: Option<&Seen<S::Obs>>, r: Result<S::Obs, DriverError>| match keep {
             Some(b) => Ok(Arc::clone(&b.obs)),
             None => r.map(Arc::new),
@@ -224,6 +261,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             outcome: &out_s,
             reference: &out_r,
             obs: obs_s.as_ref(),
+            obs_unchanged: keep_s.is_some(),
         };
         sys.check(&check, cov, scratch);
         if out_s != out_r {
@@ -257,6 +295,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 digest_subject: ds,
                 digest_reference: dr,
                 unchanged,
+                reusable: exact_s == Some(true) && exact_r == Some(true),
             };
             return (model, Ok(seen));
         }
@@ -317,6 +356,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             let (next, r) = self.exec_step(
                 &model,
                 seen.as_ref(),
+                None,
                 &mut subject,
                 &mut reference,
                 step,

@@ -49,6 +49,13 @@ pub trait System: Sync {
 
     /// The model state before any step.
     fn init_model(&self) -> Self::Model;
+    /// Whether `after` is provably the very state `before` (e.g. a clone no effect touched),
+    /// so whatever was derived from `before` (its hash) holds for `after`. `false` says
+    /// nothing; the default never claims sameness.
+    fn same_model(&self, before: &Self::Model, after: &Self::Model) -> bool {
+        let _ = (before, after);
+        false
+    }
     /// Predicts `step` from `model`, advancing `model` in place to the predicted next state.
     fn predict(&self, model: &mut Self::Model, step: StepId) -> Self::Prediction;
     /// The clock value drivers are set to before the step at `position` (0-based) of a
@@ -90,6 +97,11 @@ pub struct StepCheck<'a, S: System + ?Sized> {
     pub reference: &'a S::Outcome,
     /// The subject's observation after the step.
     pub obs: &'a S::Obs,
+    /// `obs` is the very observation the previous step of the sequence was checked against
+    /// (and passed with): the step changed nothing the subject shows. Always `false` for
+    /// the first step. A system may skip re-evaluating checks that are pure functions of an
+    /// unchanged state (see `FsSystem::check`).
+    pub obs_unchanged: bool,
 }
 
 /// Something that executes steps: the implementation under test, a naive oracle, or later an
@@ -123,6 +135,14 @@ pub trait Driver: Send + Sized {
     /// equal digests must have equal observations. The explorer then reuses the parent's
     /// observation when a step leaves the digest unchanged (queries and failed calls).
     fn observation_digest(&self) -> Option<u64> {
+        None
+    }
+    /// Whether this driver is exactly in the state of `earlier` (the driver it was forked
+    /// from, not touched since): `Some(true)` only if every observation and fingerprint of the
+    /// two must agree. `None` if the driver cannot decide exactly; the explorer then compares
+    /// observation digests instead.
+    fn same_state_as(&self, earlier: &Self) -> Option<bool> {
+        let _ = earlier;
         None
     }
     /// An independent copy of this driver in the same state.

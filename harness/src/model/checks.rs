@@ -49,6 +49,19 @@ pub(super) fn expect<T: PartialEq + std::fmt::Debug>(
     }
 }
 
+/// [`expect`] whose label is only built when the values differ (checks run at every step).
+pub(super) fn expect_lazy<T: PartialEq + std::fmt::Debug>(
+    what: impl FnOnce() -> String,
+    got: T,
+    want: T,
+) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        expect(&what(), got, want)
+    }
+}
+
 fn returns_bool(c: &PostCtx, want: bool) -> Result<(), String> {
     match value(c)? {
         StepValue::Bool(b) => expect("returned", *b, want),

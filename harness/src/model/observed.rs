@@ -1,8 +1,13 @@
 //! Checks of the observed state after a step (postconditions) and after every step
 //! (invariants): tree, contents, generations, handles, stats and timestamps.
+//!
+//! Contract: every check here reads only the model state, the configuration and the
+//! observation, never the call's outcome. The spec marks them `state_only`, and the explorer
+//! relies on it to skip re-evaluating an invariant on a state already checked (a test below
+//! keeps the contract).
 
 use super::args::{self, ArgKind};
-use super::checks::{CheckDef, PostCtx, expect, p};
+use super::checks::{CheckDef, PostCtx, expect, expect_lazy, p};
 use super::path;
 use super::state::{ModelState, Node};
 use crate::observation::{NodeObs, Observation};
@@ -16,9 +21,12 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
         (Some(_), None) => Err(format!("{x} is missing (the model has it)")),
         (None, Some(_)) => Err(format!("{x} exists (the model has no node there)")),
         (Some(Node::Dir { children }), Some(NodeObs::Dir { children: oc, .. })) => {
+            if children.len() == oc.len() && children.iter().zip(oc).all(|(a, b)| **a == **b) {
+                return Ok(());
+            }
             let want: Vec<&str> = children.iter().map(|c| &**c).collect();
             let got: Vec<&str> = oc.iter().map(String::as_str).collect();
-            expect(&format!("children of {x}"), got, want)
+            expect_lazy(|| format!("children of {x}"), got, want)
         }
         (
             Some(Node::File(f)),
@@ -33,7 +41,7 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Strin
                     args::show_bytes(&f.data)
                 ));
             }
-            expect(&format!("generation of {x}"), *generation, f.generation)
+            expect_lazy(|| format!("generation of {x}"), *generation, f.generation)
         }
         (Some(Node::Dir { .. }), Some(_)) => {
             Err(format!("{x} is a file, the model has a directory"))
@@ -224,7 +232,7 @@ pub static OBSERVED: &[CheckDef] = &[
         f: |c, a| {
             let x = p(a, 0)?;
             let (cr, m) = times(c.obs, x)?;
-            expect(&format!("created_at of {x}"), cr, m)?;
+            expect_lazy(|| format!("created_at of {x}"), cr, m)?;
             modified_latest(c.obs, x)
         },
     },
@@ -301,7 +309,7 @@ pub static OBSERVED: &[CheckDef] = &[
             for (t, _) in args::entries(a, 0) {
                 if let Some(t) = t.norm.as_deref() {
                     let (cr, m) = times(c.obs, t)?;
-                    expect(&format!("created_at of {t}"), cr, m)?;
+                    expect_lazy(|| format!("created_at of {t}"), cr, m)?;
                     modified_latest(c.obs, t)?;
                 }
             }
@@ -361,6 +369,7 @@ pub static OBSERVED: &[CheckDef] = &[
             if !matches!(c.obs.nodes.get("/"), Some(NodeObs::Dir { .. })) {
                 return Err("the root directory is missing".into());
             }
+            let mut child = String::new();
             for (k, n) in &c.obs.nodes {
                 if k != "/" {
                     match c.obs.nodes.get(path::parent(k)) {
@@ -371,7 +380,14 @@ pub static OBSERVED: &[CheckDef] = &[
                 }
                 if let NodeObs::Dir { children, .. } = n {
                     for ch in children {
-                        if !c.obs.nodes.contains_key(&path::join(k, ch)) {
+                        // `path::join(k, ch)` built in one reused buffer.
+                        child.clear();
+                        child.push_str(k);
+                        if k != "/" {
+                            child.push('/');
+                        }
+                        child.push_str(ch);
+                        if !c.obs.nodes.contains_key(child.as_str()) {
                             return Err(format!("{k} lists {ch}, which does not exist"));
                         }
                     }
@@ -387,3 +403,26 @@ pub static OBSERVED: &[CheckDef] = &[
         f: |c, _| expect("quota_bytes", c.obs.stats.quota_bytes, c.cfg.quota),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    /// The module contract: no check here looks at the outcome (directly or through
+    /// `checks::value`), so invariants over an unchanged state need no re-evaluation.
+    #[test]
+    fn observed_checks_never_read_the_outcome() {
+        let src = include_str!("observed.rs");
+        let code = src.split("#[cfg(test)]").next().unwrap_or(src);
+        assert!(
+            !code.contains(".outcome"),
+            "an observed check reads the outcome"
+        );
+        assert!(
+            !code.contains("value("),
+            "an observed check reads the returned value"
+        );
+        assert!(
+            !code.contains("returns_"),
+            "an observed check reads the returned value"
+        );
+    }
+}

@@ -178,6 +178,13 @@ impl ModelState {
         }
     }
 
+    /// Whether `other` is this very state: a clone that no effect has written to since (every
+    /// write goes through `Arc::make_mut`, which copies a shared state first). Exact, and
+    /// cheaper than `==`; `false` says nothing (an effect may have rewritten equal values).
+    pub fn shares_with(&self, other: &ModelState) -> bool {
+        Arc::ptr_eq(&self.nodes, &other.nodes) && Arc::ptr_eq(&self.handles, &other.handles)
+    }
+
     /// Every node by normalized path, sorted.
     pub fn nodes(&self) -> &[(Arc<str>, Node)] {
         &self.nodes

@@ -171,7 +171,7 @@ impl NaiveFs {
         } else {
             0
         };
-        self.handles.push(Handle {
+        self.handles_mut().push(Handle {
             path: p,
             mode,
             pos,
@@ -213,7 +213,7 @@ impl NaiveFs {
             .tree
             .file(&hd.path)
             .map_or_else(Vec::new, |f| f.data[pos as usize..end as usize].to_vec());
-        self.handles[h.0].pos = end;
+        self.handles_mut()[h.0].pos = end;
         Ok(out)
     }
 
@@ -234,7 +234,7 @@ impl NaiveFs {
         };
         let p = hd.path.clone();
         self.write_at(&p, offset, data)?;
-        self.handles[h.0].pos = offset.saturating_add(data.len() as u64);
+        self.handles_mut()[h.0].pos = offset.saturating_add(data.len() as u64);
         Ok(data.len())
     }
 
@@ -255,7 +255,7 @@ impl NaiveFs {
         let Ok(pos) = u64::try_from(target) else {
             return err(Kind::InvalidInput, &hd.path);
         };
-        self.handles[h.0].pos = pos;
+        self.handles_mut()[h.0].pos = pos;
         Ok(pos)
     }
 
@@ -274,14 +274,16 @@ impl NaiveFs {
         let target = size.unwrap_or(hd.pos);
         let p = hd.path.clone();
         self.resize(&p, target)?;
-        let hd = &mut self.handles[h.0];
+        let hd = &mut self.handles_mut()[h.0];
         hd.pos = hd.pos.min(target);
         Ok(target)
     }
 
     /// Closes the handle and releases its lock; closing twice (or an unknown id) is a no-op.
     pub fn close(&mut self, h: HandleId) {
-        if let Some(hd) = self.handles.get_mut(h.0) {
+        if self.handles.get(h.0).is_some_and(|hd| !hd.closed)
+            && let Some(hd) = self.handles_mut().get_mut(h.0)
+        {
             hd.closed = true;
         }
     }

@@ -45,6 +45,7 @@ pub use namespace::OStat;
 
 use error::err;
 use handles::Handle;
+use std::sync::Arc;
 use tree::{Node, Tree};
 
 /// Settings of a [`NaiveFs`]; the explorer builds the core with the same values.
@@ -81,7 +82,8 @@ pub struct NaiveFs {
     cfg: OracleConfig,
     now: u64,
     tree: Tree,
-    handles: Vec<Handle>,
+    /// Behind an `Arc` like the tree's nodes (copied on the first write) so a clone is cheap.
+    handles: Arc<Vec<Handle>>,
 }
 
 impl NaiveFs {
@@ -91,7 +93,7 @@ impl NaiveFs {
             cfg,
             now: 0,
             tree: Tree::new(0),
-            handles: Vec::new(),
+            handles: Arc::new(Vec::new()),
         }
     }
 
@@ -101,8 +103,22 @@ impl NaiveFs {
             cfg,
             now,
             tree: Tree::new(now),
-            handles: Vec::new(),
+            handles: Arc::new(Vec::new()),
         }
+    }
+
+    /// Whether this filesystem is in the same state as `other` (the stamp time aside): same
+    /// configuration, tree and handles, so every observation and every future call agree.
+    /// Exact; free when `other` is a clone neither has written to since.
+    pub fn same_state(&self, other: &NaiveFs) -> bool {
+        self.cfg == other.cfg
+            && (self.tree.shares_with(&other.tree) || self.tree == other.tree)
+            && (Arc::ptr_eq(&self.handles, &other.handles) || self.handles == other.handles)
+    }
+
+    /// The handle list for writing (copied first if a clone shares it).
+    fn handles_mut(&mut self) -> &mut Vec<Handle> {
+        Arc::make_mut(&mut self.handles)
     }
 
     /// Sets the time every following operation stamps (the core's ManualClock gets the same).

@@ -1,9 +1,12 @@
 //! The flat tree: every node keyed by its normalized path in a `BTreeMap`, each directory
-//! listing its child names in insertion order. Cheap to clone and easy to check by eye.
+//! listing its child names in insertion order. Cheap to clone and easy to check by eye: the
+//! map sits behind an `Arc` and is copied on the first write (`Arc::make_mut`), so the
+//! explorer's clone per step costs nothing for the many steps that change nothing.
 
 use super::accounting::{Storage, usage};
 use super::path;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A directory: child names in insertion order and its creation time (which is also its
 /// modification time: directories never change their timestamps, as in D-MemFS).
@@ -54,7 +57,7 @@ pub enum Node {
 /// All nodes by normalized path; the root `/` always exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tree {
-    nodes: BTreeMap<String, Node>,
+    nodes: Arc<BTreeMap<String, Node>>,
 }
 
 impl Tree {
@@ -68,7 +71,20 @@ impl Tree {
                 created: now,
             }),
         );
-        Tree { nodes }
+        Tree {
+            nodes: Arc::new(nodes),
+        }
+    }
+
+    /// The map for writing (copied first if another clone shares it).
+    fn nodes_mut(&mut self) -> &mut BTreeMap<String, Node> {
+        Arc::make_mut(&mut self.nodes)
+    }
+
+    /// Whether `other` is this very tree (a clone no write has touched since): then the two
+    /// are equal without comparing a node.
+    pub fn shares_with(&self, other: &Tree) -> bool {
+        Arc::ptr_eq(&self.nodes, &other.nodes)
     }
 
     /// Every node by path (sorted by path).
@@ -91,7 +107,9 @@ impl Tree {
 
     /// The file at `p`, mutably.
     pub fn file_mut(&mut self, p: &str) -> Option<&mut FileNode> {
-        match self.nodes.get_mut(p) {
+        // Looked up first so a miss does not copy a shared map.
+        self.file(p)?;
+        match self.nodes_mut().get_mut(p) {
             Some(Node::File(f)) => Some(f),
             _ => None,
         }
@@ -126,16 +144,20 @@ impl Tree {
         let Some(parent) = path::parent(p) else {
             return;
         };
-        let Some(Node::Dir(d)) = self.nodes.get_mut(&parent) else {
+        if !self.is_dir(&parent) {
+            return;
+        }
+        let nodes = self.nodes_mut();
+        let Some(Node::Dir(d)) = nodes.get_mut(&parent) else {
             return;
         };
         d.children.push(path::name(p).to_string());
-        self.nodes.insert(p.to_string(), node);
+        nodes.insert(p.to_string(), node);
     }
 
     /// Replaces the node at `p` in place: its position among its siblings is kept.
     pub fn replace(&mut self, p: &str, node: Node) {
-        self.nodes.insert(p.to_string(), node);
+        self.nodes_mut().insert(p.to_string(), node);
     }
 
     /// The paths of `p` and everything below it, pre-order, children in insertion order.
@@ -160,11 +182,12 @@ impl Tree {
         let Some(parent) = path::parent(p) else {
             return;
         };
-        if let Some(Node::Dir(d)) = self.nodes.get_mut(&parent) {
+        let nodes = self.nodes_mut();
+        if let Some(Node::Dir(d)) = nodes.get_mut(&parent) {
             let n = path::name(p);
             d.children.retain(|c| c != n);
         }
-        self.nodes.retain(|k, _| !path::is_at_or_inside(k, p));
+        nodes.retain(|k, _| !path::is_at_or_inside(k, p));
     }
 
     /// Moves `src` and its subtree to `dst` (absent, parent a directory): the name leaves
@@ -176,25 +199,26 @@ impl Tree {
             .filter(|k| path::is_at_or_inside(k, src))
             .cloned()
             .collect();
+        let nodes = self.nodes_mut();
         let mut taken = Vec::new();
         for k in &moved {
-            if let Some(n) = self.nodes.remove(k) {
+            if let Some(n) = nodes.remove(k) {
                 taken.push((path::rebase(k, src, dst), n));
             }
         }
-        if let Some(Node::Dir(d)) = path::parent(src).and_then(|pp| self.nodes.get_mut(&pp)) {
+        if let Some(Node::Dir(d)) = path::parent(src).and_then(|pp| nodes.get_mut(&pp)) {
             let n = path::name(src);
             d.children.retain(|c| c != n);
         }
-        if let Some(Node::Dir(d)) = path::parent(dst).and_then(|pp| self.nodes.get_mut(&pp)) {
+        if let Some(Node::Dir(d)) = path::parent(dst).and_then(|pp| nodes.get_mut(&pp)) {
             d.children.push(path::name(dst).to_string());
         }
-        self.nodes.extend(taken);
+        nodes.extend(taken);
     }
 
     /// Replaces every timestamp `t` by `f(t)` (used to hash states up to a shift of time).
     pub fn map_times(&mut self, f: impl Fn(u64) -> u64) {
-        for n in self.nodes.values_mut() {
+        for n in self.nodes_mut().values_mut() {
             match n {
                 Node::Dir(d) => d.created = f(d.created),
                 Node::File(x) => {

@@ -216,6 +216,7 @@ pub fn compile(files: &[Parsed], errors: &mut Vec<SpecError>) -> Option<Spec> {
                     f: t.f,
                     args: inst_args(&t.args, &[]),
                     clauses: t.clauses.into(),
+                    state_only: t.state_only,
                 });
             }
         }
@@ -636,6 +637,7 @@ fn action(
                     f: t.f,
                     args: inst_args(&t.args, &b),
                     clauses: t.clauses.clone().into(),
+                    state_only: t.state_only,
                 })
                 .collect(),
         });

@@ -123,6 +123,8 @@ pub(crate) struct CCheck {
     f: CheckFn,
     args: Box<[Arg]>,
     clauses: Box<[ClauseIdx]>,
+    /// Reads only the state, never the outcome (see `resolve::TCheck::state_only`).
+    state_only: bool,
 }
 
 /// One concrete step: an action with its parameters bound.
@@ -274,17 +276,24 @@ impl Spec {
         obs: &Observation,
     ) -> Vec<PostResult> {
         let mut out = Vec::new();
-        self.check_post_into(step, next, outcome, obs, &mut out);
+        self.check_post_into(step, next, outcome, obs, false, &mut out);
         out
     }
 
     /// [`Spec::check_post`] appending to a caller's buffer (no allocation when all pass).
+    ///
+    /// `settled`: `next` and `obs` are exactly the model state and observation the previous
+    /// step was checked against, and every invariant held there. An invariant that reads only
+    /// the state (never the outcome) is a pure function of them and its (constant) arguments,
+    /// so it holds again: it is neither evaluated nor reported a second time (its clauses are
+    /// [`Spec::settled_clauses`], which the caller counts as checked).
     pub fn check_post_into(
         &self,
         step: usize,
         next: &ModelState,
         outcome: &CallOutcome,
         obs: &Observation,
+        settled: bool,
         out: &mut Vec<PostResult>,
     ) {
         let ctx = PostCtx {
@@ -297,7 +306,11 @@ impl Spec {
             (Some(s), CallOutcome::Ok(_)) => &s.post[..],
             _ => &[][..],
         };
-        for c in posts.iter().chain(&self.invariants) {
+        let n_posts = posts.len();
+        for (i, c) in posts.iter().chain(&self.invariants).enumerate() {
+            if settled && i >= n_posts && c.state_only {
+                continue;
+            }
             let r = (c.f)(&ctx, &c.args);
             for &clause in c.clauses.iter() {
                 let (ok, message) = match &r {
@@ -359,6 +372,15 @@ impl Spec {
             }
         }
         m
+    }
+
+    /// Clauses of the invariants that read only the state, each once per invariant naming it:
+    /// what [`Spec::check_post_into`] leaves out when `settled` (they hold, see there).
+    pub fn settled_clauses(&self) -> impl Iterator<Item = ClauseIdx> + '_ {
+        self.invariants
+            .iter()
+            .filter(|i| i.state_only)
+            .flat_map(|i| i.clauses.iter().copied())
     }
 
     /// Clause indices of the invariants (checked after every step).

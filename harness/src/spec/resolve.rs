@@ -248,6 +248,9 @@ pub(super) struct TCheck {
     pub(super) f: CheckFn,
     pub(super) args: Vec<TArg>,
     pub(super) clauses: Vec<u16>,
+    /// The check reads only the state (model, configuration, observation), never the call's
+    /// outcome: it is one of [`crate::model::observed::OBSERVED`].
+    pub(super) state_only: bool,
 }
 
 pub(super) fn clause_refs(
@@ -319,5 +322,8 @@ pub(super) fn parse_check(
         f: d.f,
         args,
         clauses,
+        state_only: crate::model::observed::OBSERVED
+            .iter()
+            .any(|o| o.name == d.name),
     })
 }
