@@ -287,19 +287,19 @@ fn same_as_fork_of(
         return false;
     }
     // Destructured so that a new field is a compile error here until it is compared too.
-    let Shared {
+    let Shared { acct, tree: _ } = &**sa;
+    let Acct {
         quota,
         chunks,
-        tree,
         cfg,
         warnings,
-    } = &**sa;
+    } = &**acct;
     for (x, y) in ah.iter().zip(bh) {
         match (x, y) {
             (None, None) => {}
             (Some(x), Some(y)) => {
-                if !Arc::ptr_eq(x.shared(), sa)
-                    || !Arc::ptr_eq(y.shared(), sb)
+                if !Arc::ptr_eq(x.acct(), acct)
+                    || !Arc::ptr_eq(y.acct(), &sb.acct)
                     || x.path() != y.path()
                     || x.mode() != y.mode()
                     || x.is_closed() != y.is_closed()
@@ -318,40 +318,39 @@ fn same_as_fork_of(
     }
     // Two different filesystems' trees, locked in address order so that two threads comparing
     // the same pair the other way round cannot deadlock.
-    let (ta, tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
-        let ta = lock(tree);
-        (ta, lock(&sb.tree))
+    // (Exclusive mode, as `fork` itself.)
+    let (mut ta, mut tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
+        let ta = sa.ns_write();
+        (ta, sb.ns_write())
     } else {
-        let tb = lock(&sb.tree);
-        (lock(tree), tb)
+        let tb = sb.ns_write();
+        (sa.ns_write(), tb)
     };
-    let Tree {
-        root: root_a,
-        files: files_a,
-        dirs: dirs_a,
-    } = &*ta;
-    let Tree {
-        root: root_b,
-        files: files_b,
-        dirs: dirs_b,
-    } = &*tb;
-    if files_a != files_b || dirs_a != dirs_b {
-        return false;
-    }
     // Open handles on the file linked at their path in both (the copy a fork links them to);
     // anything else is left to a real fork.
-    let linked = |t: &Tree, h: &FileHandle| {
-        h.is_closed() || matches!(t.get(h.path()), Some(Node::File(n)) if Arc::ptr_eq(n, h.node()))
+    let linked = |t: &mut Tree, h: &FileHandle| {
+        h.is_closed() || matches!(t.file_at(h.path()), Some(n) if Arc::ptr_eq(n, h.node()))
     };
     for (x, y) in ah.iter().zip(bh) {
         if let (Some(x), Some(y)) = (x, y)
-            && !(linked(&ta, x) && linked(&tb, y))
+            && !(linked(&mut ta, x) && linked(&mut tb, y))
         {
             return false;
         }
     }
+    // The census only brackets changes in progress (none under the exclusive lock).
+    let Tree {
+        root: root_a,
+        files: files_a,
+        dirs: dirs_a,
+        census: _,
+    } = &*ta;
+    let (root_b, files_b, dirs_b) = (&tb.root, tb.files(), tb.dirs);
+    if files_a.load(Ordering::Relaxed) != files_b || *dirs_a != dirs_b {
+        return false;
+    }
     let mut st = CopyStats { used: 0, chunks: 0 };
-    if !same_dir(root_a, root_b, sb.cfg.overhead, bh, &mut st) {
+    if !same_dir(root_a, root_b, acct, bh, &mut st) {
         return false;
     }
     // A fork's usage and chunk count are recomputed from the copied files.
@@ -386,24 +385,22 @@ fn same_config(a: &Config, b: &Config) -> bool {
 fn same_dir(
     a: &DirNode,
     b: &DirNode,
-    overhead: u64,
+    acct: &Arc<Acct>,
     bh: &[Option<&FileHandle>],
     st: &mut CopyStats,
 ) -> bool {
-    let DirNode {
-        children: ca,
-        created_at: ta,
-    } = a;
-    if *ta != b.created_at || ca.len() != b.children.len() {
+    // Compared part by part: creation time, root or not (see `DirNode::like`), children.
+    let (ca, cb) = (a.kids(), b.kids());
+    if a.created_at != b.created_at || a.is_root() != b.is_root() || ca.len() != cb.len() {
         return false;
     }
-    for ((na, xa), (nb, xb)) in ca.iter().zip(&b.children) {
+    for ((na, xa), (nb, xb)) in ca.iter().zip(cb.iter()) {
         if na != nb {
             return false;
         }
         let same = match (xa, xb) {
-            (Node::Dir(x), Node::Dir(y)) => same_dir(x, y, overhead, bh, st),
-            (Node::File(x), Node::File(y)) => same_file(x, y, overhead, bh, st),
+            (Node::Dir(x), Node::Dir(y)) => same_dir(x, y, acct, bh, st),
+            (Node::File(x), Node::File(y)) => same_file(x, y, acct, bh, st),
             _ => false,
         };
         if !same {
@@ -416,11 +413,20 @@ fn same_dir(
 fn same_file(
     a: &Arc<FileNode>,
     b: &Arc<FileNode>,
-    overhead: u64,
+    acct: &Arc<Acct>,
     bh: &[Option<&FileHandle>],
     st: &mut CopyStats,
 ) -> bool {
-    let FileNode { lock: la, data: da } = &**a;
+    let overhead = acct.cfg.overhead;
+    let FileNode {
+        lock: la,
+        data: da,
+        acct: aa,
+    } = &**a;
+    // A fork's files account to the fork.
+    if !Arc::ptr_eq(aa, acct) {
+        return false;
+    }
     // The lock state a fork gives `b`'s copy: rebuilt from the open handles on `b`.
     let mut want = LockState::default();
     for h in bh

@@ -116,6 +116,11 @@ impl DirNode {
         }
     }
 
+    /// Whether this is the root (its children are guarded by the namespace lock).
+    pub(crate) fn is_root(&self) -> bool {
+        matches!(self.children, Kids::Plain(_))
+    }
+
     /// The children for reading (shared mode, or read-only walks in exclusive mode, where
     /// the lock is never contended).
     pub(crate) fn kids(&self) -> KidsRead<'_> {
