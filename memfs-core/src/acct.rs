@@ -14,6 +14,7 @@ use crate::sync::{Arc, Mutex};
 use crate::tree::Tree;
 use crate::types::LockWait;
 use crate::{Result, guard};
+use crossbeam_utils::CachePadded;
 
 /// Settings fixed at build time.
 #[derive(Debug, Clone)]
@@ -29,11 +30,13 @@ pub(crate) struct Config {
 }
 
 /// Accounting and settings of one filesystem, shared by the filesystem and its files.
+/// The two counters every write updates sit on cache lines of their own: reading the
+/// settings (every operation) then never misses because another thread just wrote a counter.
 #[derive(Debug)]
 pub(crate) struct Acct {
-    pub quota: Quota,
+    pub quota: CachePadded<Quota>,
     /// Sequential chunks of all files (`stats().chunk_count`).
-    pub chunks: AtomicU64,
+    pub chunks: CachePadded<AtomicU64>,
     pub cfg: Config,
     pub warnings: Mutex<Vec<String>>,
 }
@@ -42,8 +45,8 @@ impl Acct {
     /// Accounting for an empty filesystem with a quota of `quota` bytes.
     pub(crate) fn new(cfg: Config, quota: u64) -> Self {
         Acct {
-            quota: Quota::new(quota, 0),
-            chunks: AtomicU64::new(0),
+            quota: CachePadded::new(Quota::new(quota, 0)),
+            chunks: CachePadded::new(AtomicU64::new(0)),
             cfg,
             warnings: Mutex::new(Vec::new()),
         }

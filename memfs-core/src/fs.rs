@@ -15,6 +15,7 @@ use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, lock, r
 use crate::tree::{FileNode, Kind, Tree};
 use crate::types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
 use crate::{Result, guard};
+use crossbeam_utils::CachePadded;
 use std::collections::BTreeMap;
 
 /// Everything one filesystem owns: the namespace and, shared with its files (and through
@@ -25,8 +26,9 @@ use std::collections::BTreeMap;
 /// file lock while holding `tree` or a directory.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    /// Usage, settings, warnings (`Deref` reaches them: `sh.quota`, `sh.cfg`).
-    pub acct: Arc<Acct>,
+    /// Usage, settings, warnings (`Deref` reaches them: `sh.quota`, `sh.cfg`). Padded: read
+    /// on every operation, it must not share a line with the namespace lock's word.
+    pub acct: CachePadded<Arc<Acct>>,
     /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
     /// that moves, removes or copies (exclusive mode).
     pub tree: RwLock<Tree>,
@@ -144,7 +146,7 @@ impl MemoryFileSystem {
     pub(crate) fn from_parts(acct: Arc<Acct>, tree: Tree) -> Self {
         MemoryFileSystem {
             inner: Arc::new(Shared {
-                acct,
+                acct: CachePadded::new(acct),
                 tree: RwLock::new(tree),
             }),
         }

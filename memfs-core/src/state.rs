@@ -293,7 +293,7 @@ fn same_as_fork_of(
         chunks,
         cfg,
         warnings,
-    } = &**acct;
+    } = &***acct;
     for (x, y) in ah.iter().zip(bh) {
         match (x, y) {
             (None, None) => {}

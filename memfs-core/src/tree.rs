@@ -22,6 +22,7 @@ use crate::path;
 use crate::storage::FileData;
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, get_mut, read, write};
+use crossbeam_utils::CachePadded;
 use indexmap::IndexMap;
 
 /// One file: its reader/writer lock (held by handles), its contents, and the accounting of
@@ -165,14 +166,17 @@ pub(crate) enum Parent<'a> {
 
 /// The namespace and its node counts.
 #[derive(Debug)]
+/// Aligned to a cache line: the namespace lock's word (written by every shared-mode entry)
+/// stays off the lines of the root's children, which every path reads.
+#[repr(align(128))]
 pub(crate) struct Tree {
     pub root: DirNode,
     /// Files: atomic because shared mode creates files concurrently.
-    pub files: AtomicU64,
+    pub files: CachePadded<AtomicU64>,
     /// Directories, the root included (only exclusive mode changes them).
     pub dirs: u64,
     /// Brackets the shared-mode changes that move the file count and usage together.
-    pub census: Census,
+    pub census: CachePadded<Census>,
 }
 
 impl Tree {
@@ -183,9 +187,9 @@ impl Tree {
     pub(crate) fn from_parts(root: DirNode, files: u64, dirs: u64) -> Self {
         Tree {
             root,
-            files: AtomicU64::new(files),
+            files: CachePadded::new(AtomicU64::new(files)),
             dirs,
-            census: Census::default(),
+            census: CachePadded::new(Census::default()),
         }
     }
 
