@@ -2,7 +2,7 @@
 //! `benches/`): `cargo run -p memfs-core --release --example perf`.
 
 use memfs_core::sync::Arc;
-use memfs_core::{MemoryFileSystem, OpenMode};
+use memfs_core::{MemoryFileSystem, NamespaceLock, OpenMode};
 use std::io::{Read, Write};
 use std::time::Instant;
 
@@ -99,7 +99,11 @@ fn main() {
         return;
     }
 
-    let tiny = MemoryFileSystem::new();
+    // As the explorer builds it (fork-heavy single-threaded use; see `NamespaceLock`).
+    let tiny = MemoryFileSystem::builder()
+        .namespace_lock(NamespaceLock::Single)
+        .build()
+        .expect("build");
     tiny.mkdir("/d", false).expect("mkdir");
     tiny.open("/d/a", OpenMode::Write)
         .expect("open")

@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub guard: MemoryGuard,
     pub clock: Arc<dyn Clock>,
     pub probe: Arc<dyn MemoryProbe>,
+    pub ns_lock: crate::NamespaceLock,
 }
 
 /// Accounting and settings of one filesystem, shared by the filesystem and its files.

@@ -20,6 +20,22 @@ pub enum StorageKind {
     RandomAccess,
 }
 
+/// How the namespace lock is built: a trade between many threads entering shared mode at once
+/// and the cost of exclusive operations (rename, rmtree, copy, import, snapshot, fork,
+/// fingerprint) and of creating a filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NamespaceLock {
+    /// One reader-writer lock per shard of threads, each on its own cache line: threads
+    /// entering shared mode (open, stat, create in a directory) do not write a shared line,
+    /// while an exclusive operation locks every shard and a new filesystem allocates them.
+    /// The choice for filesystems used by many threads.
+    #[default]
+    Sharded,
+    /// One reader-writer lock: cheapest to create and for exclusive operations, so the choice
+    /// for single-threaded use that forks and fingerprints a lot (model checkers).
+    Single,
+}
+
 /// When the memory guard checks host memory (semantics §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum GuardMode {
@@ -70,6 +86,8 @@ pub struct FsBuilder {
     pub clock: Arc<dyn Clock>,
     /// Host memory probe (default cgroup v2, v1, /proc/meminfo).
     pub memory_probe: Arc<dyn MemoryProbe>,
+    /// Namespace lock (default sharded); snapshots and forks keep it.
+    pub namespace_lock: NamespaceLock,
 }
 
 impl Default for FsBuilder {
@@ -84,6 +102,7 @@ impl Default for FsBuilder {
             memory_guard: MemoryGuard::default(),
             clock: Arc::new(SystemClock),
             memory_probe: Arc::new(HostMemoryProbe),
+            namespace_lock: NamespaceLock::default(),
         }
     }
 }
@@ -107,6 +126,11 @@ impl FsBuilder {
     /// Sets the promotion hard limit.
     pub fn promotion_hard_limit(mut self, bytes: u64) -> Self {
         self.promotion_hard_limit = bytes;
+        self
+    }
+    /// Chooses the namespace lock (see [`NamespaceLock`]).
+    pub fn namespace_lock(mut self, kind: NamespaceLock) -> Self {
+        self.namespace_lock = kind;
         self
     }
     /// Sets the node limit (root included).

@@ -11,7 +11,7 @@ use crate::handle::FileHandle;
 use crate::lock::Access;
 use crate::path::normalize;
 use crate::sync::atomic::Ordering;
-use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, lock, read, write};
+use crate::sync::{Arc, Mutex, NsLock, NsRead, NsWrite, lock};
 use crate::tree::{FileNode, Kind, Tree};
 use crate::types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
 use crate::{Result, guard};
@@ -31,7 +31,7 @@ pub(crate) struct Shared {
     pub acct: CachePadded<Arc<Acct>>,
     /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
     /// that moves, removes or copies (exclusive mode).
-    pub tree: RwLock<Tree>,
+    pub tree: NsLock<Tree>,
 }
 
 impl std::ops::Deref for Shared {
@@ -43,13 +43,13 @@ impl std::ops::Deref for Shared {
 
 impl Shared {
     /// The namespace in shared mode (see [`crate::tree`]).
-    pub(crate) fn ns_read(&self) -> RwLockReadGuard<'_, Tree> {
-        read(&self.tree)
+    pub(crate) fn ns_read(&self) -> NsRead<'_, Tree> {
+        self.tree.read()
     }
 
     /// The namespace in exclusive mode.
-    pub(crate) fn ns_write(&self) -> RwLockWriteGuard<'_, Tree> {
-        write(&self.tree)
+    pub(crate) fn ns_write(&self) -> NsWrite<'_, Tree> {
+        self.tree.write()
     }
 
     /// Takes `access` on the file `validate` designates, without holding the tree lock while
@@ -138,6 +138,7 @@ impl MemoryFileSystem {
             guard: b.memory_guard,
             clock: b.clock,
             probe: b.memory_probe,
+            ns_lock: b.namespace_lock,
         };
         let now = cfg.clock.now();
         Self::from_parts(Arc::new(Acct::new(cfg, b.quota)), Tree::new(now))
@@ -146,8 +147,8 @@ impl MemoryFileSystem {
     pub(crate) fn from_parts(acct: Arc<Acct>, tree: Tree) -> Self {
         MemoryFileSystem {
             inner: Arc::new(Shared {
+                tree: NsLock::new(acct.cfg.ns_lock, tree),
                 acct: CachePadded::new(acct),
-                tree: RwLock::new(tree),
             }),
         }
     }

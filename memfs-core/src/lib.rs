@@ -75,7 +75,7 @@ mod tree;
 pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use config::{FsBuilder, GuardAction, GuardMode, MemoryGuard, StorageKind};
+pub use config::{FsBuilder, GuardAction, GuardMode, MemoryGuard, NamespaceLock, StorageKind};
 pub use error::{BlockReason, ErrorKind, MfsError, Result};
 pub use fs::MemoryFileSystem;
 pub use handle::FileHandle;

@@ -369,6 +369,7 @@ fn same_config(a: &Config, b: &Config) -> bool {
         guard,
         clock,
         probe,
+        ns_lock,
     } = a;
     *overhead == b.overhead
         && *storage == b.storage
@@ -378,6 +379,7 @@ fn same_config(a: &Config, b: &Config) -> bool {
         && *guard == b.guard
         && Arc::ptr_eq(clock, &b.clock)
         && Arc::ptr_eq(probe, &b.probe)
+        && *ns_lock == b.ns_lock
 }
 
 /// `a` equals what `clone_dir(b)` makes of `b` (whose open handles are `bh`); adds `b`'s

@@ -23,6 +23,96 @@ pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{AtomicU64, Ordering, fence};
 }
 
+/// Crossbeam's sharded reader-writer lock (one `RwLock` per cache line; a reader locks its
+/// thread's shard, a writer all of them); under loom a plain `RwLock`, which it is equivalent to.
+#[cfg(not(loom))]
+use crossbeam_utils::sync::{
+    ShardedLock as Shards, ShardedLockReadGuard as ShardsRead, ShardedLockWriteGuard as ShardsWrite,
+};
+#[cfg(loom)]
+use loom::sync::{
+    RwLock as Shards, RwLockReadGuard as ShardsRead, RwLockWriteGuard as ShardsWrite,
+};
+
+/// The namespace lock, of the kind [`crate::NamespaceLock`] chose.
+#[derive(Debug)]
+pub(crate) enum NsLock<T> {
+    Single(RwLock<T>),
+    Sharded(Shards<T>),
+}
+
+/// Shared access to what an [`NsLock`] guards.
+pub(crate) enum NsRead<'a, T> {
+    Single(RwLockReadGuard<'a, T>),
+    Sharded(ShardsRead<'a, T>),
+}
+
+/// Exclusive access to what an [`NsLock`] guards.
+pub(crate) enum NsWrite<'a, T> {
+    Single(RwLockWriteGuard<'a, T>),
+    Sharded(ShardsWrite<'a, T>),
+}
+
+impl<T> NsLock<T> {
+    pub(crate) fn new(kind: crate::NamespaceLock, value: T) -> Self {
+        match kind {
+            crate::NamespaceLock::Single => NsLock::Single(RwLock::new(value)),
+            crate::NamespaceLock::Sharded => NsLock::Sharded(Shards::new(value)),
+        }
+    }
+
+    /// Shared access, ignoring poisoning (see [`lock`]).
+    pub(crate) fn read(&self) -> NsRead<'_, T> {
+        match self {
+            NsLock::Single(l) => NsRead::Single(read(l)),
+            NsLock::Sharded(l) => NsRead::Sharded(match l.read() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            }),
+        }
+    }
+
+    /// Exclusive access, ignoring poisoning (see [`lock`]).
+    pub(crate) fn write(&self) -> NsWrite<'_, T> {
+        match self {
+            NsLock::Single(l) => NsWrite::Single(write(l)),
+            NsLock::Sharded(l) => NsWrite::Sharded(match l.write() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            }),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for NsRead<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            NsRead::Single(g) => g,
+            NsRead::Sharded(g) => g,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for NsWrite<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            NsWrite::Single(g) => g,
+            NsWrite::Sharded(g) => g,
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for NsWrite<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        match self {
+            NsWrite::Single(g) => g,
+            NsWrite::Sharded(g) => g,
+        }
+    }
+}
+
 /// Locks `m`, ignoring poisoning: every critical section of the crate leaves its data
 /// consistent before anything that could panic, so a poisoned lock still holds valid state.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

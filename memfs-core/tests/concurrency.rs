@@ -4,7 +4,9 @@
 
 mod common;
 use common::*;
-use memfs_core::{ErrorKind, FileHandle, LockWait, MemoryFileSystem, OpenMode, OpenOptions};
+use memfs_core::{
+    ErrorKind, FileHandle, LockWait, MemoryFileSystem, NamespaceLock, OpenMode, OpenOptions,
+};
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -207,36 +209,43 @@ fn test_quota_never_exceeded_under_contention() {
 
 #[test]
 fn test_seed_stress_workload() {
-    // spec: CONC-13, CONC-11, CONC-12
-    // seed 000: 50 threads, each mkdir /thread_T (exist_ok), write data-T-i, read it back.
-    // 200 iterations per thread here (the bench runs the full 1000).
-    let fs = Arc::new(build(MemoryFileSystem::builder().quota(50 * 1024 * 1024)));
-    let threads: Vec<_> = (0..50)
-        .map(|t| {
-            let fs = fs.clone();
-            thread::spawn(move || {
-                for i in 0..200 {
-                    let path = format!("/thread_{t}/file_{i}.txt");
-                    fs.mkdir(&format!("/thread_{t}"), true).unwrap();
-                    let expected = format!("data-{t}-{i}").into_bytes();
-                    let mut h = fs.open(&path, OpenMode::Write).unwrap();
-                    h.write_all(&expected).unwrap();
-                    h.close();
-                    let mut h = fs.open(&path, OpenMode::Read).unwrap();
-                    assert_eq!(h.read_data(None).unwrap(), expected);
-                    h.close();
-                }
+    // Both namespace locks: the sharded default and the single one model checkers use.
+    for kind in [NamespaceLock::Sharded, NamespaceLock::Single] {
+        // spec: CONC-13, CONC-11, CONC-12
+        // seed 000: 50 threads, each mkdir /thread_T (exist_ok), write data-T-i, read it back.
+        // 200 iterations per thread here (the bench runs the full 1000).
+        let fs = Arc::new(build(
+            MemoryFileSystem::builder()
+                .namespace_lock(kind)
+                .quota(50 * 1024 * 1024),
+        ));
+        let threads: Vec<_> = (0..50)
+            .map(|t| {
+                let fs = fs.clone();
+                thread::spawn(move || {
+                    for i in 0..200 {
+                        let path = format!("/thread_{t}/file_{i}.txt");
+                        fs.mkdir(&format!("/thread_{t}"), true).unwrap();
+                        let expected = format!("data-{t}-{i}").into_bytes();
+                        let mut h = fs.open(&path, OpenMode::Write).unwrap();
+                        h.write_all(&expected).unwrap();
+                        h.close();
+                        let mut h = fs.open(&path, OpenMode::Read).unwrap();
+                        assert_eq!(h.read_data(None).unwrap(), expected);
+                        h.close();
+                    }
+                })
             })
-        })
-        .collect();
-    for t in threads {
-        t.join().expect("every thread must finish without error");
+            .collect();
+        for t in threads {
+            t.join().expect("every thread must finish without error");
+        }
+        let s = fs.stats();
+        assert_eq!(s.file_count, 50 * 200);
+        assert_eq!(s.dir_count, 51);
+        assert_eq!(get(&fs, "/thread_49/file_199.txt"), b"data-49-199");
+        check_invariants(&fs);
     }
-    let s = fs.stats();
-    assert_eq!(s.file_count, 50 * 200);
-    assert_eq!(s.dir_count, 51);
-    assert_eq!(get(&fs, "/thread_49/file_199.txt"), b"data-49-199");
-    check_invariants(&fs);
 }
 
 #[test]
@@ -373,64 +382,71 @@ fn test_rename_races_keep_counts_exact() {
 
 #[test]
 fn test_structural_races_leave_no_orphans() {
-    // spec: CONC-12, TREE-4, TREE-5, QUOTA-11
-    let fs = Arc::new(build(
-        MemoryFileSystem::builder()
-            .quota(2_000_000)
-            .default_lock_timeout(LockWait::For(Duration::from_millis(200))),
-    ));
-    let ok_kinds = [
-        ErrorKind::NotFound,
-        ErrorKind::AlreadyExists,
-        ErrorKind::WouldBlock,
-        ErrorKind::QuotaExceeded,
-    ];
-    let check = move |r: memfs_core::Result<()>| {
-        if let Err(e) = r {
-            assert!(ok_kinds.contains(&e.kind()), "unexpected {e:?}");
-        }
-    };
-    let threads: Vec<_> = (0..6usize)
-        .map(|t| {
-            let fs = fs.clone();
-            thread::spawn(move || {
-                for i in 0..150usize {
-                    match t {
-                        0 => check(fs.import_tree([(format!("/shared/x/f{i}"), vec![1u8; 100])])),
-                        1 => check(fs.rmtree("/shared")),
-                        2 => {
-                            check(fs.copy_tree("/shared", "/copy"));
-                            check(fs.rmtree("/copy"));
-                        }
-                        3 => {
-                            check(fs.rename("/shared/x", "/shared/y"));
-                            check(fs.move_path("/shared/y", "/shared/x"));
-                        }
-                        4 => {
-                            check(fs.mkdir("/shared/x", true).or_else(|e| {
-                                if e.kind() == ErrorKind::AlreadyExists {
-                                    Ok(())
-                                } else {
-                                    Err(e)
+    // Both namespace locks: the sharded default and the single one model checkers use.
+    for kind in [NamespaceLock::Sharded, NamespaceLock::Single] {
+        // spec: CONC-12, TREE-4, TREE-5, QUOTA-11
+        let fs = Arc::new(build(
+            MemoryFileSystem::builder()
+                .namespace_lock(kind)
+                .quota(2_000_000)
+                .default_lock_timeout(LockWait::For(Duration::from_millis(200))),
+        ));
+        let ok_kinds = [
+            ErrorKind::NotFound,
+            ErrorKind::AlreadyExists,
+            ErrorKind::WouldBlock,
+            ErrorKind::QuotaExceeded,
+        ];
+        let check = move |r: memfs_core::Result<()>| {
+            if let Err(e) = r {
+                assert!(ok_kinds.contains(&e.kind()), "unexpected {e:?}");
+            }
+        };
+        let threads: Vec<_> = (0..6usize)
+            .map(|t| {
+                let fs = fs.clone();
+                thread::spawn(move || {
+                    for i in 0..150usize {
+                        match t {
+                            0 => {
+                                check(fs.import_tree([(format!("/shared/x/f{i}"), vec![1u8; 100])]))
+                            }
+                            1 => check(fs.rmtree("/shared")),
+                            2 => {
+                                check(fs.copy_tree("/shared", "/copy"));
+                                check(fs.rmtree("/copy"));
+                            }
+                            3 => {
+                                check(fs.rename("/shared/x", "/shared/y"));
+                                check(fs.move_path("/shared/y", "/shared/x"));
+                            }
+                            4 => {
+                                check(fs.mkdir("/shared/x", true).or_else(|e| {
+                                    if e.kind() == ErrorKind::AlreadyExists {
+                                        Ok(())
+                                    } else {
+                                        Err(e)
+                                    }
+                                }));
+                                if let Ok(mut h) =
+                                    fs.open(&format!("/shared/x/w{i}"), OpenMode::Write)
+                                {
+                                    check(h.write_data(&[2u8; 50]).map(|_| ()));
                                 }
-                            }));
-                            if let Ok(mut h) = fs.open(&format!("/shared/x/w{i}"), OpenMode::Write)
-                            {
-                                check(h.write_data(&[2u8; 50]).map(|_| ()));
+                            }
+                            _ => {
+                                check(fs.export_tree("/", false).map(|_| ()));
+                                let _ = fs.glob("/**");
+                                let _ = fs.walk("/");
                             }
                         }
-                        _ => {
-                            check(fs.export_tree("/", false).map(|_| ()));
-                            let _ = fs.glob("/**");
-                            let _ = fs.walk("/");
-                        }
                     }
-                }
+                })
             })
-        })
-        .collect();
-    for t in threads {
-        t.join().expect("no panic");
+            .collect();
+        for t in threads {
+            t.join().expect("no panic");
+        }
+        check_invariants(&fs);
     }
-    check_invariants(&fs);
 }

@@ -9,7 +9,8 @@ use crate::call::{Call, CallOutcome, ErrKind, Whence};
 use crate::engine::system::{Driver, DriverError};
 use crate::observation::{HandleObs, NodeObs, Observation, StatsObs, StepValue};
 use memfs_core::{
-    FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions, StorageKind,
+    FileHandle, LockWait, MemoryFileSystem, MfsError, NamespaceLock, OpenMode, OpenOptions,
+    StorageKind,
 };
 use std::hash::{Hash, Hasher};
 use std::io::SeekFrom;
@@ -216,7 +217,9 @@ fn build(cfg: &FsConfig) -> Result<MemoryFileSystem, DriverError> {
         .storage(storage)
         .promotion_hard_limit(cfg.promotion_hard_limit)
         .default_lock_timeout(LockWait::For(Duration::from_millis(cfg.lock_timeout_ms)))
-        .clock(Arc::new(StepClock));
+        .clock(Arc::new(StepClock))
+        // One thread, and a fork and fingerprint per step: the single lock is the cheap one.
+        .namespace_lock(NamespaceLock::Single);
     if let Some(n) = cfg.max_nodes {
         b = b.max_nodes(n);
     }
