@@ -52,8 +52,8 @@ impl Shared {
         self.tree.write()
     }
 
-    /// Takes `access` on the file `validate` designates, without holding the tree lock while
-    /// waiting. `validate` runs under the tree lock and returns the file (or `None`: gone,
+    /// Takes `access` on the file `validate` designates, without holding the namespace lock while
+    /// waiting. `validate` runs under the namespace lock and returns the file (or `None`: gone,
     /// nothing to do); after a wait it runs again and the file must be the one we locked.
     pub(crate) fn pin<F>(
         &self,

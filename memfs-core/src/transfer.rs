@@ -1,5 +1,5 @@
 //! Copies and bulk transfer (semantics §6 copy/copy_tree, §7): readers take file reader locks
-//! with the default timeout outside the tree lock, and every charge is reserved atomically
+//! with the default timeout outside the namespace lock, and every charge is reserved atomically
 //! right before the new nodes are linked.
 
 use crate::Result;
@@ -76,7 +76,7 @@ fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
     }
 }
 
-/// The structure of a source subtree, captured under the tree lock.
+/// The structure of a source subtree, captured under the namespace lock.
 enum Shape {
     Dir(Vec<(Name, Shape)>),
     File(Arc<FileNode>),
@@ -235,7 +235,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads one listed file for export: reader lock (default timeout, outside the tree lock),
+/// Reads one listed file for export: reader lock (default timeout, outside the namespace lock),
 /// skipped if it is no longer at its path, or not dirty when `only_dirty`.
 fn export_entry(
     sh: &Shared,
@@ -281,7 +281,7 @@ pub(crate) fn iter_export<'a>(
         }
     }
     // With `only_dirty`, clean files are left out now, before any file lock is taken (and
-    // outside the tree lock), so a clean write-locked file is skipped rather than a WouldBlock
+    // outside the namespace lock), so a clean write-locked file is skipped rather than a WouldBlock
     // (integrator decision 3, D-MemFS behaviour). A node's generation never returns to 0.
     if only_dirty {
         list.retain(|(_, f)| lock(&f.data).generation > 0);
@@ -323,7 +323,7 @@ pub(crate) fn export_one(sh: &Shared, raw: &str, max_size: Option<u64>) -> Resul
 
 /// `import_tree`: validates everything first (IsADirectory, AlreadyExists, WouldBlock, node
 /// limit, quota, each over all entries in that order so the result does not depend on the
-/// map's iteration order), then applies it under one tree lock. A repeated path keeps its last
+/// map's iteration order), then applies it under one exclusive namespace lock. A repeated path keeps its last
 /// bytes; a replaced file keeps its place in its directory (D-MemFS assigns into a dict).
 pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     if list.is_empty() {
@@ -341,7 +341,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     let total: u64 = entries.values().map(|b| b.len() as u64).sum();
     sh.guard_write(&first, total)?;
     let now = sh.now();
-    // The new files are built (bytes copied) before the tree lock is taken.
+    // The new files are built (bytes copied) before the namespace lock is taken.
     let (mut new_charged, mut new_chunks) = (0, 0);
     let datas: Vec<(String, FileData)> = entries
         .into_iter()
