@@ -18,8 +18,9 @@
 //!
 //! # Design
 //! - **Namespace** (`tree`): directories with insertion-ordered children (`IndexMap`,
-//!   FxHash), behind a namespace `RwLock` plus one `RwLock` per directory. The hot paths
-//!   (open, creating a file, remove, mkdir of an existing directory, stat, stats) run in
+//!   FxHash), behind a namespace reader-writer lock (sharded by default, see
+//!   `NamespaceLock`) plus one `RwLock` per directory. The hot paths (open, creating a
+//!   file, remove, mkdir of an existing directory, stat, stats) run in
 //!   *shared* mode: namespace read-locked, directories read-locked on the way down, only the
 //!   directory that changes write-locked; so threads in different directories never wait for
 //!   each other. Rename, rmtree, copy, import, walk, glob, snapshot and fingerprint run in

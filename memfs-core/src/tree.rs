@@ -1,7 +1,7 @@
 //! The namespace: directories holding insertion-ordered children, files as shared nodes with
 //! their own lock and data mutex (semantics §2, §9).
 //!
-//! Two locking modes, chosen by the filesystem's namespace `RwLock`:
+//! Two locking modes, chosen by the filesystem's namespace reader-writer lock:
 //! - **exclusive** (namespace write lock): renames, removals, copies, imports, snapshots. The
 //!   code gets `&mut Tree` and reaches every directory's children without locking
 //!   ([`DirNode::kids_mut`]).
