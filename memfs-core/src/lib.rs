@@ -26,8 +26,8 @@
 //!   each other. Rename, rmtree, copy, import, walk, glob, snapshot and fingerprint run in
 //!   *exclusive* mode (namespace write-locked). Files are `Arc<FileNode>`s, so a handle owns its
 //!   file without borrowing the filesystem.
-//! - **File locks** (`lock`): a reader/writer state count per file (Mutex + Condvar),
-//!   writer-preferring, not re-entrant, with try-once / deadline / forever waits. Nobody waits
+//! - **File locks** (`lock`): a reader/writer state per file in one atomic word (a mutex
+//!   and condvar only for sleepers), writer-preferring, not re-entrant, with try-once / deadline / forever waits. Nobody waits
 //!   for a file lock while holding a namespace or directory lock: `open` looks up and
 //!   try-locks with the parent directory read-locked; on contention it lets go, waits, then
 //!   re-validates that the same node is still linked at the path (retrying or failing with
