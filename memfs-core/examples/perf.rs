@@ -75,7 +75,15 @@ fn main() {
     if only == "seed" {
         return;
     }
-    let fs = MemoryFileSystem::new();
+    // `PERF_NS=single` runs the small-file cycle under the single namespace lock.
+    let fs = if std::env::var("PERF_NS").is_ok_and(|v| v == "single") {
+        MemoryFileSystem::builder()
+            .namespace_lock(NamespaceLock::Single)
+            .build()
+            .expect("build")
+    } else {
+        MemoryFileSystem::new()
+    };
     let data = [7u8; 64];
     let mut buf = [0u8; 128];
     let n = 1_000_000;

@@ -18,6 +18,20 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[cfg(unix)]
+    fn now(&self) -> Timestamp {
+        // `CLOCK_REALTIME` through the vDSO, without `SystemTime`'s validation and
+        // `duration_since`'s `Result`: this runs on every write, and twice per `wb` cycle.
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+        // Before 1970 (a clock set far back) counts as the epoch, as `duration_since` would.
+        match (u64::try_from(t.tv_sec), u64::try_from(t.tv_nsec)) {
+            (Ok(secs), Ok(nanos)) => {
+                Timestamp(secs.saturating_mul(1_000_000_000).saturating_add(nanos))
+            }
+            _ => Timestamp(0),
+        }
+    }
+    #[cfg(not(unix))]
     fn now(&self) -> Timestamp {
         let d = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -67,5 +81,36 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         Timestamp(self.now.fetch_add(self.tick, Ordering::SeqCst))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    // spec: TIME-1
+    #[test]
+    fn system_clock_reads_the_wall_clock() {
+        let as_ns = |t: std::time::SystemTime| {
+            let d = t.duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+            d.as_secs() * 1_000_000_000 + u64::from(d.subsec_nanos())
+        };
+        let before = as_ns(std::time::SystemTime::now());
+        let got = SystemClock.now().0;
+        let after = as_ns(std::time::SystemTime::now());
+        // The same clock as `SystemTime`, read between two readings of it.
+        assert!(
+            before <= got && got <= after,
+            "{before} <= {got} <= {after}"
+        );
+    }
+
+    // spec: TIME-1
+    #[test]
+    fn ticking_clock_advances_after_each_read() {
+        let c = ManualClock::ticking(10, 5);
+        assert_eq!((c.now().0, c.now().0, c.now().0), (10, 15, 20));
+        c.set(100);
+        assert_eq!(c.now().0, 100);
     }
 }

@@ -35,7 +35,7 @@
 //! - **Counts** (`census`): `stats` reads the file count and usage without excluding writers,
 //!   retrying around the few changes that move both.
 //! - **Contents** (`storage`): sequential files are lists of immutable shared chunks
-//!   (`Arc<[u8]>`), random-access files one copy-on-write buffer (`Arc<Vec<u8>>`), each behind
+//!   (up to 64 bytes inline, longer ones `Arc<[u8]>`), random-access files one copy-on-write buffer (`Arc<Vec<u8>>`), each behind
 //!   the file's data mutex; so `fork` and `snapshot` copy reference counts, not bytes.
 //! - **Quota** (`quota`): one atomic counter charged by compare-and-swap: `used <= quota` at
 //!   every instant; every operation reserves what it adds before linking it and releases on
@@ -49,6 +49,7 @@
 
 mod acct;
 mod census;
+mod chunk;
 pub mod clock;
 pub mod config;
 pub mod error;

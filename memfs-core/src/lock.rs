@@ -252,12 +252,7 @@ impl FileLock {
         registered: bool,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Option<Result<T, E>> {
-        let extra = if registered && a == Access::Write {
-            WAITING_WRITER.wrapping_neg()
-        } else {
-            0
-        };
-        self.take(a, extra, true).ok()?;
+        self.take(a, registration(a, registered), true).ok()?;
         match f() {
             Ok(v) => {
                 self.word.fetch_and(!BUSY, Ordering::Release);
@@ -271,6 +266,12 @@ impl FileLock {
                 Some(Err(e))
             }
         }
+    }
+
+    /// `try_acquire_with` for an open with nothing to do once it holds the lock (`rb`, or
+    /// `r+b` without preallocation): one atomic step, no busy bit to clear afterwards.
+    pub(crate) fn try_acquire_registered(&self, a: Access, registered: bool) -> bool {
+        self.take(a, registration(a, registered), false).is_ok()
     }
 
     /// Counts the caller as a waiting writer: new readers wait behind it (writer preference)
@@ -324,6 +325,16 @@ impl FileLock {
     /// A copy of the current state.
     pub(crate) fn state(&self) -> LockState {
         decode(self.settled())
+    }
+}
+
+/// What taking the lock adds besides the hold: a registered waiting writer stops counting
+/// as waiting in the same step.
+fn registration(a: Access, registered: bool) -> u64 {
+    if registered && a == Access::Write {
+        WAITING_WRITER.wrapping_neg()
+    } else {
+        0
     }
 }
 

@@ -173,13 +173,16 @@ impl MemoryFileSystem {
         // The lock and what the open does to the file are one step: whoever sees this
         // handle's lock also sees the truncation and preallocation (linearizable open).
         let needs_work = matches!(mode, OpenMode::Write | OpenMode::Append) || opts.preallocate > 0;
-        let taken = f.lock.try_acquire_with(access, registered.is_some(), || {
-            if needs_work {
+        let taken = if needs_work {
+            f.lock.try_acquire_with(access, registered.is_some(), || {
                 self.after_lock(&f, p, mode, opts.preallocate)
-            } else {
-                Ok(0)
-            }
-        });
+            })
+        } else {
+            // Nothing to hide behind a busy bit (the size is only used by `ab`, which has work).
+            f.lock
+                .try_acquire_registered(access, registered.is_some())
+                .then_some(Ok(0))
+        };
         drop(kids);
         match taken {
             Some(Ok(size)) => Step::Opened(f, size),

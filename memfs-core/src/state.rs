@@ -465,7 +465,7 @@ fn same_file(
             x.len() == y.len()
                 && x.iter().zip(y).all(|(p, q)| {
                     let Chunk { end, data } = p;
-                    *end == q.end && (Arc::ptr_eq(data, &q.data) || *data == q.data)
+                    *end == q.end && data.same(&q.data)
                 })
         }
         (Store::Random(x), Store::Random(y)) => Arc::ptr_eq(x, y) || x == y,

@@ -1,6 +1,7 @@
 //! File contents and their quota accounting (semantics §3): sequential chunk lists, contiguous
 //! random-access buffers, promotion between them, truncation, and what each charges.
 
+pub(crate) use crate::chunk::{Bytes, Chunk, Chunks};
 use crate::clock::Timestamp;
 use crate::config::StorageKind;
 use crate::error::MfsError;
@@ -16,16 +17,6 @@ pub(crate) enum Store {
     Seq { chunks: Chunks },
     /// One contiguous buffer, copied on write after a `fork`.
     Random(Arc<Vec<u8>>),
-}
-
-/// A sequential file's chunks; the first lives inline (most files are one write).
-pub(crate) type Chunks = smallvec::SmallVec<[Chunk; 1]>;
-
-/// One sequential chunk: its bytes and the file offset where it ends.
-#[derive(Debug, Clone, Hash)]
-pub(crate) struct Chunk {
-    pub end: u64,
-    pub data: Arc<[u8]>,
 }
 
 /// Contents and metadata of one file (guarded by the file node's data mutex).
@@ -97,7 +88,7 @@ impl FileData {
                     let end = bytes.len() as u64;
                     chunks.push(Chunk {
                         end,
-                        data: Arc::from(bytes),
+                        data: Bytes::from_vec(bytes),
                     });
                 }
             }
@@ -182,9 +173,30 @@ impl FileData {
             Some(m) => (m as u64).min(remaining),
             None => remaining,
         };
-        let mut v = vec![0u8; usize::try_from(n).unwrap_or(0)];
-        let got = self.read_into(pos, &mut v);
-        v.truncate(got);
+        let n = usize::try_from(n).unwrap_or(0);
+        let mut v = Vec::with_capacity(n);
+        if n == 0 {
+            return v;
+        }
+        // Appends the bytes straight from the chunks (no zero-fill first).
+        match &self.store {
+            Store::Random(b) => {
+                let p = pos as usize;
+                v.extend_from_slice(&b[p..p + n]);
+            }
+            Store::Seq { chunks } => {
+                let first = chunks.partition_point(|c| c.end <= pos);
+                for c in &chunks[first..] {
+                    let start = c.end - c.data.len() as u64;
+                    let within = pos.saturating_sub(start) as usize;
+                    let take = (c.data.len() - within).min(n - v.len());
+                    v.extend_from_slice(&c.data[within..within + take]);
+                    if v.len() == n {
+                        break;
+                    }
+                }
+            }
+        }
         v
     }
 
@@ -231,7 +243,7 @@ impl FileData {
                 ctx.reserve(n.saturating_add(ctx.overhead))?;
                 chunks.push(Chunk {
                     end,
-                    data: Arc::from(data),
+                    data: Bytes::copy_from(data),
                 });
                 ctx.chunks.fetch_add(1, Ordering::Relaxed);
             }
@@ -333,7 +345,7 @@ impl FileData {
                     if new_size > 0 {
                         chunks.push(Chunk {
                             end: new_size,
-                            data: Arc::from(joined),
+                            data: Bytes::from_vec(joined),
                         });
                     }
                     let new_chunks = chunks.len() as u64;
@@ -344,10 +356,9 @@ impl FileData {
                 } else {
                     let pad = new_size - size;
                     ctx.reserve(pad.saturating_add(ctx.overhead))?;
-                    let data = Arc::from(vec![0u8; pad as usize]);
                     chunks.push(Chunk {
                         end: new_size,
-                        data,
+                        data: Bytes::zeroed(pad as usize),
                     });
                     ctx.chunks.fetch_add(1, Ordering::Relaxed);
                 }
@@ -398,18 +409,17 @@ impl FileData {
         // One update of the shared counter, not two (wrapping: the net change may be negative).
         ctx.chunks
             .fetch_add(new_chunks.wrapping_sub(old_chunks), Ordering::Relaxed);
-        let zeros = vec![0u8; prealloc as usize];
         match &mut self.store {
             Store::Seq { chunks } => {
                 chunks.clear();
                 if prealloc > 0 {
                     chunks.push(Chunk {
                         end: prealloc,
-                        data: Arc::from(zeros),
+                        data: Bytes::zeroed(prealloc as usize),
                     });
                 }
             }
-            Store::Random(b) => *b = Arc::new(zeros),
+            Store::Random(b) => *b = Arc::new(vec![0u8; prealloc as usize]),
         }
         self.touch(now);
         if prealloc > 0 {
