@@ -298,20 +298,21 @@ impl FileLock {
         self.wait_for(a, Goal::Available, deadline)
     }
 
-    /// Gives back one hold of kind `a` and wakes the waiters.
+    /// Gives back one hold of kind `a` and wakes the waiters. The caller holds `a` (handles
+    /// release once, guarded by their closed flag), so this is one atomic step, not a loop.
     pub(crate) fn release(&self, a: Access) {
-        let give = |w: u64| match a {
-            // Never below zero (a release without a hold changes nothing).
-            Access::Read => Some(w - u64::from(w & READERS != 0)),
-            Access::Write => Some(w & !WRITER),
+        let now = match a {
+            Access::Read => {
+                let prev = self.word.fetch_sub(READER, Ordering::AcqRel);
+                debug_assert!(prev & READERS != 0, "read release without a read hold");
+                prev.wrapping_sub(READER)
+            }
+            Access::Write => {
+                let prev = self.word.fetch_and(!WRITER, Ordering::AcqRel);
+                debug_assert!(prev & WRITER != 0, "write release without the write hold");
+                prev & !WRITER
+            }
         };
-        let prev = match self
-            .word
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, give)
-        {
-            Ok(w) | Err(w) => w,
-        };
-        let now = give(prev).unwrap_or(prev);
         if now & (WRITER | READERS) == 0 && now & SLEEPERS != 0 {
             self.wake();
         }

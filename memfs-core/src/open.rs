@@ -33,6 +33,7 @@ impl MemoryFileSystem {
         }
         let norm = normalize(path)?;
         let p: &str = &norm;
+        let handle_path = crate::handle::handle_path(p);
         let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
         let try_once = matches!(wait, LockWait::For(d) if d.is_zero());
         // Computed at the first wait only: an open that gets its lock at once reads no clock.
@@ -102,7 +103,7 @@ impl MemoryFileSystem {
                 return Err(errs::lock_timeout(p));
             }
         };
-        let mut handle = FileHandle::new(node, p, mode);
+        let mut handle = FileHandle::new(node, handle_path, mode);
         if mode == OpenMode::Append {
             handle.set_cursor(size);
         }
