@@ -13,6 +13,11 @@ pub(crate) fn normalize(raw: &str) -> Result<Cow<'_, str>, MfsError> {
     if is_normalized(raw) {
         return Ok(Cow::Borrowed(raw));
     }
+    rebuild(raw).map(Cow::Owned)
+}
+
+/// The normal form of `raw`, built part by part (the slow path of [`normalize`]).
+fn rebuild(raw: &str) -> Result<String, MfsError> {
     let mut parts: Vec<&str> = Vec::new();
     let mut depth: i64 = 0;
     for part in raw.split(['/', '\\']) {
@@ -37,47 +42,43 @@ pub(crate) fn normalize(raw: &str) -> Result<Cow<'_, str>, MfsError> {
         }
     }
     if parts.is_empty() {
-        return Ok(Cow::Borrowed("/"));
+        return Ok("/".to_string());
     }
     let mut out = String::with_capacity(raw.len() + 1);
     for p in parts {
         out.push('/');
         out.push_str(p);
     }
-    Ok(Cow::Owned(out))
+    Ok(out)
 }
 
 /// Whether `p` is already in normal form: `/`, or `/name(/name)*` with no empty, `.` or `..`
-/// part and no backslash. One pass over the bytes (this runs on every call).
+/// part and no backslash. One pass over the bytes with two compares each (this runs on every
+/// call).
 fn is_normalized(p: &str) -> bool {
-    let b = p.as_bytes();
-    if b.first() != Some(&b'/') {
+    let Some((&b'/', rest)) = p.as_bytes().split_first() else {
         return false;
-    }
-    if b.len() == 1 {
+    };
+    if rest.is_empty() {
         return true;
     }
-    // A part is bad when empty or made of one or two dots only.
-    let bad = |len: usize, dots: usize| len == 0 || (dots == len && len <= 2);
-    let (mut len, mut dots) = (0usize, 0usize);
-    for &c in &b[1..] {
-        match c {
-            b'/' => {
-                if bad(len, dots) {
-                    return false;
-                }
-                len = 0;
-                dots = 0;
+    let mut start = 0;
+    for (i, &c) in rest.iter().enumerate() {
+        if c == b'/' {
+            if !part_ok(&rest[start..i]) {
+                return false;
             }
-            b'\\' => return false,
-            b'.' => {
-                len += 1;
-                dots += 1;
-            }
-            _ => len += 1,
+            start = i + 1;
+        } else if c == b'\\' {
+            return false;
         }
     }
-    !bad(len, dots)
+    part_ok(&rest[start..])
+}
+
+/// Whether one part of a path may stay as it is.
+fn part_ok(part: &[u8]) -> bool {
+    !matches!(part, b"" | b"." | b"..")
 }
 
 /// The parts of a normalized path (none for the root).
@@ -93,9 +94,7 @@ pub(crate) fn parts(norm: &str) -> impl Iterator<Item = &str> {
 
 /// Splits a normalized non-root path into its parent path and its last name.
 pub(crate) fn split_parent(norm: &str) -> (&str, &str) {
-    // A plain backward scan: paths are short, and `rfind`'s word-at-a-time search costs more
-    // to set up than it saves on them.
-    match norm.bytes().rposition(|c| c == b'/') {
+    match norm.rfind('/') {
         Some(0) => ("/", &norm[1..]),
         Some(i) => (&norm[..i], &norm[i + 1..]),
         None => ("/", norm),
@@ -163,6 +162,20 @@ mod tests {
             assert!(
                 matches!(normalize(p).unwrap(), Cow::Owned(_)) || normalize(p).unwrap() == "/",
                 "{p}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        // spec: PATH-3, PATH-4, PATH-5, PATH-6
+        /// The fast check agrees with the slow path: a path is left as it is exactly when
+        /// rebuilding it part by part gives it back unchanged.
+        #[test]
+        fn fast_check_agrees_with_rebuilding(p in "[/\\\\.ab]{0,12}") {
+            proptest::prop_assert_eq!(
+                is_normalized(&p),
+                rebuild(&p).is_ok_and(|s| s == p),
+                "{:?}", p
             );
         }
     }
