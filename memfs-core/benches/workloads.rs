@@ -187,6 +187,24 @@ fn stream_64mib(c: &mut Criterion) {
             root
         })
     });
+    // The floor for anything that keeps 64 MiB in fresh memory: 1024 new 64 KiB buffers filled
+    // by one copy each (the page faults of first touch included), then one copy out of each.
+    // No filesystem work at all; memfs's distance to it is its own overhead.
+    g.bench_function("floor_fresh_memory", |b| {
+        b.iter_with_large_drop(|| {
+            let chunks: Vec<Box<[u8]>> = (0..STREAM_TOTAL / STREAM_PIECE)
+                .map(|_| Box::from(&piece[..]))
+                .collect();
+            let mut buf = vec![0u8; STREAM_PIECE];
+            let mut total = 0;
+            for c in &chunks {
+                buf.copy_from_slice(c);
+                total += black_box(&buf).len();
+            }
+            assert_eq!(total, STREAM_TOTAL);
+            chunks
+        })
+    });
     g.finish();
 }
 
