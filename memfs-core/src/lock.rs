@@ -186,12 +186,7 @@ impl FileLock {
         loop {
             let ready = match goal {
                 Goal::Take { registered } => {
-                    let extra = if registered {
-                        WAITING_WRITER.wrapping_neg()
-                    } else {
-                        0
-                    };
-                    self.take(a, extra, false).is_ok()
+                    self.take(a, registration(a, registered), false).is_ok()
                 }
                 Goal::Available => can_take(self.settled(), a),
             };
