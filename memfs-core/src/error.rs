@@ -1,5 +1,6 @@
 //! Error values of every operation: one variant per kind of the semantics document, each
-//! carrying the offending path so a caller can say what went wrong where.
+//! carrying the offending path so a caller can say what went wrong where; and the short
+//! constructors the crate raises them with, each with a message that says what to do next.
 
 use std::fmt;
 
@@ -194,5 +195,64 @@ impl MfsError {
 impl From<MfsError> for std::io::Error {
     fn from(e: MfsError) -> Self {
         std::io::Error::new(e.kind().io_kind(), e)
+    }
+}
+
+/// Short constructors for the errors every module raises (crate-internal: callers outside build
+/// the variants themselves), each with a message that says what to do next.
+impl MfsError {
+    pub(crate) fn not_found(p: &str) -> MfsError {
+        MfsError::NotFound {
+            path: p.to_string(),
+        }
+    }
+    pub(crate) fn already_exists(p: &str) -> MfsError {
+        MfsError::AlreadyExists {
+            path: p.to_string(),
+        }
+    }
+    pub(crate) fn is_a_directory(p: &str) -> MfsError {
+        MfsError::IsADirectory {
+            path: p.to_string(),
+        }
+    }
+    pub(crate) fn not_a_directory(p: &str) -> MfsError {
+        MfsError::NotADirectory {
+            path: p.to_string(),
+        }
+    }
+    pub(crate) fn file_open(p: &str) -> MfsError {
+        MfsError::WouldBlock {
+            path: p.to_string(),
+            reason: BlockReason::FileOpen,
+        }
+    }
+    pub(crate) fn lock_timeout(p: &str) -> MfsError {
+        MfsError::WouldBlock {
+            path: p.to_string(),
+            reason: BlockReason::LockTimeout,
+        }
+    }
+    pub(crate) fn invalid_input(p: &str, reason: impl Into<String>) -> MfsError {
+        MfsError::InvalidInput {
+            path: p.to_string(),
+            reason: reason.into(),
+        }
+    }
+    pub(crate) fn unsupported(p: &str, reason: impl Into<String>) -> MfsError {
+        MfsError::Unsupported {
+            path: p.to_string(),
+            reason: reason.into(),
+        }
+    }
+    pub(crate) fn closed_handle(p: &str) -> MfsError {
+        MfsError::invalid_input(p, "I/O operation on a closed handle; open the file again")
+    }
+    pub(crate) fn quota_exceeded(p: &str, requested: u64, available: u64) -> MfsError {
+        MfsError::QuotaExceeded {
+            path: p.to_string(),
+            requested,
+            available,
+        }
     }
 }

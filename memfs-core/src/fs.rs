@@ -6,7 +6,7 @@
 
 pub(crate) use crate::acct::{Acct, Config};
 use crate::config::{FsBuilder, GuardMode};
-use crate::errs;
+use crate::error::MfsError;
 use crate::handle::FileHandle;
 use crate::lock::Access;
 use crate::path::normalize;
@@ -90,7 +90,7 @@ impl Shared {
             }
             drop(tree);
             if !node.lock.acquire(access, wait) {
-                return Err(errs::lock_timeout(path));
+                return Err(MfsError::lock_timeout(path));
             }
             held = Some(node);
         }
@@ -169,8 +169,8 @@ impl MemoryFileSystem {
         let norm = normalize(path)?;
         let tree = self.inner.ns_read();
         tree.with_kind(&norm, |k| match k {
-            None => Err(errs::not_found(&norm)),
-            Some(Kind::File(_)) => Err(errs::not_dir(&norm)),
+            None => Err(MfsError::not_found(&norm)),
+            Some(Kind::File(_)) => Err(MfsError::not_a_directory(&norm)),
             Some(Kind::Dir(d)) => Ok(d.kids().keys().map(|k| k.to_string()).collect()),
         })
     }
@@ -198,7 +198,7 @@ impl MemoryFileSystem {
         let norm = normalize(path)?;
         let tree = self.inner.ns_read();
         let found = tree.with_kind(&norm, |k| match k {
-            None => Err(errs::not_found(&norm)),
+            None => Err(MfsError::not_found(&norm)),
             Some(Kind::Dir(d)) => Ok(Err(Stat {
                 size: 0,
                 created_at: d.created_at,
@@ -357,8 +357,8 @@ impl MemoryFileSystem {
         let norm = normalize(path)?;
         let tree = self.inner.ns_read();
         tree.with_kind(&norm, |k| match k {
-            None => Err(errs::not_found(&norm)),
-            Some(Kind::Dir(_)) => Err(errs::is_dir(&norm)),
+            None => Err(MfsError::not_found(&norm)),
+            Some(Kind::Dir(_)) => Err(MfsError::is_a_directory(&norm)),
             Some(Kind::File(f)) => Ok(Arc::clone(f)),
         })
     }

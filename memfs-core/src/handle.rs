@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::acct::Acct;
-use crate::errs;
+use crate::error::MfsError;
 use crate::lock::Access;
 use crate::sync::{Arc, lock};
 use crate::tree::FileNode;
@@ -79,7 +79,7 @@ impl FileHandle {
     }
     fn check_open(&self) -> Result<()> {
         if self.closed {
-            Err(errs::closed(&self.path))
+            Err(MfsError::closed_handle(&self.path))
         } else {
             Ok(())
         }
@@ -89,7 +89,7 @@ impl FileHandle {
         if self.mode.readable() {
             Ok(())
         } else {
-            Err(errs::unsupported(
+            Err(MfsError::unsupported(
                 &self.path,
                 format!(
                     "handle opened `{}` is not readable; open with rb or r+b",
@@ -103,7 +103,7 @@ impl FileHandle {
         if self.mode.writable() {
             Ok(())
         } else {
-            Err(errs::unsupported(
+            Err(MfsError::unsupported(
                 &self.path,
                 "handle opened `rb` is not writable; open with wb, ab, r+b or xb",
             ))
@@ -146,7 +146,7 @@ impl FileHandle {
             SeekFrom::Current(d) => self.cursor.checked_add_signed(d),
             SeekFrom::End(d) => {
                 if d > 0 {
-                    return Err(errs::invalid(
+                    return Err(MfsError::invalid_input(
                         &self.path,
                         "seek past the end with a positive offset from SEEK_END is not allowed; seek from the start instead",
                     ));
@@ -159,7 +159,10 @@ impl FileHandle {
                 self.cursor = t;
                 Ok(t)
             }
-            None => Err(errs::invalid(&self.path, "seek to a negative position")),
+            None => Err(MfsError::invalid_input(
+                &self.path,
+                "seek to a negative position",
+            )),
         }
     }
     /// The cursor position.

@@ -53,7 +53,6 @@ mod chunk;
 pub mod clock;
 pub mod config;
 pub mod error;
-mod errs;
 pub mod fs;
 mod glob;
 mod guard;

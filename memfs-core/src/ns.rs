@@ -2,7 +2,7 @@
 //! rmtree, walk, glob.
 
 use crate::Result;
-use crate::errs;
+use crate::error::MfsError;
 use crate::fs::Shared;
 use crate::glob::{has_magic, match_component};
 use crate::path::{self, is_within, normalize, split_parent};
@@ -24,12 +24,14 @@ pub(crate) fn mkdir(sh: &Shared, raw: &str, exist_ok: bool) -> Result<()> {
         }
     }
     let mut tree = sh.ns_write();
-    let missing = tree.missing_dirs(p).map_err(|()| errs::exists(p))?;
+    let missing = tree
+        .missing_dirs(p)
+        .map_err(|()| MfsError::already_exists(p))?;
     if missing == 0 {
         return if exist_ok {
             Ok(())
         } else {
-            Err(errs::exists(p))
+            Err(MfsError::already_exists(p))
         };
     }
     sh.check_nodes(&tree, missing, p)?;
@@ -46,29 +48,37 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
     let mut tree = sh.ns_write();
     if s == "/" {
-        return Err(errs::invalid(s, "the root cannot be renamed or moved"));
+        return Err(MfsError::invalid_input(
+            s,
+            "the root cannot be renamed or moved",
+        ));
     }
     // The error names the open file (the oracle names the first open handle's path).
     let open = match tree.kind_at(s) {
-        None => return Err(errs::not_found(s)),
+        None => return Err(MfsError::not_found(s)),
         Some(Kind::File(f)) => f.lock.is_held().then(|| s.to_string()),
         Some(Kind::Dir(dir)) => first_open(dir, s),
     };
     if tree.kind_at(d).is_some() {
-        return Err(errs::exists(d));
+        return Err(MfsError::already_exists(d));
     }
     if is_within(d, s) {
-        return Err(errs::invalid(d, format!("cannot move `{s}` inside itself")));
+        return Err(MfsError::invalid_input(
+            d,
+            format!("cannot move `{s}` inside itself"),
+        ));
     }
     let (d_parent, d_name) = split_parent(d);
     if !create_parents && !tree.is_dir(d_parent) {
-        return Err(errs::not_found(d));
+        return Err(MfsError::not_found(d));
     }
     if let Some(o) = open {
-        return Err(errs::file_open(&o));
+        return Err(MfsError::file_open(&o));
     }
     if create_parents {
-        let missing = tree.missing_dirs(d_parent).map_err(|()| errs::exists(d))?;
+        let missing = tree
+            .missing_dirs(d_parent)
+            .map_err(|()| MfsError::already_exists(d))?;
         sh.check_nodes(&tree, missing, d)?;
         if missing > 0 {
             let now = sh.now();
@@ -77,7 +87,7 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
         }
     }
     let Some(node) = tree.detach(s) else {
-        return Err(errs::not_found(s));
+        return Err(MfsError::not_found(s));
     };
     match tree.get_dir_mut(d_parent) {
         Some(dir) => {
@@ -90,7 +100,7 @@ pub(crate) fn rename(sh: &Shared, src: &str, dst: &str, create_parents: bool) ->
             if let Some(dir) = tree.get_dir_mut(sp) {
                 dir.kids_mut().insert(sn.into(), node);
             }
-            Err(errs::not_found(d))
+            Err(MfsError::not_found(d))
         }
     }
 }
@@ -102,13 +112,13 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     let norm = normalize(raw)?;
     let p: &str = &norm;
     if p == "/" {
-        return Err(errs::is_dir(p));
+        return Err(MfsError::is_a_directory(p));
     }
     let tree = sh.ns_read();
     let (parent, name) = split_parent(p);
     let shared = tree.with_dir(parent, |d| {
         let Some(d) = d else {
-            return Some(Err(errs::not_found(p)));
+            return Some(Err(MfsError::not_found(p)));
         };
         let mut kids = d.kids_write()?;
         Some(check_removable(kids.get(name), p).map(|()| {
@@ -141,9 +151,9 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
 /// Why the node at `p` cannot be removed (missing, a directory, open), if so.
 fn check_removable(node: Option<&Node>, p: &str) -> Result<()> {
     match node {
-        None => Err(errs::not_found(p)),
-        Some(Node::Dir(_)) => Err(errs::is_dir(p)),
-        Some(Node::File(f)) if f.lock.is_held() => Err(errs::file_open(p)),
+        None => Err(MfsError::not_found(p)),
+        Some(Node::Dir(_)) => Err(MfsError::is_a_directory(p)),
+        Some(Node::File(f)) if f.lock.is_held() => Err(MfsError::file_open(p)),
         Some(Node::File(_)) => Ok(()),
     }
 }
@@ -154,17 +164,17 @@ pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
     let p: &str = &norm;
     let mut tree = sh.ns_write();
     if p == "/" {
-        return Err(errs::invalid(
+        return Err(MfsError::invalid_input(
             p,
             "the root cannot be removed; rmtree its children instead",
         ));
     }
     match tree.kind_at(p) {
-        None => return Err(errs::not_found(p)),
-        Some(Kind::File(_)) => return Err(errs::not_dir(p)),
+        None => return Err(MfsError::not_found(p)),
+        Some(Kind::File(_)) => return Err(MfsError::not_a_directory(p)),
         Some(Kind::Dir(d)) => {
             if let Some(o) = first_open(d, p) {
-                return Err(errs::file_open(&o));
+                return Err(MfsError::file_open(&o));
             }
         }
     }
@@ -190,8 +200,8 @@ pub(crate) fn walk(sh: &Shared, raw: &str) -> Result<Vec<WalkEntry>> {
     let p: &str = &norm;
     let mut tree = sh.ns_write();
     let dir = match tree.kind_at(p) {
-        None => return Err(errs::not_found(p)),
-        Some(Kind::File(_)) => return Err(errs::not_dir(p)),
+        None => return Err(MfsError::not_found(p)),
+        Some(Kind::File(_)) => return Err(MfsError::not_a_directory(p)),
         Some(Kind::Dir(d)) => d,
     };
     let mut out = Vec::new();

@@ -3,7 +3,7 @@
 //! wait for a busy lock outside every namespace lock, after which the path is looked up again.
 
 use crate::Result;
-use crate::errs;
+use crate::error::MfsError;
 use crate::fs::MemoryFileSystem;
 use crate::handle::FileHandle;
 use crate::lock::{Access, FileLock, LockState};
@@ -26,7 +26,7 @@ impl MemoryFileSystem {
         // An argument check like the mode, before the path is looked at (as the oracle does):
         // preallocating a read-only open is meaningless.
         if mode == OpenMode::Read && opts.preallocate > 0 {
-            return Err(errs::invalid(
+            return Err(MfsError::invalid_input(
                 path,
                 "preallocate needs a writable mode (wb, ab, r+b, xb), not rb",
             ));
@@ -48,7 +48,7 @@ impl MemoryFileSystem {
         let (node, size) = loop {
             let tree = sh.ns_read();
             let step = if p == "/" {
-                Step::Fail(errs::is_dir(p))
+                Step::Fail(MfsError::is_a_directory(p))
             } else {
                 let (parent, name) = crate::path::split_parent(p);
                 tree.with_dir(parent, |d| {
@@ -82,7 +82,7 @@ impl MemoryFileSystem {
             drop(tree);
             if try_once {
                 unregister(registered);
-                return Err(errs::lock_timeout(p));
+                return Err(MfsError::lock_timeout(p));
             }
             if access == Access::Write && registered.is_none() {
                 f.lock.register_writer();
@@ -100,7 +100,7 @@ impl MemoryFileSystem {
             // may have been removed or replaced meanwhile.
             if !f.lock.wait_available(access, dl) {
                 unregister(registered);
-                return Err(errs::lock_timeout(p));
+                return Err(MfsError::lock_timeout(p));
             }
         };
         let mut handle = FileHandle::new(node, handle_path, mode);
@@ -138,20 +138,20 @@ impl MemoryFileSystem {
     ) -> Step {
         let (p, mode, opts) = (at.p, at.mode, at.opts);
         let Some(d) = d else {
-            return Step::Fail(errs::not_found(p));
+            return Step::Fail(MfsError::not_found(p));
         };
         let kids = d.kids();
         let f = match kids.get(at.name) {
-            Some(Node::Dir(_)) => return Step::Fail(errs::is_dir(p)),
+            Some(Node::Dir(_)) => return Step::Fail(MfsError::is_a_directory(p)),
             Some(Node::File(_)) if mode == OpenMode::Exclusive => {
-                return Step::Fail(errs::exists(p));
+                return Step::Fail(MfsError::already_exists(p));
             }
             Some(Node::File(f)) => Arc::clone(f),
             None => {
                 drop(kids);
                 unregister(registered.take());
                 if matches!(mode, OpenMode::Read | OpenMode::ReadWrite) {
-                    return Step::Fail(errs::not_found(p));
+                    return Step::Fail(MfsError::not_found(p));
                 }
                 // A node limit is a filesystem-wide count: checking it and linking the file
                 // must be one step, which only exclusive mode gives.
@@ -264,7 +264,7 @@ impl MemoryFileSystem {
     fn create_locked(&self, tree: &mut Tree, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
         let sh = &*self.inner;
         if !tree.parent_is_dir(p) {
-            return Err(errs::not_found(p));
+            return Err(MfsError::not_found(p));
         }
         sh.check_nodes(tree, 1, p)?;
         let node = self.new_file(p, prealloc)?;
@@ -279,7 +279,7 @@ impl MemoryFileSystem {
                 let d = lock(&node.data);
                 sh.quota.release(d.charged(sh.cfg.overhead));
                 sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
-                return Err(errs::not_found(p));
+                return Err(MfsError::not_found(p));
             }
         }
         tree.files.fetch_add(1, Ordering::Relaxed);

@@ -5,7 +5,7 @@
 use crate::Result;
 use crate::acct::Acct;
 use crate::clock::Timestamp;
-use crate::errs;
+use crate::error::MfsError;
 use crate::fs::MemoryFileSystem;
 use crate::fs::{Config, Shared};
 use crate::handle::FileHandle;
@@ -80,7 +80,7 @@ pub(crate) fn fork(
     let mut plan: LockPlan = Vec::new();
     for h in handles.iter().flatten() {
         if !Arc::ptr_eq(h.acct(), &fs.inner.acct) {
-            return Err(errs::invalid(
+            return Err(MfsError::invalid_input(
                 h.path(),
                 "handle belongs to another filesystem; fork the filesystem it came from",
             ));

@@ -46,11 +46,7 @@ impl Ctx<'_> {
             .map_err(|r| self.quota_err(r.requested, r.available))
     }
     fn quota_err(&self, requested: u64, available: u64) -> MfsError {
-        MfsError::QuotaExceeded {
-            path: self.path.to_string(),
-            requested,
-            available,
-        }
+        MfsError::quota_exceeded(self.path, requested, available)
     }
 }
 

@@ -3,7 +3,7 @@
 //! right before the new nodes are linked.
 
 use crate::Result;
-use crate::errs;
+use crate::error::MfsError;
 use crate::fs::Shared;
 use crate::lock::Access;
 use crate::path::{self, normalize, split_parent};
@@ -23,24 +23,24 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
     let check_dst = |tree: &mut Tree| -> Result<()> {
         if tree.kind_at(d).is_some() {
-            return Err(errs::exists(d));
+            return Err(MfsError::already_exists(d));
         }
         if !tree.parent_is_dir(d) {
-            return Err(errs::not_found(d));
+            return Err(MfsError::not_found(d));
         }
         Ok(())
     };
     let node = sh.pin(Access::Read, sh.bulk_wait(), s, |tree| {
         let f = match tree.kind_at(s) {
-            None => return Err(errs::not_found(s)),
-            Some(Kind::Dir(_)) => return Err(errs::is_dir(s)),
+            None => return Err(MfsError::not_found(s)),
+            Some(Kind::Dir(_)) => return Err(MfsError::is_a_directory(s)),
             Some(Kind::File(f)) => Arc::clone(f),
         };
         check_dst(tree)?;
         Ok(Some(f))
     })?;
     let Some(node) = node else {
-        return Err(errs::not_found(s));
+        return Err(MfsError::not_found(s));
     };
     let d_lock = lock(&node.data);
     // The memory guard runs before the copy allocates.
@@ -55,7 +55,9 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let mut tree = sh.ns_write();
     check_dst(&mut tree)?;
     sh.check_nodes(&tree, 1, d)?;
-    sh.quota.reserve(charge).map_err(|r| quota_err(d, r))?;
+    sh.quota
+        .reserve(charge)
+        .map_err(|r| MfsError::quota_exceeded(d, r.requested, r.available))?;
     let (parent, name) = split_parent(d);
     if let Some(dir) = tree.get_dir_mut(parent) {
         dir.kids_mut().insert(
@@ -66,14 +68,6 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
         sh.chunks.fetch_add(chunks, Ordering::Relaxed);
     }
     Ok(())
-}
-
-fn quota_err(p: &str, r: crate::quota::Refused) -> crate::MfsError {
-    crate::MfsError::QuotaExceeded {
-        path: p.to_string(),
-        requested: r.requested,
-        available: r.available,
-    }
 }
 
 /// The structure of a source subtree, captured under the namespace lock.
@@ -157,10 +151,10 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let (s, d): (&str, &str) = (&s_norm, &d_norm);
     let check_dst = |tree: &mut Tree| -> Result<()> {
         if tree.kind_at(d).is_some() {
-            return Err(errs::exists(d));
+            return Err(MfsError::already_exists(d));
         }
         if !tree.parent_is_dir(d) {
-            return Err(errs::not_found(d));
+            return Err(MfsError::not_found(d));
         }
         Ok(())
     };
@@ -172,8 +166,8 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let shape = loop {
         let mut tree = sh.ns_write();
         match tree.kind_at(s) {
-            None => return Err(errs::not_found(s)),
-            Some(Kind::File(_)) => return Err(errs::not_dir(s)),
+            None => return Err(MfsError::not_found(s)),
+            Some(Kind::File(_)) => return Err(MfsError::not_a_directory(s)),
             Some(Kind::Dir(_)) => check_dst(&mut tree)?,
         }
         let items = match tree.kind_at(s) {
@@ -199,7 +193,7 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
             None => LockWait::Forever,
         };
         if !f.lock.acquire(Access::Read, left) {
-            return Err(errs::lock_timeout(&f_path));
+            return Err(MfsError::lock_timeout(&f_path));
         }
         f.lock.release(Access::Read);
     };
@@ -223,7 +217,9 @@ pub(crate) fn copy_tree(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let mut tree = sh.ns_write();
     check_dst(&mut tree)?;
     sh.check_nodes(&tree, t.files + t.dirs + 1, d)?;
-    sh.quota.reserve(t.charged).map_err(|r| quota_err(d, r))?;
+    sh.quota
+        .reserve(t.charged)
+        .map_err(|r| MfsError::quota_exceeded(d, r.requested, r.available))?;
     let (parent, name) = split_parent(d);
     if let Some(dir) = tree.get_dir_mut(parent) {
         dir.kids_mut()
@@ -297,17 +293,17 @@ pub(crate) fn export_one(sh: &Shared, raw: &str, max_size: Option<u64>) -> Resul
     let p: &str = &norm;
     let node = sh.pin(Access::Read, sh.bulk_wait(), p, |tree| {
         match tree.kind_at(p) {
-            None => Err(errs::not_found(p)),
-            Some(Kind::Dir(_)) => Err(errs::is_dir(p)),
+            None => Err(MfsError::not_found(p)),
+            Some(Kind::Dir(_)) => Err(MfsError::is_a_directory(p)),
             Some(Kind::File(f)) => Ok(Some(Arc::clone(f))),
         }
     })?;
     let Some(node) = node else {
-        return Err(errs::not_found(p));
+        return Err(MfsError::not_found(p));
     };
     let d = lock(&node.data);
     let res = match max_size {
-        Some(m) if d.size() > m => Err(errs::invalid(
+        Some(m) if d.size() > m => Err(MfsError::invalid_input(
             p,
             format!(
                 "file is {} bytes, larger than max_size {m}; raise max_size or read it with open",
@@ -369,12 +365,12 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
             || matches!(tree.kind_at(p), Some(Kind::Dir(_)))
             || ancestors.contains(p.as_str())
         {
-            return Err(errs::is_dir(p));
+            return Err(MfsError::is_a_directory(p));
         }
     }
     for (p, _) in &datas {
         if tree.missing_dirs(split_parent(p).0).is_err() {
-            return Err(errs::exists(p));
+            return Err(MfsError::already_exists(p));
         }
     }
     let mut old_charged = 0;
@@ -382,7 +378,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     let mut new_files = 0;
     for (p, _) in &datas {
         match tree.kind_at(p) {
-            Some(Kind::File(f)) if f.lock.is_held() => return Err(errs::file_open(p)),
+            Some(Kind::File(f)) if f.lock.is_held() => return Err(MfsError::file_open(p)),
             Some(Kind::File(f)) => {
                 let d = lock(&f.data);
                 old_charged += d.charged(sh.cfg.overhead);
@@ -399,7 +395,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     if new_charged > old_charged {
         sh.quota
             .reserve(new_charged - old_charged)
-            .map_err(|r| quota_err(&first, r))?;
+            .map_err(|r| MfsError::quota_exceeded(&first, r.requested, r.available))?;
     } else {
         sh.quota.release(old_charged - new_charged);
     }
