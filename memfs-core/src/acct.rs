@@ -5,14 +5,14 @@
 //! every thread shares).
 
 use crate::clock::{Clock, Timestamp};
-use crate::config::{MemoryGuard, StorageKind};
+use crate::config::MemoryGuard;
 use crate::probe::MemoryProbe;
 use crate::quota::Quota;
 use crate::storage::Ctx;
 use crate::sync::atomic::AtomicU64;
 use crate::sync::{Arc, Mutex};
-use crate::tree::Tree;
 use crate::types::LockWait;
+use crate::types::StorageKind;
 use crate::{Result, guard};
 use crossbeam_utils::CachePadded;
 
@@ -27,7 +27,7 @@ pub(crate) struct Config {
     pub guard: MemoryGuard,
     pub clock: Arc<dyn Clock>,
     pub probe: Arc<dyn MemoryProbe>,
-    pub ns_lock: crate::NamespaceLock,
+    pub ns_lock: crate::config::NamespaceLock,
 }
 
 /// Accounting and settings of one filesystem, shared by the filesystem and its files.
@@ -64,20 +64,6 @@ impl Acct {
             overhead: self.cfg.overhead,
             hard_limit: self.cfg.hard_limit,
             path,
-        }
-    }
-
-    /// `NodeLimitExceeded` if `needed` more nodes do not fit.
-    pub(crate) fn check_nodes(&self, tree: &Tree, needed: u64, path: &str) -> Result<()> {
-        match self.cfg.max_nodes {
-            Some(limit) if needed > 0 && tree.nodes() + needed > limit => {
-                Err(crate::MfsError::NodeLimitExceeded {
-                    path: path.to_string(),
-                    current: tree.nodes(),
-                    limit,
-                })
-            }
-            _ => Ok(()),
         }
     }
 

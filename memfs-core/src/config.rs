@@ -1,24 +1,16 @@
 //! Filesystem configuration and its builder: quota, chunk overhead, storage kind, limits,
 //! default lock timeout, memory guard, and the injectable clock and memory probe.
+//! [`FsBuilder::build`] itself is implemented in `fs.rs`, next to the filesystem it constructs.
 
 use crate::clock::{Clock, SystemClock};
 use crate::probe::{HostMemoryProbe, MemoryProbe};
 use crate::sync::Arc;
 use crate::types::LockWait;
-use crate::{MemoryFileSystem, Result};
 use std::time::Duration;
 
-/// How new files store their bytes (semantics §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum StorageKind {
-    /// Sequential until the first non-append write, then promoted to random access.
-    #[default]
-    Auto,
-    /// Append-only chunks; a non-append write is `Unsupported`.
-    Sequential,
-    /// One contiguous buffer.
-    RandomAccess,
-}
+/// Re-exported from [`crate::types`], where the plain value types live, so that
+/// `config::StorageKind` keeps naming it.
+pub use crate::types::StorageKind;
 
 /// How the namespace lock is built: a trade between many threads entering shared mode at once
 /// and the cost of exclusive operations (rename, rmtree, copy, import, snapshot, fork,
@@ -158,8 +150,5 @@ impl FsBuilder {
         self.memory_probe = probe;
         self
     }
-    /// Builds the filesystem; fails with `OutOfMemory` only under `GuardMode::Init` + `Error`.
-    pub fn build(self) -> Result<MemoryFileSystem> {
-        MemoryFileSystem::from_builder(self)
-    }
+    // `build` lives with the filesystem's construction (`fs.rs`): this module stays below it.
 }

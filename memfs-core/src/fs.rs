@@ -5,7 +5,7 @@
 //! these signatures).
 
 pub(crate) use crate::acct::{Acct, Config};
-use crate::config::{FsBuilder, GuardMode};
+use crate::config::{FsBuilder, GuardMode, NamespaceLock};
 use crate::error::MfsError;
 use crate::handle::FileHandle;
 use crate::lock::Access;
@@ -50,6 +50,20 @@ impl Shared {
     /// The namespace in exclusive mode.
     pub(crate) fn ns_write(&self) -> NsWrite<'_, Tree> {
         self.tree.write()
+    }
+
+    /// `NodeLimitExceeded` if `needed` more nodes do not fit in `tree`.
+    pub(crate) fn check_nodes(&self, tree: &Tree, needed: u64, path: &str) -> Result<()> {
+        match self.cfg.max_nodes {
+            Some(limit) if needed > 0 && tree.nodes() + needed > limit => {
+                Err(MfsError::NodeLimitExceeded {
+                    path: path.to_string(),
+                    current: tree.nodes(),
+                    limit,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Takes `access` on the file `validate` designates, without holding the namespace lock while
@@ -97,6 +111,21 @@ impl Shared {
     }
 }
 
+impl FsBuilder {
+    /// Builds the filesystem; fails with `OutOfMemory` only under `GuardMode::Init` + `Error`.
+    pub fn build(self) -> Result<MemoryFileSystem> {
+        let b = self;
+        if b.memory_guard.mode == GuardMode::Init {
+            let warnings = Mutex::new(Vec::new());
+            guard::check(b.memory_guard, &*b.memory_probe, &warnings, "/", b.quota)?;
+            let fs = MemoryFileSystem::build_unchecked(b);
+            *lock(&fs.inner.warnings) = std::mem::take(&mut *lock(&warnings));
+            return Ok(fs);
+        }
+        Ok(MemoryFileSystem::build_unchecked(b))
+    }
+}
+
 /// A thread-safe in-memory filesystem (`Send + Sync`; share it with `Arc`).
 #[derive(Debug)]
 pub struct MemoryFileSystem {
@@ -118,16 +147,6 @@ impl MemoryFileSystem {
     pub fn builder() -> FsBuilder {
         FsBuilder::default()
     }
-    pub(crate) fn from_builder(b: FsBuilder) -> Result<Self> {
-        if b.memory_guard.mode == GuardMode::Init {
-            let warnings = Mutex::new(Vec::new());
-            guard::check(b.memory_guard, &*b.memory_probe, &warnings, "/", b.quota)?;
-            let fs = Self::build_unchecked(b);
-            *lock(&fs.inner.warnings) = std::mem::take(&mut *lock(&warnings));
-            return Ok(fs);
-        }
-        Ok(Self::build_unchecked(b))
-    }
     fn build_unchecked(b: FsBuilder) -> Self {
         let cfg = Config {
             overhead: b.chunk_overhead,
@@ -147,7 +166,10 @@ impl MemoryFileSystem {
     pub(crate) fn from_parts(acct: Arc<Acct>, tree: Tree) -> Self {
         MemoryFileSystem {
             inner: Arc::new(Shared {
-                tree: NsLock::new(acct.cfg.ns_lock, tree),
+                tree: match acct.cfg.ns_lock {
+                    NamespaceLock::Single => NsLock::single(tree),
+                    NamespaceLock::Sharded => NsLock::sharded(tree),
+                },
                 acct: CachePadded::new(acct),
             }),
         }

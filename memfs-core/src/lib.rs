@@ -76,9 +76,9 @@ mod tree;
 pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use config::{FsBuilder, GuardAction, GuardMode, MemoryGuard, NamespaceLock, StorageKind};
+pub use config::{FsBuilder, GuardAction, GuardMode, MemoryGuard, NamespaceLock};
 pub use error::{BlockReason, ErrorKind, MfsError, Result};
 pub use fs::MemoryFileSystem;
 pub use handle::FileHandle;
 pub use probe::{FixedMemoryProbe, HostMemoryProbe, MemoryProbe};
-pub use types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
+pub use types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, StorageKind, WalkEntry};

@@ -3,11 +3,11 @@
 
 pub(crate) use crate::chunk::{Bytes, Chunk, Chunks};
 use crate::clock::Timestamp;
-use crate::config::StorageKind;
 use crate::error::MfsError;
 use crate::quota::Quota;
 use crate::sync::Arc;
 use crate::sync::atomic::{AtomicU64, Ordering};
+use crate::types::StorageKind;
 
 /// How a file holds its bytes now.
 #[derive(Debug, Clone)]

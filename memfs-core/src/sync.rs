@@ -34,7 +34,8 @@ use loom::sync::{
     RwLock as Shards, RwLockReadGuard as ShardsRead, RwLockWriteGuard as ShardsWrite,
 };
 
-/// The namespace lock, of the kind [`crate::NamespaceLock`] chose.
+/// The namespace lock: one `RwLock` or a sharded one (the filesystem picks the constructor
+/// from its `NamespaceLock` setting; the facade itself depends on nothing of the crate).
 #[derive(Debug)]
 pub(crate) enum NsLock<T> {
     Single(RwLock<T>),
@@ -54,11 +55,14 @@ pub(crate) enum NsWrite<'a, T> {
 }
 
 impl<T> NsLock<T> {
-    pub(crate) fn new(kind: crate::NamespaceLock, value: T) -> Self {
-        match kind {
-            crate::NamespaceLock::Single => NsLock::Single(RwLock::new(value)),
-            crate::NamespaceLock::Sharded => NsLock::Sharded(Shards::new(value)),
-        }
+    /// One reader-writer lock.
+    pub(crate) fn single(value: T) -> Self {
+        NsLock::Single(RwLock::new(value))
+    }
+
+    /// A sharded reader-writer lock (one shard per cache line).
+    pub(crate) fn sharded(value: T) -> Self {
+        NsLock::Sharded(Shards::new(value))
     }
 
     /// Shared access, ignoring poisoning (see [`lock`]).

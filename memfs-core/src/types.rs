@@ -1,7 +1,7 @@
-//! Plain value types of the public API: open modes and options, stat results, walk entries.
+//! Plain value types of the public API: open modes and options, lock waits, storage kinds,
+//! stat results, walk entries, file layouts.
 
 use crate::clock::Timestamp;
-use crate::config::StorageKind;
 use std::time::Duration;
 
 /// The five open modes of D-MemFS (semantics §4). Parse them from `"rb"`, `"wb"`, `"ab"`,
@@ -66,6 +66,18 @@ impl std::fmt::Display for OpenMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// How new files store their bytes (semantics §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StorageKind {
+    /// Sequential until the first non-append write, then promoted to random access.
+    #[default]
+    Auto,
+    /// Append-only chunks; a non-append write is `Unsupported`.
+    Sequential,
+    /// One contiguous buffer.
+    RandomAccess,
 }
 
 /// How long to wait for a file lock.
