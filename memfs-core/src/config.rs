@@ -152,3 +152,18 @@ impl FsBuilder {
     }
     // `build` lives with the filesystem's construction (`fs.rs`): this module stays below it.
 }
+
+/// The settings of one filesystem, fixed at build time from an [`FsBuilder`] (crate-internal:
+/// what the filesystem keeps of the builder besides the quota).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub overhead: u64,
+    pub storage: StorageKind,
+    pub hard_limit: u64,
+    pub max_nodes: Option<u64>,
+    pub default_wait: LockWait,
+    pub guard: MemoryGuard,
+    pub clock: Arc<dyn Clock>,
+    pub probe: Arc<dyn MemoryProbe>,
+    pub ns_lock: NamespaceLock,
+}

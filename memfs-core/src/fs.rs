@@ -1,48 +1,51 @@
 //! The filesystem: shared state, construction, and the read-only queries. The open path lives
 //! in `open`, namespace changes in `ns`, copies and bulk transfer in `transfer`, snapshots in
-//! `state`, accounting in `acct`.
+//! `state`, accounting in `context`.
 //! API CONTRACT (pinned; implementations may add private items and split modules, but must keep
 //! these signatures).
 
-pub(crate) use crate::acct::{Acct, Config};
+use crate::config::Settings;
 use crate::config::{FsBuilder, GuardMode, NamespaceLock};
+use crate::context::FsContext;
 use crate::error::MfsError;
+use crate::error::Result;
+use crate::file_lock::Access;
+use crate::file_node::FileNode;
 use crate::handle::FileHandle;
-use crate::lock::Access;
+use crate::memory_guard;
+use crate::namespace::{Kind, Tree};
 use crate::path::normalize;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, Mutex, NsLock, NsRead, NsWrite, lock};
-use crate::tree::{FileNode, Kind, Tree};
 use crate::types::{FileLayout, LockWait, OpenMode, OpenOptions, Stat, Stats, WalkEntry};
-use crate::{Result, guard};
 use crossbeam_utils::CachePadded;
 use std::collections::BTreeMap;
 
 /// Everything one filesystem owns: the namespace and, shared with its files (and through
 /// them its handles), the accounting and settings.
 ///
-/// Lock order: `tree`, then directories top-down (shared mode, see [`crate::tree`]), then a
+/// Lock order: `tree`, then directories top-down (shared mode, see [`crate::namespace`]), then a
 /// file's lock state or data mutex; never two files' data mutexes at once; nobody waits for a
 /// file lock while holding `tree` or a directory.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    /// Usage, settings, warnings (`Deref` reaches them: `sh.quota`, `sh.cfg`). Padded: read
+    /// Usage, settings, warnings (`Deref` reaches them: `sh.quota`, `sh.settings`). Padded: read
     /// on every operation, it must not share a line with the namespace lock's word.
-    pub acct: CachePadded<Arc<Acct>>,
+    pub context: CachePadded<Arc<FsContext>>,
     /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
     /// that moves, removes or copies (exclusive mode).
     pub tree: NsLock<Tree>,
 }
 
 impl std::ops::Deref for Shared {
-    type Target = Acct;
-    fn deref(&self) -> &Acct {
-        &self.acct
+    type Target = FsContext;
+    fn deref(&self) -> &FsContext {
+        &self.context
     }
 }
 
 impl Shared {
-    /// The namespace in shared mode (see [`crate::tree`]).
+    /// The namespace in shared mode (see [`crate::namespace`]).
     pub(crate) fn ns_read(&self) -> NsRead<'_, Tree> {
         self.tree.read()
     }
@@ -54,7 +57,7 @@ impl Shared {
 
     /// `NodeLimitExceeded` if `needed` more nodes do not fit in `tree`.
     pub(crate) fn check_nodes(&self, tree: &Tree, needed: u64, path: &str) -> Result<()> {
-        match self.cfg.max_nodes {
+        match self.settings.max_nodes {
             Some(limit) if needed > 0 && tree.nodes() + needed > limit => {
                 Err(MfsError::NodeLimitExceeded {
                     path: path.to_string(),
@@ -117,7 +120,7 @@ impl FsBuilder {
         let b = self;
         if b.memory_guard.mode == GuardMode::Init {
             let warnings = Mutex::new(Vec::new());
-            guard::check(b.memory_guard, &*b.memory_probe, &warnings, "/", b.quota)?;
+            memory_guard::check(b.memory_guard, &*b.memory_probe, &warnings, "/", b.quota)?;
             let fs = MemoryFileSystem::build_unchecked(b);
             *lock(&fs.inner.warnings) = std::mem::take(&mut *lock(&warnings));
             return Ok(fs);
@@ -148,7 +151,7 @@ impl MemoryFileSystem {
         FsBuilder::default()
     }
     fn build_unchecked(b: FsBuilder) -> Self {
-        let cfg = Config {
+        let cfg = Settings {
             overhead: b.chunk_overhead,
             storage: b.storage,
             hard_limit: b.promotion_hard_limit,
@@ -160,17 +163,17 @@ impl MemoryFileSystem {
             ns_lock: b.namespace_lock,
         };
         let now = cfg.clock.now();
-        Self::from_parts(Arc::new(Acct::new(cfg, b.quota)), Tree::new(now))
+        Self::from_parts(Arc::new(FsContext::new(cfg, b.quota)), Tree::new(now))
     }
-    /// A filesystem of `tree`, whose files account to `acct`.
-    pub(crate) fn from_parts(acct: Arc<Acct>, tree: Tree) -> Self {
+    /// A filesystem of `tree`, whose files account to `context`.
+    pub(crate) fn from_parts(context: Arc<FsContext>, tree: Tree) -> Self {
         MemoryFileSystem {
             inner: Arc::new(Shared {
-                tree: match acct.cfg.ns_lock {
+                tree: match context.settings.ns_lock {
                     NamespaceLock::Single => NsLock::single(tree),
                     NamespaceLock::Sharded => NsLock::sharded(tree),
                 },
-                acct: CachePadded::new(acct),
+                context: CachePadded::new(context),
             }),
         }
     }
@@ -250,10 +253,10 @@ impl MemoryFileSystem {
     /// Filesystem-wide usage and counts.
     pub fn stats(&self) -> Stats {
         let sh = &*self.inner;
-        // Shared mode: exclusive changes are kept out by the namespace lock, and the census
+        // Shared mode: exclusive changes are kept out by the namespace lock, and the stats
         // gives the shared-mode changes of count and usage as one picture.
         let tree = sh.ns_read();
-        let (used, files) = tree.census.read(|| (sh.quota.used(), tree.files()));
+        let (used, files) = tree.stats_seqlock.read(|| (sh.quota.used(), tree.files()));
         Stats {
             used_bytes: used,
             quota_bytes: sh.quota.limit(),
@@ -261,7 +264,7 @@ impl MemoryFileSystem {
             file_count: files,
             dir_count: tree.dirs,
             chunk_count: sh.chunks.load(Ordering::Relaxed),
-            overhead_per_chunk_estimate: sh.cfg.overhead,
+            overhead_per_chunk_estimate: sh.settings.overhead,
         }
     }
     /// Size of the file at `path`.
@@ -371,7 +374,7 @@ impl MemoryFileSystem {
         Ok(FileLayout {
             kind: d.kind(),
             chunks: d.chunk_sizes(),
-            charged: d.charged(self.inner.cfg.overhead),
+            charged: d.charged(self.inner.settings.overhead),
         })
     }
     /// The file at `path` (`NotFound`, `IsADirectory` otherwise), looked up in shared mode.

@@ -2,11 +2,11 @@
 //! API CONTRACT (pinned).
 
 use crate::Result;
-use crate::acct::Acct;
+use crate::context::FsContext;
 use crate::error::MfsError;
-use crate::lock::Access;
+use crate::file_lock::Access;
+use crate::file_node::FileNode;
 use crate::sync::{Arc, lock};
-use crate::tree::FileNode;
 use crate::types::OpenMode;
 use smol_str::SmolStr;
 use std::io::{self, SeekFrom};
@@ -26,7 +26,7 @@ pub(crate) fn handle_path(path: &str) -> SmolStr {
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
-    /// The file; it also leads to the filesystem's accounting (`node.acct`).
+    /// The file; it also leads to the filesystem's accounting (`node.context`).
     node: Arc<FileNode>,
     /// Inline up to 23 bytes (most paths), so an open neither allocates nor re-checks UTF-8.
     path: SmolStr,
@@ -60,8 +60,8 @@ impl FileHandle {
         &self.node
     }
     /// The accounting of the filesystem this handle's file belongs to (its identity).
-    pub(crate) fn acct(&self) -> &Arc<Acct> {
-        &self.node.acct
+    pub(crate) fn context(&self) -> &Arc<FsContext> {
+        &self.node.context
     }
     /// Marks a forked copy of a closed handle closed without touching any lock.
     pub(crate) fn mark_closed(&mut self) {
@@ -123,7 +123,7 @@ impl FileHandle {
         if data.is_empty() {
             return Ok(0);
         }
-        let sh = &*self.node.acct;
+        let sh = &*self.node.context;
         let path = &self.path;
         sh.guard_write(path, data.len() as u64)?;
         let now = sh.now();
@@ -133,7 +133,7 @@ impl FileHandle {
         } else {
             self.cursor
         };
-        d.write_at(&sh.ctx(path), pos, data, now)?;
+        d.write_at(&sh.write_ctx(path), pos, data, now)?;
         drop(d);
         self.cursor = pos + data.len() as u64;
         Ok(data.len())
@@ -174,13 +174,13 @@ impl FileHandle {
     pub fn truncate(&mut self, size: Option<u64>) -> Result<u64> {
         self.check_writable()?;
         let size = size.unwrap_or(self.cursor);
-        let sh = &*self.node.acct;
+        let sh = &*self.node.context;
         let mut d = lock(&self.node.data);
         if size > d.size() {
             sh.guard_write(&self.path, size - d.size())?;
         }
         let now = sh.now();
-        d.truncate(&sh.ctx(&self.path), size, now)?;
+        d.truncate(&sh.write_ctx(&self.path), size, now)?;
         drop(d);
         self.cursor = self.cursor.min(size);
         Ok(size)

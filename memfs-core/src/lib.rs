@@ -47,32 +47,33 @@
 //!   the lock and quota code and in `loom_models`. loom has no time: a finite lock timeout
 //!   re-checks once after a yield and then gives up; `Forever` waits on the condvar.
 
-mod acct;
-mod census;
 mod chunk;
 pub mod clock;
 pub mod config;
+mod context;
 pub mod error;
+mod file_lock;
+mod file_node;
 pub mod fs;
+mod fxhash;
 mod glob;
-mod guard;
 pub mod handle;
-mod hash;
-mod lock;
 #[cfg(all(test, loom))]
 mod loom_models;
+mod memory_guard;
+mod namespace;
 mod ns;
 mod open;
 mod path;
 pub mod probe;
 mod quota;
+mod seqlock;
 mod state;
 mod storage;
 pub mod sync;
 #[cfg(all(test, not(loom)))]
 mod tests;
 mod transfer;
-mod tree;
 pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

@@ -5,10 +5,10 @@ use crate::Result;
 use crate::error::MfsError;
 use crate::fs::Shared;
 use crate::glob::{has_magic, match_component};
+use crate::namespace::{DirNode, Kind, Node, count, first_open, for_each_file};
 use crate::path::{self, is_within, normalize, split_parent};
 use crate::sync::atomic::Ordering;
 use crate::sync::lock;
-use crate::tree::{DirNode, Kind, Node, count, first_open, for_each_file};
 use crate::types::WalkEntry;
 use std::collections::BTreeSet;
 
@@ -124,10 +124,10 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
         Some(check_removable(kids.get(name), p).map(|()| {
             if let Some(Node::File(f)) = kids.shift_remove(name) {
                 let d = lock(&f.data);
-                // Count and usage move as one for `stats` (see `census`).
-                tree.census.change(|| {
+                // Count and usage move as one for `stats` (see `seqlock`).
+                tree.stats_seqlock.write(|| {
                     tree.files.fetch_sub(1, Ordering::Relaxed);
-                    sh.quota.release(d.charged(sh.cfg.overhead));
+                    sh.quota.release(d.charged(sh.settings.overhead));
                     sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
                 });
             }
@@ -142,7 +142,7 @@ pub(crate) fn remove(sh: &Shared, raw: &str) -> Result<()> {
     if let Some(Node::File(f)) = tree.detach(p) {
         tree.files.fetch_sub(1, Ordering::Relaxed);
         let d = lock(&f.data);
-        sh.quota.release(d.charged(sh.cfg.overhead));
+        sh.quota.release(d.charged(sh.settings.overhead));
         sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
     }
     Ok(())
@@ -185,7 +185,7 @@ pub(crate) fn rmtree(sh: &Shared, raw: &str) -> Result<()> {
         let (mut bytes, mut chunks) = (0, 0);
         for_each_file(&dir, p, &mut |_, f| {
             let d = lock(&f.data);
-            bytes += d.charged(sh.cfg.overhead);
+            bytes += d.charged(sh.settings.overhead);
             chunks += d.chunk_count();
         });
         sh.quota.release(bytes);

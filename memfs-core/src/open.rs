@@ -4,14 +4,15 @@
 
 use crate::Result;
 use crate::error::MfsError;
+use crate::file_lock::{Access, FileLock, LockState};
+use crate::file_node::FileNode;
 use crate::fs::MemoryFileSystem;
 use crate::handle::FileHandle;
-use crate::lock::{Access, FileLock, LockState};
+use crate::namespace::{DirNode, Node, Parent, Tree};
 use crate::path::normalize;
 use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
-use crate::tree::{DirNode, FileNode, Node, Parent, Tree};
 use crate::types::{LockWait, OpenMode, OpenOptions};
 
 impl MemoryFileSystem {
@@ -34,7 +35,7 @@ impl MemoryFileSystem {
         let norm = normalize(path)?;
         let p: &str = &norm;
         let handle_path = crate::handle::handle_path(p);
-        let wait = opts.lock_timeout.unwrap_or(sh.cfg.default_wait);
+        let wait = opts.lock_timeout.unwrap_or(sh.settings.default_wait);
         let try_once = matches!(wait, LockWait::For(d) if d.is_zero());
         // Computed at the first wait only: an open that gets its lock at once reads no clock.
         let mut deadline: Option<Option<std::time::Instant>> = None;
@@ -118,10 +119,10 @@ impl MemoryFileSystem {
         let mut d = lock(&f.data);
         if mode == OpenMode::Write {
             sh.guard_write(p, prealloc)?;
-            d.reset(&sh.ctx(p), sh.now(), prealloc)?;
+            d.reset(&sh.write_ctx(p), sh.now(), prealloc)?;
         } else if prealloc > d.size() {
             sh.guard_write(p, prealloc - d.size())?;
-            d.truncate(&sh.ctx(p), prealloc, sh.now())?;
+            d.truncate(&sh.write_ctx(p), prealloc, sh.now())?;
         }
         Ok(d.size())
     }
@@ -155,7 +156,7 @@ impl MemoryFileSystem {
                 }
                 // A node limit is a filesystem-wide count: checking it and linking the file
                 // must be one step, which only exclusive mode gives.
-                if self.inner.cfg.max_nodes.is_some() {
+                if self.inner.settings.max_nodes.is_some() {
                     return Step::CreateExclusive;
                 }
                 return self.create_shared(tree, d, at);
@@ -217,7 +218,7 @@ impl MemoryFileSystem {
         };
         // A preallocating create moves the count and the usage: one step for `stats`.
         let linked = if prealloc > 0 {
-            tree.census.change(link)
+            tree.stats_seqlock.write(link)
         } else {
             link()
         };
@@ -244,10 +245,10 @@ impl MemoryFileSystem {
     fn new_file(&self, p: &str, prealloc: u64) -> Result<Arc<FileNode>> {
         let sh = &*self.inner;
         let now = sh.now();
-        let mut data = FileData::new(sh.cfg.storage, now);
+        let mut data = FileData::new(sh.settings.storage, now);
         if prealloc > 0 {
             sh.guard_write(p, prealloc)?;
-            data.truncate(&sh.ctx(p), prealloc, now)?;
+            data.truncate(&sh.write_ctx(p), prealloc, now)?;
         }
         Ok(FileNode::new(
             FileLock::with_state(LockState {
@@ -255,7 +256,7 @@ impl MemoryFileSystem {
                 ..LockState::default()
             }),
             data,
-            &sh.acct,
+            &sh.context,
         ))
     }
 
@@ -277,7 +278,7 @@ impl MemoryFileSystem {
             Parent::Missing | Parent::NotDir => {
                 // Unreachable after the parent check; give the preallocation back.
                 let d = lock(&node.data);
-                sh.quota.release(d.charged(sh.cfg.overhead));
+                sh.quota.release(d.charged(sh.settings.overhead));
                 sh.chunks.fetch_sub(d.chunk_count(), Ordering::Relaxed);
                 return Err(MfsError::not_found(p));
             }

@@ -3,17 +3,19 @@
 //! state is interchangeable with a fork of another (`same_as_fork_of`).
 
 use crate::Result;
-use crate::acct::Acct;
 use crate::clock::Timestamp;
+use crate::config::Settings;
+use crate::context::FsContext;
 use crate::error::MfsError;
+use crate::file_lock::{FileLock, LockState};
+use crate::file_node::FileNode;
 use crate::fs::MemoryFileSystem;
-use crate::fs::{Config, Shared};
+use crate::fs::Shared;
 use crate::handle::FileHandle;
-use crate::lock::{FileLock, LockState};
+use crate::namespace::{Children, DirNode, Node, Tree};
 use crate::storage::{Chunk, FileData, Store};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
-use crate::tree::{Children, DirNode, FileNode, Node, Tree};
 use crate::types::OpenMode;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -25,13 +27,18 @@ struct CopyStats {
     chunks: u64,
 }
 
-fn clone_dir(d: &DirNode, acct: &Arc<Acct>, plan: &mut LockPlan, st: &mut CopyStats) -> DirNode {
-    let overhead = acct.cfg.overhead;
+fn clone_dir(
+    d: &DirNode,
+    context: &Arc<FsContext>,
+    plan: &mut LockPlan,
+    st: &mut CopyStats,
+) -> DirNode {
+    let overhead = context.settings.overhead;
     let kids = d.kids();
     let mut out = Children::with_capacity_and_hasher(kids.len(), Default::default());
     for (name, node) in kids.iter() {
         let copy = match node {
-            Node::Dir(sub) => Node::Dir(Box::new(clone_dir(sub, acct, plan, st))),
+            Node::Dir(sub) => Node::Dir(Box::new(clone_dir(sub, context, plan, st))),
             Node::File(f) => {
                 let data: FileData = lock(&f.data).clone();
                 st.used += data.charged(overhead);
@@ -39,7 +46,7 @@ fn clone_dir(d: &DirNode, acct: &Arc<Acct>, plan: &mut LockPlan, st: &mut CopySt
                 let ptr = Arc::as_ptr(f);
                 let entry = plan.iter_mut().find(|e| e.0 == ptr);
                 let lock_state = entry.as_ref().map(|e| e.1).unwrap_or_default();
-                let n = FileNode::new(FileLock::with_state(lock_state), data, acct);
+                let n = FileNode::new(FileLock::with_state(lock_state), data, context);
                 if let Some(e) = entry {
                     e.2 = Some(Arc::clone(&n));
                 }
@@ -53,17 +60,17 @@ fn clone_dir(d: &DirNode, acct: &Arc<Acct>, plan: &mut LockPlan, st: &mut CopySt
 
 fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {
     let sh = &fs.inner;
-    let acct = Arc::new(Acct::new(sh.cfg.clone(), sh.quota.limit()));
+    let context = Arc::new(FsContext::new(sh.settings.clone(), sh.quota.limit()));
     let tree = sh.ns_write();
     let mut st = CopyStats { used: 0, chunks: 0 };
-    let root = clone_dir(&tree.root, &acct, plan, &mut st);
+    let root = clone_dir(&tree.root, &context, plan, &mut st);
     let copy = Tree::from_parts(root, tree.files(), tree.dirs);
     drop(tree);
     // Usage recomputed from the copied files: consistent with the copied bytes even if a
-    // handle of the original writes meanwhile. Nobody else sees `acct` yet.
-    acct.quota.set_used(st.used);
-    acct.chunks.store(st.chunks, Ordering::Relaxed);
-    MemoryFileSystem::from_parts(acct, copy)
+    // handle of the original writes meanwhile. Nobody else sees `context` yet.
+    context.quota.set_used(st.used);
+    context.chunks.store(st.chunks, Ordering::Relaxed);
+    MemoryFileSystem::from_parts(context, copy)
 }
 
 /// A deep copy with no open handles (every lock free).
@@ -79,7 +86,7 @@ pub(crate) fn fork(
 ) -> Result<(MemoryFileSystem, Vec<Option<FileHandle>>)> {
     let mut plan: LockPlan = Vec::new();
     for h in handles.iter().flatten() {
-        if !Arc::ptr_eq(h.acct(), &fs.inner.acct) {
+        if !Arc::ptr_eq(h.context(), &fs.inner.context) {
             return Err(MfsError::invalid_input(
                 h.path(),
                 "handle belongs to another filesystem; fork the filesystem it came from",
@@ -117,8 +124,8 @@ pub(crate) fn fork(
             let node = node.unwrap_or_else(|| {
                 FileNode::new(
                     FileLock::default(),
-                    FileData::new(copy.inner.cfg.storage, Timestamp(0)),
-                    &copy.inner.acct,
+                    FileData::new(copy.inner.settings.storage, Timestamp(0)),
+                    &copy.inner.context,
                 )
             });
             let mut fh = FileHandle::forked(node, h);
@@ -200,7 +207,7 @@ pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
         tree.dirs,
     )
         .hash(&mut h);
-    (sh.cfg.overhead, sh.cfg.hard_limit).hash(&mut h);
+    (sh.settings.overhead, sh.settings.hard_limit).hash(&mut h);
     hash_dir(&tree.root, &mut h, &time);
     h.finish()
 }
@@ -287,19 +294,19 @@ fn same_as_fork_of(
         return false;
     }
     // Destructured so that a new field is a compile error here until it is compared too.
-    let Shared { acct, tree: _ } = &**sa;
-    let Acct {
+    let Shared { context, tree: _ } = &**sa;
+    let FsContext {
         quota,
         chunks,
-        cfg,
+        settings,
         warnings,
-    } = &***acct;
+    } = &***context;
     for (x, y) in ah.iter().zip(bh) {
         match (x, y) {
             (None, None) => {}
             (Some(x), Some(y)) => {
-                if !Arc::ptr_eq(x.acct(), acct)
-                    || !Arc::ptr_eq(y.acct(), &sb.acct)
+                if !Arc::ptr_eq(x.context(), context)
+                    || !Arc::ptr_eq(y.context(), &sb.context)
                     || x.path() != y.path()
                     || x.mode() != y.mode()
                     || x.is_closed() != y.is_closed()
@@ -313,7 +320,7 @@ fn same_as_fork_of(
         }
     }
     // A fork starts without warnings.
-    if !same_config(cfg, &sb.cfg) || !lock(warnings).is_empty() {
+    if !same_config(settings, &sb.settings) || !lock(warnings).is_empty() {
         return false;
     }
     // Two different filesystems' trees, locked in address order so that two threads comparing
@@ -338,19 +345,19 @@ fn same_as_fork_of(
             return false;
         }
     }
-    // The census only brackets changes in progress (none under the exclusive lock).
+    // The stats seqlock only brackets changes in progress (none under the exclusive lock).
     let Tree {
         root: root_a,
         files: files_a,
         dirs: dirs_a,
-        census: _,
+        stats_seqlock: _,
     } = &*ta;
     let (root_b, files_b, dirs_b) = (&tb.root, tb.files(), tb.dirs);
     if files_a.load(Ordering::Relaxed) != files_b || *dirs_a != dirs_b {
         return false;
     }
     let mut st = CopyStats { used: 0, chunks: 0 };
-    if !same_dir(root_a, root_b, acct, bh, &mut st) {
+    if !same_dir(root_a, root_b, context, bh, &mut st) {
         return false;
     }
     // A fork's usage and chunk count are recomputed from the copied files.
@@ -359,8 +366,8 @@ fn same_as_fork_of(
         && chunks.load(Ordering::Relaxed) == st.chunks
 }
 
-fn same_config(a: &Config, b: &Config) -> bool {
-    let Config {
+fn same_config(a: &Settings, b: &Settings) -> bool {
+    let Settings {
         overhead,
         storage,
         hard_limit,
@@ -387,7 +394,7 @@ fn same_config(a: &Config, b: &Config) -> bool {
 fn same_dir(
     a: &DirNode,
     b: &DirNode,
-    acct: &Arc<Acct>,
+    context: &Arc<FsContext>,
     bh: &[Option<&FileHandle>],
     st: &mut CopyStats,
 ) -> bool {
@@ -401,8 +408,8 @@ fn same_dir(
             return false;
         }
         let same = match (xa, xb) {
-            (Node::Dir(x), Node::Dir(y)) => same_dir(x, y, acct, bh, st),
-            (Node::File(x), Node::File(y)) => same_file(x, y, acct, bh, st),
+            (Node::Dir(x), Node::Dir(y)) => same_dir(x, y, context, bh, st),
+            (Node::File(x), Node::File(y)) => same_file(x, y, context, bh, st),
             _ => false,
         };
         if !same {
@@ -415,18 +422,18 @@ fn same_dir(
 fn same_file(
     a: &Arc<FileNode>,
     b: &Arc<FileNode>,
-    acct: &Arc<Acct>,
+    context: &Arc<FsContext>,
     bh: &[Option<&FileHandle>],
     st: &mut CopyStats,
 ) -> bool {
-    let overhead = acct.cfg.overhead;
+    let overhead = context.settings.overhead;
     let FileNode {
         lock: la,
         data: da,
-        acct: aa,
+        context: aa,
     } = &**a;
     // A fork's files account to the fork.
-    if !Arc::ptr_eq(aa, acct) {
+    if !Arc::ptr_eq(aa, context) {
         return false;
     }
     // The lock state a fork gives `b`'s copy: rebuilt from the open handles on `b`.

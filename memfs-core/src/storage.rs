@@ -31,7 +31,7 @@ pub(crate) struct FileData {
 }
 
 /// Everything a mutation needs from the filesystem.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct WriteCtx<'a> {
     pub quota: &'a Quota,
     pub chunks: &'a AtomicU64,
     pub overhead: u64,
@@ -39,7 +39,7 @@ pub(crate) struct Ctx<'a> {
     pub path: &'a str,
 }
 
-impl Ctx<'_> {
+impl WriteCtx<'_> {
     fn reserve(&self, n: u64) -> Result<(), MfsError> {
         self.quota
             .reserve(n)
@@ -219,7 +219,7 @@ impl FileData {
     /// nothing. On error nothing changes (usage included).
     pub(crate) fn write_at(
         &mut self,
-        ctx: &Ctx<'_>,
+        ctx: &WriteCtx<'_>,
         pos: u64,
         data: &[u8],
         now: Timestamp,
@@ -264,7 +264,12 @@ impl FileData {
     /// A non-append write to a sequential file: promote (needs `size` free for the copy, then
     /// usage = size), then write. On failure the file stays sequential and usage is restored
     /// exactly ([fixed]; D-MemFS could leave usage changed).
-    fn promote_and_write(&mut self, ctx: &Ctx<'_>, pos: u64, data: &[u8]) -> Result<(), MfsError> {
+    fn promote_and_write(
+        &mut self,
+        ctx: &WriteCtx<'_>,
+        pos: u64,
+        data: &[u8],
+    ) -> Result<(), MfsError> {
         let size = self.size();
         if !self.auto {
             return Err(MfsError::Unsupported {
@@ -316,7 +321,7 @@ impl FileData {
     /// one zero chunk). No change at all when the size stays. On error nothing changes.
     pub(crate) fn truncate(
         &mut self,
-        ctx: &Ctx<'_>,
+        ctx: &WriteCtx<'_>,
         new_size: u64,
         now: Timestamp,
     ) -> Result<(), MfsError> {
@@ -384,7 +389,7 @@ impl FileData {
     /// reserved in one step; if it does not fit nothing changes (integrator decision 1).
     pub(crate) fn reset(
         &mut self,
-        ctx: &Ctx<'_>,
+        ctx: &WriteCtx<'_>,
         now: Timestamp,
         prealloc: u64,
     ) -> Result<(), MfsError> {
@@ -440,8 +445,8 @@ mod tests {
                 chunks: AtomicU64::new(0),
             }
         }
-        fn ctx(&self) -> Ctx<'_> {
-            Ctx {
+        fn write_ctx(&self) -> WriteCtx<'_> {
+            WriteCtx {
                 quota: &self.quota,
                 chunks: &self.chunks,
                 overhead: 128,
@@ -457,8 +462,8 @@ mod tests {
     fn sequential_appends_charge_size_plus_overhead_per_chunk() {
         let env = Env::new(10_000);
         let mut f = FileData::new(StorageKind::Auto, T);
-        f.write_at(&env.ctx(), 0, b"hello", T).unwrap();
-        f.write_at(&env.ctx(), 5, b" world", T).unwrap();
+        f.write_at(&env.write_ctx(), 0, b"hello", T).unwrap();
+        f.write_at(&env.write_ctx(), 5, b" world", T).unwrap();
         assert_eq!(env.quota.used(), 11 + 2 * 128);
         assert_eq!(f.chunk_sizes(), vec![5, 6]);
         assert_eq!(env.chunks.load(Ordering::Relaxed), 2);
@@ -467,7 +472,7 @@ mod tests {
         assert_eq!(f.read_vec(3, Some(4)), b"lo w");
         assert_eq!(f.read_vec(11, None), b"");
         // Zero-length write: nothing changes.
-        f.write_at(&env.ctx(), 2, b"", T).unwrap();
+        f.write_at(&env.write_ctx(), 2, b"", T).unwrap();
         assert_eq!(
             (f.generation, f.kind(), env.quota.used()),
             (2, StorageKind::Sequential, 267)
@@ -479,10 +484,10 @@ mod tests {
     fn promotion_charges_size_and_failure_restores_usage() {
         let env = Env::new(11 + 2 * 128 + 11);
         let mut f = FileData::new(StorageKind::Auto, T);
-        f.write_at(&env.ctx(), 0, b"hello", T).unwrap();
-        f.write_at(&env.ctx(), 5, b" world", T).unwrap();
+        f.write_at(&env.write_ctx(), 0, b"hello", T).unwrap();
+        f.write_at(&env.write_ctx(), 5, b" world", T).unwrap();
         // Promotion needs 11 free: exactly available.
-        f.write_at(&env.ctx(), 0, b"J", T).unwrap();
+        f.write_at(&env.write_ctx(), 0, b"J", T).unwrap();
         assert_eq!(f.kind(), StorageKind::RandomAccess);
         assert_eq!(env.quota.used(), 11);
         assert_eq!(env.chunks.load(Ordering::Relaxed), 0);
@@ -491,9 +496,9 @@ mod tests {
         // Not enough for the copy: unchanged.
         let env = Env::new(2 * 128 + 11 + 10);
         let mut g = FileData::new(StorageKind::Auto, T);
-        g.write_at(&env.ctx(), 0, b"hello", T).unwrap();
-        g.write_at(&env.ctx(), 5, b" world", T).unwrap();
-        let e = g.write_at(&env.ctx(), 0, b"J", T).unwrap_err();
+        g.write_at(&env.write_ctx(), 0, b"hello", T).unwrap();
+        g.write_at(&env.write_ctx(), 5, b" world", T).unwrap();
+        let e = g.write_at(&env.write_ctx(), 0, b"J", T).unwrap_err();
         assert_eq!(
             e,
             MfsError::QuotaExceeded {
@@ -513,20 +518,20 @@ mod tests {
     fn sequential_only_and_hard_limit_are_unsupported() {
         let env = Env::new(1 << 20);
         let mut f = FileData::new(StorageKind::Sequential, T);
-        f.write_at(&env.ctx(), 0, b"ab", T).unwrap();
+        f.write_at(&env.write_ctx(), 0, b"ab", T).unwrap();
         assert_eq!(
-            f.write_at(&env.ctx(), 0, b"x", T).unwrap_err().kind(),
+            f.write_at(&env.write_ctx(), 0, b"x", T).unwrap_err().kind(),
             crate::ErrorKind::Unsupported
         );
         let mut g = FileData::new(StorageKind::Auto, T);
-        g.write_at(&env.ctx(), 0, &[1u8; 1001], T).unwrap();
+        g.write_at(&env.write_ctx(), 0, &[1u8; 1001], T).unwrap();
         assert_eq!(
-            g.write_at(&env.ctx(), 0, b"x", T).unwrap_err().kind(),
+            g.write_at(&env.write_ctx(), 0, b"x", T).unwrap_err().kind(),
             crate::ErrorKind::Unsupported
         );
         let mut h = FileData::new(StorageKind::Auto, T);
-        h.write_at(&env.ctx(), 0, &[1u8; 1000], T).unwrap();
-        h.write_at(&env.ctx(), 0, b"x", T).unwrap();
+        h.write_at(&env.write_ctx(), 0, &[1u8; 1000], T).unwrap();
+        h.write_at(&env.write_ctx(), 0, b"x", T).unwrap();
         assert_eq!(h.kind(), StorageKind::RandomAccess);
     }
 
@@ -537,28 +542,28 @@ mod tests {
         let mut f = FileData::new(StorageKind::Auto, T);
         for _ in 0..3 {
             let s = f.size();
-            f.write_at(&env.ctx(), s, b"abcd", T).unwrap();
+            f.write_at(&env.write_ctx(), s, b"abcd", T).unwrap();
         }
-        f.truncate(&env.ctx(), 6, T).unwrap();
+        f.truncate(&env.write_ctx(), 6, T).unwrap();
         assert_eq!((f.chunk_sizes(), env.quota.used()), (vec![6], 6 + 128));
-        f.truncate(&env.ctx(), 9, T).unwrap();
+        f.truncate(&env.write_ctx(), 9, T).unwrap();
         assert_eq!((f.chunk_sizes(), env.quota.used()), (vec![6, 3], 9 + 256));
         assert_eq!(f.to_vec(), b"abcdab\0\0\0");
         let g0 = f.generation;
-        f.truncate(&env.ctx(), 9, T).unwrap();
+        f.truncate(&env.write_ctx(), 9, T).unwrap();
         assert_eq!(f.generation, g0);
-        f.truncate(&env.ctx(), 0, T).unwrap();
+        f.truncate(&env.write_ctx(), 0, T).unwrap();
         assert_eq!((f.chunk_sizes(), env.quota.used()), (vec![], 0));
         assert_eq!(env.chunks.load(Ordering::Relaxed), 0);
 
         let mut r = FileData::new(StorageKind::RandomAccess, T);
-        r.write_at(&env.ctx(), 4, b"xy", T).unwrap();
+        r.write_at(&env.write_ctx(), 4, b"xy", T).unwrap();
         assert_eq!((r.to_vec(), env.quota.used()), (b"\0\0\0\0xy".to_vec(), 6));
-        r.write_at(&env.ctx(), 0, b"ab", T).unwrap();
+        r.write_at(&env.write_ctx(), 0, b"ab", T).unwrap();
         assert_eq!(env.quota.used(), 6);
-        r.truncate(&env.ctx(), 2, T).unwrap();
+        r.truncate(&env.write_ctx(), 2, T).unwrap();
         assert_eq!((r.to_vec(), env.quota.used()), (b"ab".to_vec(), 2));
-        r.truncate(&env.ctx(), 5, T).unwrap();
+        r.truncate(&env.write_ctx(), 5, T).unwrap();
         assert_eq!((r.to_vec(), env.quota.used()), (b"ab\0\0\0".to_vec(), 5));
     }
 }

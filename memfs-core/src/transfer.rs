@@ -4,13 +4,14 @@
 
 use crate::Result;
 use crate::error::MfsError;
+use crate::file_lock::Access;
+use crate::file_node::FileNode;
 use crate::fs::Shared;
-use crate::lock::Access;
+use crate::namespace::{DirNode, Kind, Name, Node, Tree, for_each_file};
 use crate::path::{self, normalize, split_parent};
 use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
-use crate::tree::{DirNode, FileNode, Kind, Name, Node, Tree, for_each_file};
 use crate::types::LockWait;
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -50,8 +51,8 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     let bytes = bytes?;
     let now = sh.now();
     let generation = u64::from(!bytes.is_empty());
-    let data = FileData::with_bytes(sh.cfg.storage, bytes, now, generation);
-    let (charge, chunks) = (data.charged(sh.cfg.overhead), data.chunk_count());
+    let data = FileData::with_bytes(sh.settings.storage, bytes, now, generation);
+    let (charge, chunks) = (data.charged(sh.settings.overhead), data.chunk_count());
     let mut tree = sh.ns_write();
     check_dst(&mut tree)?;
     sh.check_nodes(&tree, 1, d)?;
@@ -62,7 +63,7 @@ pub(crate) fn copy(sh: &Shared, src: &str, dst: &str) -> Result<()> {
     if let Some(dir) = tree.get_dir_mut(parent) {
         dir.kids_mut().insert(
             name.into(),
-            Node::File(FileNode::new(Default::default(), data, &sh.acct)),
+            Node::File(FileNode::new(Default::default(), data, &sh.context)),
         );
         tree.files.fetch_add(1, Ordering::Relaxed);
         sh.chunks.fetch_add(chunks, Ordering::Relaxed);
@@ -131,11 +132,11 @@ fn build(
             }
             Shape::File(f) => {
                 let bytes = lock(&f.data).to_vec();
-                let data = FileData::with_bytes(sh.cfg.storage, bytes, now, 0);
+                let data = FileData::with_bytes(sh.settings.storage, bytes, now, 0);
                 t.files += 1;
                 t.chunks += data.chunk_count();
-                t.charged += data.charged(sh.cfg.overhead);
-                Node::File(FileNode::new(Default::default(), data, &sh.acct))
+                t.charged += data.charged(sh.settings.overhead);
+                Node::File(FileNode::new(Default::default(), data, &sh.context))
             }
         };
         dir.kids_mut().insert(name.clone(), node);
@@ -342,8 +343,8 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
     let datas: Vec<(String, FileData)> = entries
         .into_iter()
         .map(|(p, b)| {
-            let d = FileData::with_bytes(sh.cfg.storage, b, now, 0);
-            new_charged += d.charged(sh.cfg.overhead);
+            let d = FileData::with_bytes(sh.settings.storage, b, now, 0);
+            new_charged += d.charged(sh.settings.overhead);
             new_chunks += d.chunk_count();
             (p, d)
         })
@@ -381,7 +382,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
             Some(Kind::File(f)) if f.lock.is_held() => return Err(MfsError::file_open(p)),
             Some(Kind::File(f)) => {
                 let d = lock(&f.data);
-                old_charged += d.charged(sh.cfg.overhead);
+                old_charged += d.charged(sh.settings.overhead);
                 old_chunks += d.chunk_count();
             }
             _ => new_files += 1,
@@ -408,7 +409,7 @@ pub(crate) fn import(sh: &Shared, list: Vec<(String, Vec<u8>)>) -> Result<()> {
         if let Some(dir) = tree.make_dirs(parent, now) {
             dir.kids_mut().insert(
                 name.into(),
-                Node::File(FileNode::new(Default::default(), data, &sh.acct)),
+                Node::File(FileNode::new(Default::default(), data, &sh.context)),
             );
         }
     }

@@ -1,4 +1,4 @@
-//! Consistent `stats` without excluding writers: shared-mode changes that move the file count
+//! The stats seqlock: consistent `stats` without excluding writers: shared-mode changes that move the file count
 //! and the usage together (a remove, a create with preallocation) are bracketed, and `stats`
 //! retries until it has read both with no bracketed change in progress or completed meanwhile
 //! (a seqlock with many writers). Changes to one counter alone need no bracket: a single
@@ -6,18 +6,18 @@
 
 use crate::sync::atomic::{AtomicU64, Ordering, Ordering::SeqCst, fence};
 
-/// The bracket counters; see the module documentation.
+/// The bracket counters of the seqlock; see the module documentation.
 #[derive(Debug, Default)]
-pub(crate) struct Census {
+pub(crate) struct SeqLock {
     /// Bracketed changes in progress.
     busy: AtomicU64,
     /// Bracketed changes completed.
     epoch: AtomicU64,
 }
 
-impl Census {
+impl SeqLock {
     /// Runs `f`, a change of several counters, inside a bracket.
-    pub(crate) fn change<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn write<R>(&self, f: impl FnOnce() -> R) -> R {
         self.busy.fetch_add(1, SeqCst);
         // Pairs with the acquire fence in `read`: a reader that sees any store of `f` also
         // sees this bracket open (the counters themselves are updated with relaxed order).

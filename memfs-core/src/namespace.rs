@@ -1,5 +1,7 @@
-//! The namespace: directories holding insertion-ordered children, files as shared nodes with
-//! their own lock and data mutex (semantics §2, §9).
+//! The namespace tree: directories holding insertion-ordered children, files as shared
+//! [`FileNode`]s with their own lock and data mutex (semantics §2, §9), the node counts, and
+//! the lookups of both locking modes. The operations that use it live in their own modules
+//! (`open`, `namespace_ops`, `copy`, ...); this module only holds the data and its lookups.
 //!
 //! Two locking modes, chosen by the filesystem's namespace reader-writer lock:
 //! - **exclusive** (namespace write lock): renames, removals, copies, imports, snapshots. The
@@ -13,36 +15,15 @@
 //!   are guarded by the namespace lock alone: files directly in `/` are created and removed
 //!   in exclusive mode.
 
-use crate::acct::Acct;
-use crate::census::Census;
 use crate::clock::Timestamp;
-use crate::hash::FxBuild;
-use crate::lock::FileLock;
+use crate::file_node::FileNode;
+use crate::fxhash::FxBuild;
 use crate::path;
-use crate::storage::FileData;
+use crate::seqlock::SeqLock;
 use crate::sync::atomic::{AtomicU64, Ordering};
-use crate::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard, get_mut, read, write};
+use crate::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard, get_mut, read, write};
 use crossbeam_utils::CachePadded;
 use indexmap::IndexMap;
-
-/// One file: its reader/writer lock (held by handles), its contents, and the accounting of
-/// the filesystem it belongs to.
-#[derive(Debug)]
-pub(crate) struct FileNode {
-    pub lock: FileLock,
-    pub data: Mutex<FileData>,
-    pub acct: Arc<Acct>,
-}
-
-impl FileNode {
-    pub(crate) fn new(lock: FileLock, data: FileData, acct: &Arc<Acct>) -> Arc<Self> {
-        Arc::new(FileNode {
-            lock,
-            data: Mutex::new(data),
-            acct: Arc::clone(acct),
-        })
-    }
-}
 
 /// A name in a directory: short names are stored inline, long ones shared, so neither
 /// creating a node nor copying a tree (`fork`) allocates per name in the common case.
@@ -176,7 +157,7 @@ pub(crate) struct Tree {
     /// Directories, the root included (only exclusive mode changes them).
     pub dirs: u64,
     /// Brackets the shared-mode changes that move the file count and usage together.
-    pub census: CachePadded<Census>,
+    pub stats_seqlock: CachePadded<SeqLock>,
 }
 
 impl Tree {
@@ -189,7 +170,7 @@ impl Tree {
             root,
             files: CachePadded::new(AtomicU64::new(files)),
             dirs,
-            census: CachePadded::new(Census::default()),
+            stats_seqlock: CachePadded::new(SeqLock::default()),
         }
     }
 
