@@ -5,6 +5,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use harness::engine::explore::{ExploreConfig, NoProgress, explore};
 use harness::engine::run::Parties;
 use harness::engine::toy::{ToyDriver, ToySystem};
+use harness::fs::subject::{FsRun, Subject};
 use std::hint::black_box;
 
 fn toy(c: &mut Criterion) {
@@ -34,18 +35,14 @@ fn toy(c: &mut Criterion) {
 /// executed and checked three ways) and depth 3 with dedup.
 fn filesystem(c: &mut Criterion) {
     let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let Ok((sys, core, oracle)) = harness::drivers::fs_system::load(&specs) else {
-        eprintln!(
-            "skipping the filesystem bench: {} does not load",
-            specs.display()
-        );
-        return;
+    let run = match FsRun::load(&specs, &Subject::Core) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("skipping the filesystem bench: {}: {e}", specs.display());
+            return;
+        }
     };
-    let p = Parties {
-        system: &sys,
-        subject: &core,
-        reference: &oracle,
-    };
+    let p = run.parties();
     let mut g = c.benchmark_group("explore_fs");
     g.sample_size(10);
     for (name, cfg) in [

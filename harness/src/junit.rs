@@ -2,7 +2,7 @@
 //! Used by `trace --junit` (one case per clause) and by the engine's `explore`/`replay`
 //! (one case per failure or per replayed file) through [`from_run`] and [`from_replays`].
 
-use crate::outcome::RunResult;
+use crate::results::RunResult;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -200,7 +200,7 @@ pub fn from_replays(results: &[ReplayOutcome]) -> Suite {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::FailureSummary;
+    use crate::results::FailureSummary;
 
     #[test]
     fn escapes_markup_and_counts_failures() {

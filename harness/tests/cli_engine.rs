@@ -121,7 +121,7 @@ fn failing_run_exits_1_saves_and_replays() {
     );
     insta::assert_snapshot!("summary_fail", redact(&stdout(&o), &dir));
 
-    let result: harness::outcome::RunResult =
+    let result: harness::results::RunResult =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("RunResult JSON");
     assert_eq!(result.depth, 4);

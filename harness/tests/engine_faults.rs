@@ -3,16 +3,16 @@
 //! found, shrunk to at most 3 steps, saved, and the saved file must replay as failing against
 //! the faulty driver and as passing against the real core.
 
-use harness::call::{Call, CallOutcome, ErrKind};
-use harness::drivers::core::CoreDriver;
-use harness::drivers::fs_system::{self, FsSystem};
-use harness::drivers::oracle::OracleDriver;
 use harness::engine::explore::{ExploreConfig, NoProgress};
 use harness::engine::regression::{self, ReplayStatus};
 use harness::engine::run::Parties;
 use harness::engine::session;
 use harness::engine::system::{Driver, DriverError};
-use harness::observation::{Observation, StepValue};
+use harness::fs::call::{Call, CallOutcome, ErrKind};
+use harness::fs::drivers::core::CoreDriver;
+use harness::fs::drivers::oracle::OracleDriver;
+use harness::fs::observation::{Observation, StepValue};
+use harness::fs::system::FsSystem;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -121,8 +121,9 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn find_fault(fault: Fault, depth: usize) {
-    let (sys, core, oracle): (FsSystem, CoreDriver, OracleDriver) =
-        fs_system::load(&specs_dir()).expect("default specs load");
+    let sys = FsSystem::load(&specs_dir()).expect("default specs load");
+    let core = CoreDriver::new(sys.fs_config()).expect("core");
+    let oracle = OracleDriver::new(sys.fs_config());
     let cfg = ExploreConfig {
         depth,
         ..Default::default()

@@ -2,10 +2,10 @@
 //! hand-built valid and planted non-linearizable histories, and real histories recorded
 //! from the core (accepted as recorded, rejected once an outcome is corrupted).
 
-use harness::call::{Call, CallOutcome, ErrKind};
-use harness::linearize::fs::{Workload, check_recorded, record, spec_for};
+use harness::fs::call::{Call, CallOutcome, ErrKind};
+use harness::fs::linearize::{Workload, check_recorded, record, spec_for};
+use harness::fs::observation::StepValue;
 use harness::linearize::{CheckOptions, CheckResult, Op, check_history};
-use harness::observation::StepValue;
 use std::time::Duration;
 
 type FsOp = Op<Call, CallOutcome>;
@@ -26,10 +26,7 @@ fn unit() -> CallOutcome {
     ok(StepValue::Unit)
 }
 fn err(kind: ErrKind, reason: Option<&str>) -> CallOutcome {
-    CallOutcome::Err {
-        kind,
-        reason: reason.map(str::to_string),
-    }
+    CallOutcome::err(kind, reason)
 }
 fn open(slot: u8, path: &str, mode: &str) -> Call {
     Call::Open {
@@ -37,6 +34,7 @@ fn open(slot: u8, path: &str, mode: &str) -> Call {
         path: path.into(),
         mode: mode.into(),
         preallocate: 0,
+        lock_timeout_ms: None,
     }
 }
 

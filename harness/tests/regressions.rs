@@ -2,9 +2,8 @@
 //! against the real core and the oracle: a bug once found stays fixed. A file whose steps the
 //! spec no longer has fails this test as STALE (update or delete it).
 
-use harness::drivers::fs_system;
 use harness::engine::regression::{self, ReplayStatus};
-use harness::engine::run::Parties;
+use harness::fs::subject::{FsRun, Subject};
 use std::path::Path;
 
 #[test]
@@ -14,12 +13,8 @@ fn every_committed_regression_replays_as_passing() {
     if !dir.exists() {
         return;
     }
-    let (sys, core, oracle) = fs_system::load(&root.join("specs")).expect("default specs load");
-    let p = Parties {
-        system: &sys,
-        subject: &core,
-        reference: &oracle,
-    };
+    let run = FsRun::load(&root.join("specs"), &Subject::Core).expect("default specs load");
+    let p = run.parties();
     let files = regression::collect_files(&[dir]).expect("list regressions");
     let mut bad = Vec::new();
     for f in &files {

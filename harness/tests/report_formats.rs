@@ -1,11 +1,13 @@
 //! Stable report formats: snapshots of the coverage, timing, trace and JUnit outputs of a
 //! deterministic synthetic run, so a format change is a reviewed snapshot change.
 
-use harness::outcome::{ClauseCount, DepthTiming, FailureSummary, RunResult};
+use harness::fs::call::ErrKind;
 use harness::report::coverage::{self, Declared};
-use harness::report::latency::{LatencyReport, OpLatency};
-use harness::report::merge::merge_runs;
-use harness::report::timing::{self, StressResult, StressSuite, TimingReport};
+use harness::report::timing::{self, TimingReport};
+use harness::results::io::merge_runs;
+use harness::results::latency::{LatencyReport, OpLatency};
+use harness::results::stress::{StressResult, StressSuite};
+use harness::results::{ClauseCount, DepthTiming, FailureSummary, RunResult};
 use harness::trace::gate;
 use harness::trace::scan::{ClauseDef, Loc, Reference, Referrer, Role, Scan};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +33,11 @@ fn synthetic(shard: Option<(u32, u32)>) -> RunResult {
                 seconds: 0.4,
             },
         ],
+        // What a filesystem run records: `ok` then every error kind, in report order.
+        outcome_keys: std::iter::once("ok")
+            .chain(ErrKind::ALL.iter().map(|k| k.name()))
+            .map(str::to_string)
+            .collect(),
         ..Default::default()
     };
     let a = &mut r.coverage.actions;
@@ -140,7 +147,9 @@ fn timing_report_format() {
             median_seconds: 1.25,
             ops_per_sec: 40000.0,
             errors: BTreeMap::from([("WouldBlock".to_string(), 7)]),
+            ..Default::default()
         }],
+        linearizability: None,
     };
     let t = TimingReport {
         exploration: Some(timing::exploration(&synthetic(None))),

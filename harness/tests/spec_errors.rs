@@ -1,7 +1,7 @@
 //! Malformed specs: every problem is reported with file:line:col, all problems at once, with
 //! "did you mean" suggestions, and no input makes the loader panic.
 
-use harness::spec::{SpecErrors, load_spec_sources};
+use harness::fs::spec::{SpecErrors, load_spec_sources};
 use proptest::prelude::*;
 
 const CLAUSES: &str =
@@ -248,7 +248,7 @@ fn broken_files() {
 
 #[test]
 fn missing_directory_is_an_error_not_a_panic() {
-    let e = harness::spec::load_specs(std::path::Path::new("/nonexistent/specs")).unwrap_err();
+    let e = harness::fs::spec::load_specs(std::path::Path::new("/nonexistent/specs")).unwrap_err();
     assert!(
         e.to_string().contains("cannot read the spec directory"),
         "{e}"
@@ -296,7 +296,7 @@ fn extends_and_config_errors_are_located() {
         "extends: ../no-such-dir\nconfig: { quota: 1 }\n",
     )
     .expect("write");
-    let e = harness::spec::load_specs(&dir).unwrap_err().to_string();
+    let e = harness::fs::spec::load_specs(&dir).unwrap_err().to_string();
     assert!(
         e.contains("a.yaml:1:10: cannot read the extended directory"),
         "{e}"
@@ -304,15 +304,15 @@ fn extends_and_config_errors_are_located() {
 
     std::fs::write(dir.join("a.yaml"), "config: { quota: 1 }\n").expect("write");
     std::fs::write(dir.join("b.yaml"), "config: { quota: 2 }\n").expect("write");
-    let e = harness::spec::load_specs(&dir).unwrap_err().to_string();
+    let e = harness::fs::spec::load_specs(&dir).unwrap_err().to_string();
     assert!(e.contains("b.yaml:1:9: `config` is already set in"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The format example in `harness::spec`'s documentation loads as written.
+/// The format example in `harness::fs::spec`'s documentation loads as written.
 #[test]
 fn the_documented_example_loads() {
-    let src = include_str!("../src/spec/mod.rs");
+    let src = include_str!("../src/fs/spec/mod.rs");
     let yaml: String = src
         .lines()
         .skip_while(|l| !l.starts_with("//! ```yaml"))

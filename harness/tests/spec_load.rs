@@ -2,8 +2,8 @@
 //! is referenced, and a depth-4 exploration of the model alone sees every precondition clause
 //! both hold and fail and every postcondition clause checked.
 
-use harness::model::Storage;
-use harness::spec::{Spec, load_specs};
+use harness::fs::model::Storage;
+use harness::fs::spec::{Spec, load_specs};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -66,7 +66,7 @@ fn depth_four_exercises_every_referenced_clause() {
     let mut failed = vec![false; s.clauses.len()];
     let mut checked = vec![false; s.clauses.len()];
     let mut frontier = vec![s.init_state()];
-    let mut seen: HashSet<harness::model::ModelState> = frontier.iter().cloned().collect();
+    let mut seen: HashSet<harness::fs::model::ModelState> = frontier.iter().cloned().collect();
     for _depth in 0..4 {
         let mut next = Vec::new();
         for st in &frontier {

@@ -2,10 +2,10 @@
 //! precondition traces, and postconditions/abstraction checks that pass on a faithful
 //! observation and fail on a tampered one.
 
-use harness::call::{CallOutcome, ErrKind};
-use harness::model::{self, ModelState, Node};
-use harness::observation::{NodeObs, StepValue};
-use harness::spec::{Spec, load_specs};
+use harness::fs::call::{CallOutcome, ErrKind};
+use harness::fs::model::{self, ModelState, Node};
+use harness::fs::observation::{NodeObs, StepValue};
+use harness::fs::spec::{Spec, load_specs};
 use std::path::Path;
 
 fn spec() -> Spec {
@@ -365,6 +365,32 @@ fn preallocation_fills_quota_exactly() {
     assert_eq!(
         st.file("/a").map(|f| (f.size(), f.generation)),
         Some((336, 1))
+    );
+}
+
+#[test]
+fn wb_keeps_a_promoted_file_random_access_for_its_preallocation() {
+    // spec: QUOTA-10, OPEN-9, PREALLOC-2, STORE-7
+    // scenarios/regressions/0f205e40b2.yaml: `wb` truncates the promoted file (its 50 bytes
+    // are released) and it stays random access, so preallocating 400 charges 400, not 464.
+    let s = spec();
+    let mut st = s.init_state();
+    run(
+        &s,
+        &mut st,
+        &[
+            ("open_xb", "path=/a; slot=0", Ok(())),
+            ("truncate", "size=50; slot=0", Ok(())),
+            ("write", "slot=0; data=\"hello\"", Ok(())),
+            ("close", "slot=0", Ok(())),
+            ("rename", "src=/a; dst=/c", Ok(())),
+            ("open_wb", "path=/c; slot=1; prealloc=400", Ok(())),
+        ],
+    );
+    assert_eq!(used(&s, &st), 400);
+    assert_eq!(
+        st.file("/c").map(|f| (f.size(), f.random, f.generation)),
+        Some((400, true, 4))
     );
 }
 

@@ -4,11 +4,12 @@
 //! postconditions and invariants on the oracle's results. Two independent readings of the
 //! semantics that must agree before the core is judged against them.
 
-use harness::call::CallOutcome;
-use harness::model::{ModelState, Storage};
-use harness::oracle::handles::HandleId;
-use harness::oracle::{NaiveFs, OracleConfig, StorageMode};
-use harness::spec::{Spec, load_specs};
+use harness::fs::call::CallOutcome;
+use harness::fs::config::Storage;
+use harness::fs::exec::oracle::OracleExec;
+use harness::fs::model::ModelState;
+use harness::fs::oracle::NaiveFs;
+use harness::fs::spec::{Spec, load_specs};
 use std::path::Path;
 
 fn spec() -> Spec {
@@ -23,32 +24,20 @@ fn spec_with_storage(kind: &str) -> Spec {
     let memfs = std::fs::read_to_string(dir.join("memfs.yaml")).unwrap_or_default();
     assert!(memfs.contains("storage: auto"));
     let memfs = memfs.replace("storage: auto", &format!("storage: {kind}"));
-    harness::spec::load_spec_sources(&[
+    harness::fs::spec::load_spec_sources(&[
         ("clauses.yaml", &clauses),
         ("memfs.yaml", memfs.as_bytes()),
     ])
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn oracle(s: &Spec) -> NaiveFs {
-    let c = &s.config;
-    NaiveFs::new(OracleConfig {
-        quota: c.quota,
-        chunk_overhead: c.chunk_overhead,
-        storage: match c.storage {
-            Storage::Auto => StorageMode::Auto,
-            Storage::Sequential => StorageMode::Sequential,
-            Storage::RandomAccess => StorageMode::RandomAccess,
-        },
-        promotion_hard_limit: c.promotion_hard_limit,
-        max_nodes: c.max_nodes,
-    })
+fn oracle(s: &Spec) -> OracleExec {
+    OracleExec::new(NaiveFs::new((&s.config).into()), 0)
 }
 
 struct Node {
     model: ModelState,
-    fs: NaiveFs,
-    slots: Vec<Option<HandleId>>,
+    fs: OracleExec,
     path: Vec<usize>,
 }
 
@@ -59,11 +48,10 @@ fn walk(s: &Spec, n: &Node, depth: usize, problems: &mut Vec<String>) {
     let t = (n.path.len() as u64 + 1) * 1000;
     for step in 0..s.steps.len() {
         let mut fs = n.fs.clone();
-        let mut slots = n.slots.clone();
-        fs.set_now(t);
-        let out = fs.run(&mut slots, &s.steps[step].call);
+        fs.fs_mut().set_now(t);
+        let out = fs.run(&s.steps[step].call);
         let p = s.predict(&n.model, step);
-        let obs = fs.observe(&slots);
+        let obs = fs.observe();
         let mut path = n.path.clone();
         path.push(step);
         let labels = || {
@@ -103,7 +91,6 @@ fn walk(s: &Spec, n: &Node, depth: usize, problems: &mut Vec<String>) {
         let child = Node {
             model: p.next,
             fs,
-            slots,
             path,
         };
         walk(s, &child, depth - 1, problems);
@@ -116,7 +103,6 @@ fn model_and_oracle_agree_on_every_sequence_of_three_steps() {
     let root = Node {
         model: s.init_state(),
         fs: oracle(&s),
-        slots: Vec::new(),
         path: Vec::new(),
     };
     let mut problems = Vec::new();
@@ -163,7 +149,6 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
     let mut level = vec![Node {
         model: s.init_state(),
         fs: oracle(s),
-        slots: Vec::new(),
         path: Vec::new(),
     }];
     let mut seen = HashSet::new();
@@ -174,9 +159,8 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
             let t = (n.path.len() as u64 + 1) * 1000;
             for step in 0..s.steps.len() {
                 let mut fs = n.fs.clone();
-                let mut slots = n.slots.clone();
-                fs.set_now(t);
-                let out = fs.run(&mut slots, &s.steps[step].call);
+                fs.fs_mut().set_now(t);
+                let out = fs.run(&s.steps[step].call);
                 let p = s.predict(&n.model, step);
                 for (c, h) in p.verdict.pre_results(s) {
                     if h {
@@ -185,7 +169,7 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
                         hf[c as usize].1 = true;
                     }
                 }
-                let obs = fs.observe(&slots);
+                let obs = fs.observe();
                 let mut path = n.path.clone();
                 path.push(step);
                 let labels = path
@@ -216,13 +200,12 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
                 }
                 if seen.insert((
                     p.next.clone(),
-                    fs.fingerprint_relative_time(),
+                    fs.fs().fingerprint_relative_time(),
                     obs.handles.clone(),
                 )) {
                     next.push(Node {
                         model: p.next,
                         fs,
-                        slots,
                         path,
                     });
                 }

@@ -1,7 +1,7 @@
 //! The trace gate on fixture directories: tag parsing, generic spec scanning, dangling and
 //! unreferenced ids, exercise rules, and the CLI's exit statuses.
 
-use harness::outcome::{ClauseCount, Coverage, RunResult};
+use harness::results::{ClauseCount, Coverage, RunResult};
 use harness::trace::gate::{self, Gap};
 use harness::trace::scan::{Referrer, Role, Scan};
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use super::explore::stable_hash;
 use super::run::{DriverFor, Parties, StepFailure};
 use super::shrink::Shrunk;
 use super::system::{Finding, StepId, System};
-use crate::outcome::FailureSummary;
+use crate::results::FailureSummary;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -91,10 +91,34 @@ pub fn failure_summary<S: System>(sys: &S, shrunk: &Shrunk, file: Option<&Path>)
     }
 }
 
+/// A regression file (or a folder of them) could not be read, parsed, listed or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RegressionError {
+    #[error("cannot serialize regression {id}: {message}")]
+    Serialize { id: String, message: String },
+    #[error("{}: cannot {what}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{}: not a regression file: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{}: no such file or directory", .0.display())]
+    Missing(PathBuf),
+}
+
+fn io_err(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> RegressionError {
+    let path = path.to_path_buf();
+    move |source| RegressionError::Io { path, what, source }
+}
+
 /// Serializes a regression file to YAML with a header saying how to replay it.
-pub fn to_yaml<St: Serialize>(file: &RegressionFile<St>) -> Result<String, String> {
-    let body = serde_saphyr::to_string(file)
-        .map_err(|e| format!("cannot serialize regression {}: {e}", file.id))?;
+pub fn to_yaml<St: Serialize>(file: &RegressionFile<St>) -> Result<String, RegressionError> {
+    let body = serde_saphyr::to_string(file).map_err(|e| RegressionError::Serialize {
+        id: file.id.clone(),
+        message: e.to_string(),
+    })?;
     Ok(format!(
         "# Regression found by `harness explore`. Replay: `harness replay <this file>`.\n\
          # It must replay as passing once the bug is fixed (tests/regressions.rs enforces it).\n{body}"
@@ -102,20 +126,25 @@ pub fn to_yaml<St: Serialize>(file: &RegressionFile<St>) -> Result<String, Strin
 }
 
 /// Writes `<dir>/<id>.yaml` (creating `dir`) and returns its path.
-pub fn write<St: Serialize>(dir: &Path, file: &RegressionFile<St>) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn write<St: Serialize>(
+    dir: &Path,
+    file: &RegressionFile<St>,
+) -> Result<PathBuf, RegressionError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir, "create"))?;
     let path = dir.join(format!("{}.yaml", file.id));
-    std::fs::write(&path, to_yaml(file)?)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, to_yaml(file)?).map_err(io_err(&path, "write"))?;
     Ok(path)
 }
 
 /// Reads a regression file.
-pub fn read<St: serde::de::DeserializeOwned>(path: &Path) -> Result<RegressionFile<St>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    serde_saphyr::from_str(&text)
-        .map_err(|e| format!("{}: not a regression file: {e}", path.display()))
+pub fn read<St: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<RegressionFile<St>, RegressionError> {
+    let text = std::fs::read_to_string(path).map_err(io_err(path, "read"))?;
+    serde_saphyr::from_str(&text).map_err(|e| RegressionError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Result of replaying one regression file.
@@ -127,7 +156,7 @@ pub enum ReplayStatus {
     Fail(StepFailure),
     /// The spec no longer has some of the file's steps (one reason per missing step).
     Stale(Vec<String>),
-    /// The file cannot be read or parsed.
+    /// The file cannot be read or parsed (the error, displayed).
     Invalid(String),
 }
 
@@ -191,7 +220,7 @@ where
 {
     let file: RegressionFile<S::Step> = match read(path) {
         Ok(f) => f,
-        Err(e) => return ReplayStatus::Invalid(e),
+        Err(e) => return ReplayStatus::Invalid(e.to_string()),
     };
     match resolve(p.system, &file.steps) {
         Err(stale) => ReplayStatus::Stale(stale),
@@ -203,7 +232,7 @@ where
 }
 
 /// Expands files and folders (recursively) into the `.yaml`/`.yml` files they name, sorted.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RegressionError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -211,14 +240,14 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if p.is_file() {
             out.push(p.clone());
         } else {
-            return Err(format!("{}: no such file or directory", p.display()));
+            return Err(RegressionError::Missing(p.clone()));
         }
     }
     Ok(out)
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RegressionError> {
+    let rd = std::fs::read_dir(dir).map_err(io_err(dir, "list"))?;
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {

@@ -286,7 +286,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                     reference.name()
                 ),
             );
-            f.diff = sys.diff(&obs_s, &obs_r);
+            f.diff = sys.diff(&obs_s, &obs_r, (subject.name(), reference.name()));
             scratch.push(f);
         }
         if scratch.is_empty() {

@@ -6,7 +6,7 @@ use super::regression::{self, RegressionFile};
 use super::run::{DriverFor, Parties};
 use super::shrink::{self, Shrunk};
 use super::system::System;
-use crate::outcome::{DepthTiming, RunResult};
+use crate::results::{DepthTiming, RunResult};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ pub struct Session<St> {
     /// Failing nodes found while exploring (each a pruned subtree).
     pub failing_nodes: u64,
     /// Errors writing regression files.
-    pub write_errors: Vec<String>,
+    pub write_errors: Vec<regression::RegressionError>,
 }
 
 /// Most raw failures shrunk per run (the rest are usually the same bug again).
@@ -113,7 +113,7 @@ fn to_result<S: System>(
     sys: &S,
     cfg: &ExploreConfig,
     ex: &Exploration,
-    failures: Vec<crate::outcome::FailureSummary>,
+    failures: Vec<crate::results::FailureSummary>,
 ) -> RunResult {
     RunResult {
         depth: cfg.depth as u32,
@@ -138,6 +138,7 @@ fn to_result<S: System>(
         coverage: ex
             .coverage
             .to_coverage(sys.action_names(), sys.clause_ids()),
+        outcome_keys: sys.outcome_keys().iter().map(|k| k.to_string()).collect(),
     }
 }
 

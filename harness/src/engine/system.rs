@@ -1,10 +1,10 @@
 //! The two traits the explorer is generic over, in the spirit of Stateright's `Model`:
 //! a [`System`] (finite alphabet of steps, abstract model state, predictions, checks) and a
 //! [`Driver`] (something that executes steps and can be observed, fingerprinted and forked).
-//! Nothing here knows about filesystems: the filesystem system and its core / oracle /
-//! external-process drivers live in `crate::drivers`.
+//! Nothing here knows about filesystems: the filesystem system and its drivers live in
+//! `crate::fs`.
 
-use crate::outcome::ClauseCount;
+use crate::results::ClauseCount;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
@@ -71,8 +71,14 @@ pub trait System: Sync {
     fn check(&self, c: &StepCheck<'_, Self>, cov: &mut CoverageCounter, out: &mut Vec<Finding>);
     /// Coverage key of an outcome: `"ok"` or an error kind name.
     fn outcome_key(&self, o: &Self::Outcome) -> &'static str;
-    /// Human-readable differences between two observations (empty if equal).
-    fn diff(&self, subject: &Self::Obs, reference: &Self::Obs) -> Vec<String>;
+    /// Every coverage key an outcome can have, in report order (reports list the ones that
+    /// never occurred too). Empty: reports list only the keys seen.
+    fn outcome_keys(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+    /// Human-readable differences between two observations (empty if equal); `names` are the
+    /// subject's and the reference's driver names.
+    fn diff(&self, subject: &Self::Obs, reference: &Self::Obs, names: (&str, &str)) -> Vec<String>;
     /// The expected outcome of a prediction, as written in failure reports (`ok`, `Err(NotFound)`).
     fn describe_expected(&self, p: &Self::Prediction) -> String;
     /// An outcome as written in failure reports.
@@ -289,10 +295,10 @@ impl CoverageCounter {
         }
     }
     /// Named coverage (`outcome::Coverage`) with the system's action and clause names.
-    pub fn to_coverage(&self, actions: &[String], clauses: &[String]) -> crate::outcome::Coverage {
+    pub fn to_coverage(&self, actions: &[String], clauses: &[String]) -> crate::results::Coverage {
         // Every action and clause appears, zero counts included, so reports can list the
         // never-exercised ones.
-        let mut cov = crate::outcome::Coverage::default();
+        let mut cov = crate::results::Coverage::default();
         for name in actions {
             cov.actions.entry(name.clone()).or_default();
         }

@@ -203,7 +203,12 @@ impl System for ToySystem {
             ToyOutcome::Err(ToyErr::Overflow) => "Overflow",
         }
     }
-    fn diff(&self, subject: &Option<u8>, reference: &Option<u8>) -> Vec<String> {
+    fn diff(
+        &self,
+        subject: &Option<u8>,
+        reference: &Option<u8>,
+        _names: (&str, &str),
+    ) -> Vec<String> {
         if subject == reference {
             Vec::new()
         } else {

@@ -1,13 +1,11 @@
-//! Linearizability checking of recorded concurrent histories: a generic Wing-Gong-Lowe
-//! checker with memoization and P-compositional partitioning, witness shrinking, toy specs,
-//! and the filesystem specification (the naive oracle) with a recorder for the core.
+//! Linearizability checking of recorded concurrent histories: a generic Wing-Gong-Lowe checker
+//! with memoization and P-compositional partitioning, witness shrinking, and toy specs. Nothing
+//! here knows about filesystems: the filesystem specification and the core's recorder live in
+//! `crate::fs::linearize`.
 
 pub mod checker;
-pub mod fs;
-pub mod fs_spec;
 pub mod history;
 pub mod partition;
-pub mod record;
 pub mod shrink;
 pub mod spec;
 pub mod toy;

@@ -1,8 +1,7 @@
 //! The coverage report: action x outcome (ok and every error kind) and clause x (held, failed,
 //! checked), with what was never exercised listed first.
 
-use crate::call::ErrKind;
-use crate::outcome::{ClauseCount, RunResult};
+use crate::results::{ClauseCount, RunResult};
 use crate::trace::gate::missing;
 use crate::trace::scan::{Referrer, Role, Scan};
 use serde::{Deserialize, Serialize};
@@ -83,18 +82,32 @@ pub struct CoverageReport {
     pub actions: Vec<ActionRow>,
     /// Under-exercised clauses first, then by id.
     pub clauses: Vec<ClauseRow>,
+    /// The outcome columns, in order.
+    #[serde(default)]
+    pub outcome_keys: Vec<String>,
 }
 
-/// The outcome columns: `ok` then every error kind.
-pub fn outcome_keys() -> Vec<&'static str> {
-    std::iter::once("ok")
-        .chain(ErrKind::ALL.iter().map(|k| k.name()))
+/// The outcome columns: the run's own list (`ok` then every error kind of its system), or for
+/// a result that has none, `ok` then every key it saw, sorted.
+pub fn outcome_keys(run: &RunResult) -> Vec<String> {
+    if !run.outcome_keys.is_empty() {
+        return run.outcome_keys.clone();
+    }
+    let seen: BTreeSet<&String> = run
+        .coverage
+        .actions
+        .values()
+        .flat_map(|o| o.keys())
+        .filter(|k| *k != "ok")
+        .collect();
+    std::iter::once("ok".to_string())
+        .chain(seen.into_iter().cloned())
         .collect()
 }
 
 /// Builds the report from a run and what the spec declares.
 pub fn build(run: &RunResult, declared: &Declared) -> CoverageReport {
-    let keys = outcome_keys();
+    let keys = outcome_keys(run);
     let mut names: BTreeSet<String> = declared.actions.clone();
     names.extend(run.coverage.actions.keys().cloned());
     let mut actions: Vec<ActionRow> = names
@@ -177,6 +190,7 @@ pub fn build(run: &RunResult, declared: &Declared) -> CoverageReport {
             .collect(),
         actions,
         clauses,
+        outcome_keys: keys,
     }
 }
 
@@ -202,20 +216,20 @@ pub fn markdown(r: &CoverageReport) -> String {
         }
         s.push('\n');
     }
-    let keys = outcome_keys();
+    let keys = &r.outcome_keys;
     s.push_str("## Actions x outcomes\n\n| action | total |");
-    for k in &keys {
+    for k in keys {
         let _ = write!(s, " {k} |");
     }
     s.push_str("\n|---|---:|");
-    for _ in &keys {
+    for _ in keys {
         s.push_str("---:|");
     }
     s.push('\n');
     for a in &r.actions {
         let _ = write!(s, "| {} | {} |", a.action, a.total);
-        for k in &keys {
-            let n = a.outcomes.get(*k).copied().unwrap_or(0);
+        for k in keys {
+            let n = a.outcomes.get(k).copied().unwrap_or(0);
             if n == 0 {
                 s.push_str(" . |");
             } else {

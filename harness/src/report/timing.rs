@@ -1,27 +1,11 @@
 //! The timing report: exploration speed per depth, core latency percentiles per operation kind,
 //! and stress suite times when a stress result is given.
 
-use super::latency::LatencyReport;
-use crate::outcome::RunResult;
+use crate::results::RunResult;
+use crate::results::latency::LatencyReport;
+use crate::results::stress::StressResult;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-/// One stress suite, as `harness stress --json` writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StressSuite {
-    pub name: String,
-    pub median_seconds: f64,
-    pub ops_per_sec: f64,
-    #[serde(default)]
-    pub errors: BTreeMap<String, u64>,
-}
-
-/// The stress result file: `{suites: [{name, median_seconds, ops_per_sec, errors: {kind: n}}]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StressResult {
-    pub suites: Vec<StressSuite>,
-}
 
 /// Exploration time at one depth level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

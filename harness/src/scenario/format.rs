@@ -17,25 +17,13 @@
 //!   - { op: repeat, times: 3, var: i, steps: [ { op: mkdir, path: "/d{i:02}" } ] }
 //! ```
 
-use crate::call::ErrKind;
+use crate::fs::call::ErrKind;
+use crate::fs::config::FsConfig;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// Settings of one filesystem of a scenario (memfs-core builder settings).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FsConfig {
-    pub quota: Option<u64>,
-    pub chunk_overhead: Option<u64>,
-    pub max_nodes: Option<u64>,
-    /// `auto`, `sequential` or `random_access`.
-    pub storage: Option<String>,
-    /// Default lock timeout in milliseconds (default 0: a contended lock fails at once).
-    pub lock_timeout_ms: Option<u64>,
-}
 
 /// One step: an operation with its arguments, and what must come of it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -109,7 +97,8 @@ pub struct Scenario {
     pub source: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
-    /// Filesystems by name (default: one named `main`).
+    /// Filesystems by name (default: one named `main`), each with the harness's one
+    /// filesystem configuration (missing keys take its defaults).
     #[serde(default)]
     pub filesystems: IndexMap<String, FsConfig>,
     /// Assert that running the scenario changes nothing on the host filesystem.
@@ -216,17 +205,6 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, FormatError> {
     }
     if sc.filesystems.is_empty() {
         sc.filesystems.insert("main".into(), FsConfig::default());
-    }
-    for (name, cfg) in &sc.filesystems {
-        if let Some(s) = cfg
-            .storage
-            .as_ref()
-            .filter(|s| !matches!(s.as_str(), "auto" | "sequential" | "random_access"))
-        {
-            return Err(whole(format!(
-                "filesystem `{name}`: storage `{s}` is not one of auto, sequential, random_access"
-            )));
-        }
     }
     let fss: BTreeSet<String> = sc.filesystems.keys().cloned().collect();
     validate_steps(&sc.steps, &fss, &fname, &mut BTreeSet::new())?;

@@ -1,30 +1,18 @@
-//! Executes scenario steps directly on memfs-core's public API and checks each outcome.
+//! Runs scenario steps on the chosen subject: each step compiles to `Call`s (a composite such
+//! as `write_file` to open + write + close on a slot of its own) executed through the
+//! subject's driver, so a scenario means the same on memfs-core and on any other
+//! implementation. The runner checks each outcome against the step's expectations.
 
-use super::format::{FsConfig, Scenario, Step};
+use super::format::{Scenario, Step};
 use super::host::HostSnapshot;
-use memfs_core::{
-    FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions, Stat, Stats,
-    StorageKind, WalkEntry,
-};
+use crate::engine::system::{Driver, DriverError};
+use crate::fs::call::{Call, CallOutcome, Slot, Whence};
+use crate::fs::config::FsConfig;
+use crate::fs::observation::{NodeObs, StepValue};
+use crate::fs::subject::{DriverOptions, Subject, SubjectDriver};
 use serde_json::{Value as J, json};
-use std::collections::BTreeMap;
-use std::io::SeekFrom;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// What a step returned.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Out {
-    Unit,
-    Bool(bool),
-    U64(u64),
-    Bytes(Vec<u8>),
-    Names(Vec<String>),
-    Stat(Stat),
-    Stats(Stats),
-    Files(BTreeMap<String, Vec<u8>>),
-    Walk(Vec<WalkEntry>),
-}
 
 fn bytes_json(b: &[u8]) -> J {
     match std::str::from_utf8(b) {
@@ -33,51 +21,56 @@ fn bytes_json(b: &[u8]) -> J {
     }
 }
 
-impl Out {
-    /// The value as JSON, the form `returns:` is compared against (bytes as text when UTF-8).
-    pub fn to_json(&self) -> J {
-        match self {
-            Out::Unit => J::Null,
-            Out::Bool(b) => json!(b),
-            Out::U64(n) => json!(n),
-            Out::Bytes(b) => bytes_json(b),
-            Out::Names(v) => json!(v),
-            Out::Stat(s) => json!({
-                "size": s.size, "created_at": s.created_at.0, "modified_at": s.modified_at.0,
-                "generation": s.generation, "is_dir": s.is_dir,
-            }),
-            Out::Stats(s) => json!({
-                "used_bytes": s.used_bytes, "quota_bytes": s.quota_bytes, "free_bytes": s.free_bytes,
-                "file_count": s.file_count, "dir_count": s.dir_count, "chunk_count": s.chunk_count,
-                "overhead_per_chunk_estimate": s.overhead_per_chunk_estimate,
-            }),
-            Out::Files(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), bytes_json(v))).collect()),
-            Out::Walk(w) => J::Array(w.iter().map(|e| json!([e.dir, e.dirs, e.files])).collect()),
+/// A step's value as JSON, the form `returns:` is compared against (bytes as text when UTF-8;
+/// `stat` and `stats` with the library's field names).
+pub fn to_json(v: &StepValue) -> J {
+    match v {
+        StepValue::Unit => J::Null,
+        StepValue::Bool(b) => json!(b),
+        StepValue::U64(n) => json!(n),
+        StepValue::Bytes(b) => bytes_json(b),
+        StepValue::Names(v) => json!(v),
+        StepValue::Stat {
+            size,
+            created,
+            modified,
+            generation,
+            is_dir,
+        } => json!({
+            "size": size, "created_at": created, "modified_at": modified,
+            "generation": generation, "is_dir": is_dir,
+        }),
+        StepValue::Stats(s) => json!({
+            "used_bytes": s.used_bytes, "quota_bytes": s.quota_bytes, "free_bytes": s.free_bytes,
+            "file_count": s.file_count, "dir_count": s.dir_count, "chunk_count": s.chunk_count,
+            "overhead_per_chunk_estimate": s.overhead_per_chunk_estimate,
+        }),
+        StepValue::Files(m) => {
+            J::Object(m.iter().map(|(k, v)| (k.clone(), bytes_json(v))).collect())
         }
+        StepValue::Walk(w) => J::Array(w.iter().map(|(d, ds, fs)| json!([d, ds, fs])).collect()),
     }
+}
 
-    fn len(&self) -> Option<u64> {
-        Some(match self {
-            Out::Bytes(b) => b.len() as u64,
-            Out::Names(v) => v.len() as u64,
-            Out::Files(m) => m.len() as u64,
-            Out::Walk(w) => w.len() as u64,
-            _ => return None,
-        })
-    }
+fn value_len(v: &StepValue) -> Option<u64> {
+    Some(match v {
+        StepValue::Bytes(b) => b.len() as u64,
+        StepValue::Names(v) => v.len() as u64,
+        StepValue::Files(m) => m.len() as u64,
+        StepValue::Walk(w) => w.len() as u64,
+        _ => return None,
+    })
+}
 
-    fn contains(&self, needle: &str) -> Option<bool> {
-        Some(match self {
-            Out::Bytes(b) => {
-                b.windows(needle.len().max(1))
-                    .any(|w| w == needle.as_bytes())
-                    || needle.is_empty()
-            }
-            Out::Names(v) => v.iter().any(|n| n == needle),
-            Out::Files(m) => m.contains_key(needle),
-            _ => return None,
-        })
-    }
+fn value_contains(v: &StepValue, needle: &str) -> Option<bool> {
+    Some(match v {
+        StepValue::Bytes(b) => {
+            needle.is_empty() || b.windows(needle.len()).any(|w| w == needle.as_bytes())
+        }
+        StepValue::Names(v) => v.iter().any(|n| n == needle),
+        StepValue::Files(m) => m.contains_key(needle),
+        _ => return None,
+    })
 }
 
 /// Whether `actual` matches `expected`: maps match on the expected keys, everything else exactly
@@ -124,41 +117,183 @@ pub struct Outcome {
     pub dumped_to: Option<PathBuf>,
 }
 
-/// Runs scenarios; `dump_on_failure` exports every filesystem of a failing scenario to disk
-/// under that directory (seed 001's export-on-failure flow, applied to the harness itself).
+/// Runs scenarios on a subject; `dump_on_failure` exports every filesystem of a failing
+/// scenario to disk under that directory (seed 001's export-on-failure flow, applied to the
+/// harness itself).
 #[derive(Debug, Default, Clone)]
 pub struct Runner {
+    pub subject: Subject,
     pub dump_on_failure: Option<PathBuf>,
 }
 
+/// One filesystem of a running scenario: the subject's driver and which slot each handle
+/// name is bound to. Slot 0 is the composites' own (`write_file`, `read_file`).
+struct Fs {
+    driver: SubjectDriver,
+    slots: BTreeMap<String, Slot>,
+    /// Handle names whose last open succeeded (a handle op on another name is the scenario's
+    /// mistake, reported as such).
+    open: BTreeSet<String>,
+}
+
+/// The composites' slot.
+const SCRATCH: Slot = 0;
+
 struct State {
-    fss: BTreeMap<String, MemoryFileSystem>,
+    fss: BTreeMap<String, Fs>,
     default_fs: String,
-    handles: BTreeMap<(String, String), FileHandle>,
-    vars: BTreeMap<String, Out>,
+    vars: BTreeMap<String, StepValue>,
     steps_run: u64,
 }
 
-fn build_fs(name: &str, c: &FsConfig) -> Result<MemoryFileSystem, String> {
-    let mut b = MemoryFileSystem::builder().default_lock_timeout(LockWait::For(
-        Duration::from_millis(c.lock_timeout_ms.unwrap_or(0)),
-    ));
-    if let Some(q) = c.quota {
-        b = b.quota(q);
+/// Why a step did not produce an outcome to check.
+enum StepErr {
+    /// The scenario itself is wrong at run time (unknown handle, bad saved value, ...).
+    Scenario(String),
+    /// The subject's driver failed (crashed, answered something unmappable).
+    Driver(DriverError),
+}
+
+impl From<DriverError> for StepErr {
+    fn from(e: DriverError) -> Self {
+        StepErr::Driver(e)
     }
-    if let Some(o) = c.chunk_overhead {
-        b = b.chunk_overhead(o);
+}
+
+/// Every handle name the steps use (through repeats), so each filesystem gets enough slots.
+fn handle_names(steps: &[Step], out: &mut BTreeSet<String>) {
+    for st in steps {
+        if let Some(h) = &st.handle {
+            out.insert(h.clone());
+        }
+        if let Some(body) = &st.steps {
+            handle_names(body, out);
+        }
     }
-    if let Some(n) = c.max_nodes {
-        b = b.max_nodes(n);
+}
+
+impl Runner {
+    /// Runs one scenario to its first failing step.
+    pub fn run(&self, sc: &Scenario) -> Outcome {
+        let mut names = BTreeSet::new();
+        handle_names(&sc.steps, &mut names);
+        let slots = u8::try_from(names.len() + 1).unwrap_or(u8::MAX);
+        let mut st = State {
+            fss: BTreeMap::new(),
+            default_fs: sc
+                .filesystems
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| "main".into()),
+            vars: BTreeMap::new(),
+            steps_run: 0,
+        };
+        let opts = DriverOptions { messages: true };
+        for (name, cfg) in &sc.filesystems {
+            let cfg = FsConfig {
+                slots: cfg.slots.max(slots),
+                ..*cfg
+            };
+            match self.subject.driver(&cfg, opts) {
+                Ok(driver) => {
+                    st.fss.insert(
+                        name.clone(),
+                        Fs {
+                            driver,
+                            slots: BTreeMap::new(),
+                            open: BTreeSet::new(),
+                        },
+                    );
+                }
+                Err(e) => {
+                    let failure = Failure {
+                        step: "setup".into(),
+                        line: 1,
+                        op: "filesystems".into(),
+                        message: format!("cannot build filesystem `{name}`: {e}"),
+                    };
+                    return Outcome {
+                        steps_run: 0,
+                        failure: Some(failure),
+                        dumped_to: None,
+                    };
+                }
+            }
+        }
+        let before = sc.host_untouched.then(HostSnapshot::take);
+        let mut failure = run_steps(&mut st, &sc.steps, "");
+        if let (Some(before), None) = (before, &failure) {
+            let after = HostSnapshot::take();
+            let changes = before.changes(&after);
+            if !changes.is_empty() {
+                failure = Some(Failure {
+                    step: "end".into(),
+                    line: 1,
+                    op: "host_untouched".into(),
+                    message: format!("the host filesystem changed: {}", changes.join("; ")),
+                });
+            }
+        }
+        let mut dumped_to = None;
+        if let (Some(f), Some(dir)) = (&failure, &self.dump_on_failure) {
+            let target = dir.join(format!("scenario-{}", sc.number));
+            let mut notes = Vec::new();
+            for (name, fs) in &st.fss {
+                match fs.driver.observe() {
+                    Ok(obs) => {
+                        let files: BTreeMap<String, Vec<u8>> = obs
+                            .nodes
+                            .into_iter()
+                            .filter_map(|(p, n)| match n {
+                                NodeObs::File { data, .. } => Some((p, data)),
+                                NodeObs::Dir { .. } => None,
+                            })
+                            .collect();
+                        if let Err(e) = write_tree(&target.join(name), &files) {
+                            notes.push(e);
+                        }
+                    }
+                    Err(e) => notes.push(format!("cannot observe `{name}`: {e}")),
+                }
+            }
+            if notes.is_empty() {
+                dumped_to = Some(target);
+            } else {
+                eprintln!(
+                    "dump after failure of {} ({f}) incomplete: {}",
+                    sc.number,
+                    notes.join("; ")
+                );
+            }
+        }
+        Outcome {
+            steps_run: st.steps_run,
+            failure,
+            dumped_to,
+        }
     }
-    b = b.storage(match c.storage.as_deref() {
-        Some("sequential") => StorageKind::Sequential,
-        Some("random_access") => StorageKind::RandomAccess,
-        _ => StorageKind::Auto,
-    });
-    b.build()
-        .map_err(|e| format!("cannot build filesystem `{name}`: {e}"))
+}
+
+/// Writes an exported file map under `dir` (virtual `/a/b` -> `dir/a/b`).
+pub fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::new();
+    for (vpath, data) in files {
+        let rel = vpath.trim_start_matches('/');
+        if rel.split('/').any(|p| p == ".." || p.is_empty()) {
+            return Err(format!(
+                "refusing to write {vpath:?} outside {}",
+                dir.display()
+            ));
+        }
+        let real = dir.join(rel);
+        if let Some(parent) = real.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&real, data).map_err(|e| format!("{}: {e}", real.display()))?;
+        written.push(real);
+    }
+    Ok(written)
 }
 
 /// Replaces `{var}` and `{var:0N}` (zero-padded to N digits) in `s`.
@@ -234,135 +369,23 @@ fn subst_json(j: &J, var: &str, v: u64) -> J {
 }
 
 /// The step's payload: `data` repeated `data_repeat` times, or a saved value's bytes.
-fn payload(st: &Step, vars: &BTreeMap<String, Out>) -> Result<Vec<u8>, String> {
+fn payload(st: &Step, vars: &BTreeMap<String, StepValue>) -> Result<Vec<u8>, StepErr> {
     if let Some(v) = &st.from {
         return match vars.get(v) {
-            Some(Out::Bytes(b)) => Ok(b.clone()),
-            Some(Out::Files(m)) if m.len() == 1 => {
+            Some(StepValue::Bytes(b)) => Ok(b.clone()),
+            Some(StepValue::Files(m)) if m.len() == 1 => {
                 Ok(m.values().next().cloned().unwrap_or_default())
             }
-            Some(other) => Err(format!("`from: {v}` holds {other:?}, not bytes")),
-            None => Err(format!("`from: {v}`: no such saved value")),
+            Some(other) => Err(StepErr::Scenario(format!(
+                "`from: {v}` holds {other:?}, not bytes"
+            ))),
+            None => Err(StepErr::Scenario(format!(
+                "`from: {v}`: no such saved value"
+            ))),
         };
     }
     let d = st.data.as_deref().unwrap_or("").as_bytes();
     Ok(d.repeat(st.data_repeat.unwrap_or(1) as usize))
-}
-
-enum StepErr {
-    /// The core returned an error (may be expected).
-    Core(MfsError),
-    /// The scenario itself is wrong at run time (unknown handle, bad saved value, ...).
-    Harness(String),
-}
-
-impl From<MfsError> for StepErr {
-    fn from(e: MfsError) -> Self {
-        StepErr::Core(e)
-    }
-}
-
-impl Runner {
-    /// Runs one scenario to its first failing step.
-    pub fn run(&self, sc: &Scenario) -> Outcome {
-        let mut st = State {
-            fss: BTreeMap::new(),
-            default_fs: sc
-                .filesystems
-                .keys()
-                .next()
-                .cloned()
-                .unwrap_or_else(|| "main".into()),
-            handles: BTreeMap::new(),
-            vars: BTreeMap::new(),
-            steps_run: 0,
-        };
-        for (name, cfg) in &sc.filesystems {
-            match build_fs(name, cfg) {
-                Ok(fs) => {
-                    st.fss.insert(name.clone(), fs);
-                }
-                Err(message) => {
-                    let failure = Failure {
-                        step: "setup".into(),
-                        line: 1,
-                        op: "filesystems".into(),
-                        message,
-                    };
-                    return Outcome {
-                        steps_run: 0,
-                        failure: Some(failure),
-                        dumped_to: None,
-                    };
-                }
-            }
-        }
-        let before = sc.host_untouched.then(HostSnapshot::take);
-        let mut failure = run_steps(&mut st, &sc.steps, "");
-        if let (Some(before), None) = (before, &failure) {
-            let after = HostSnapshot::take();
-            let changes = before.changes(&after);
-            if !changes.is_empty() {
-                failure = Some(Failure {
-                    step: "end".into(),
-                    line: 1,
-                    op: "host_untouched".into(),
-                    message: format!("the host filesystem changed: {}", changes.join("; ")),
-                });
-            }
-        }
-        let mut dumped_to = None;
-        if let (Some(f), Some(dir)) = (&failure, &self.dump_on_failure) {
-            let target = dir.join(format!("scenario-{}", sc.number));
-            let mut notes = Vec::new();
-            for (name, fs) in &st.fss {
-                st.handles.clear(); // release locks so the export can read every file
-                match fs.export_tree("/", false) {
-                    Ok(files) => {
-                        if let Err(e) = write_tree(&target.join(name), &files) {
-                            notes.push(e);
-                        }
-                    }
-                    Err(e) => notes.push(format!("cannot export `{name}`: {e}")),
-                }
-            }
-            if notes.is_empty() {
-                dumped_to = Some(target);
-            } else {
-                eprintln!(
-                    "dump after failure of {} ({f}) incomplete: {}",
-                    sc.number,
-                    notes.join("; ")
-                );
-            }
-        }
-        Outcome {
-            steps_run: st.steps_run,
-            failure,
-            dumped_to,
-        }
-    }
-}
-
-/// Writes an exported file map under `dir` (virtual `/a/b` -> `dir/a/b`).
-pub fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<PathBuf>, String> {
-    let mut written = Vec::new();
-    for (vpath, data) in files {
-        let rel = vpath.trim_start_matches('/');
-        if rel.split('/').any(|p| p == ".." || p.is_empty()) {
-            return Err(format!(
-                "refusing to write {vpath:?} outside {}",
-                dir.display()
-            ));
-        }
-        let real = dir.join(rel);
-        if let Some(parent) = real.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        std::fs::write(&real, data).map_err(|e| format!("{}: {e}", real.display()))?;
-        written.push(real);
-    }
-    Ok(written)
 }
 
 fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
@@ -389,15 +412,13 @@ fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
         st.steps_run += 1;
         let expected = step.expect.as_deref().unwrap_or("ok");
         match exec(st, step) {
-            Err(StepErr::Harness(m)) => return Some(fail(m)),
-            Err(StepErr::Core(e)) => {
-                if expected != e.kind().name() {
-                    return Some(fail(format!(
-                        "expected {expected}, got {}: {e}",
-                        e.kind().name()
-                    )));
+            Err(StepErr::Scenario(m)) => return Some(fail(m)),
+            Err(StepErr::Driver(e)) => return Some(fail(format!("driver failure: {e}"))),
+            Ok(CallOutcome::Err { kind, message, .. }) => {
+                let text = &message.0;
+                if expected != kind.name() {
+                    return Some(fail(format!("expected {expected}, got {kind}: {text}")));
                 }
-                let text = e.to_string();
                 if let Some(want) = step
                     .error_contains
                     .as_ref()
@@ -408,11 +429,11 @@ fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
                     )));
                 }
             }
-            Ok(out) => {
+            Ok(CallOutcome::Ok(out)) => {
                 if expected != "ok" {
                     return Some(fail(format!(
                         "expected {expected}, got ok ({})",
-                        out.to_json()
+                        to_json(&out)
                     )));
                 }
                 if let Some(m) = check(st, step, &out) {
@@ -427,20 +448,20 @@ fn run_steps(st: &mut State, steps: &[Step], prefix: &str) -> Option<Failure> {
     None
 }
 
-fn check(st: &State, step: &Step, out: &Out) -> Option<String> {
-    let got = out.to_json();
+fn check(st: &State, step: &Step, out: &StepValue) -> Option<String> {
+    let got = to_json(out);
     if let Some(exp) = step.returns.as_ref().filter(|e| !matches(e, &got)) {
         return Some(format!("returned {}, expected {exp}", short(&got)));
     }
     if let Some(n) = step.len {
-        match out.len() {
+        match value_len(out) {
             Some(l) if l == n => {}
             Some(l) => return Some(format!("returned {l} items/bytes, expected {n}")),
             None => return Some(format!("`len` does not apply to {}", short(&got))),
         }
     }
     if let Some(c) = &step.contains {
-        match out.contains(c) {
+        match value_contains(out, c) {
             Some(true) => {}
             Some(false) => return Some(format!("{} does not contain {c:?}", short(&got))),
             None => return Some(format!("`contains` does not apply to {}", short(&got))),
@@ -453,7 +474,7 @@ fn check(st: &State, step: &Step, out: &Out) -> Option<String> {
                 return Some(format!(
                     "returned {}, but `{v}` holds {}",
                     short(&got),
-                    short(&saved.to_json())
+                    short(&to_json(saved))
                 ));
             }
             None => return Some(format!("`equals: {v}`: nothing saved under that name")),
@@ -472,172 +493,254 @@ fn short(j: &J) -> String {
     }
 }
 
-fn exec(st: &mut State, step: &Step) -> Result<Out, StepErr> {
+/// Runs `calls` in order on `fs` at the scenario's clock, stopping at the first error; the
+/// outcome is the last call's (or the error's). `cleanup` runs after, whatever happened, and
+/// its outcome is not reported (a composite's close).
+fn run_calls(
+    fs: &mut Fs,
+    time: u64,
+    calls: &[Call],
+    cleanup: Option<Call>,
+) -> Result<CallOutcome, StepErr> {
+    let mut last = CallOutcome::Ok(StepValue::Unit);
+    for c in calls {
+        fs.driver.set_time(time);
+        last = fs.driver.apply(c)?;
+        if matches!(last, CallOutcome::Err { .. }) {
+            break;
+        }
+    }
+    if let Some(c) = cleanup {
+        fs.driver.set_time(time);
+        fs.driver.apply(&c)?;
+    }
+    Ok(last)
+}
+
+/// The slot bound to handle `name`, for a handle op: the scenario's mistake if it names a
+/// handle it never opened successfully.
+fn bound(fs: &Fs, fs_name: &str, step: &Step) -> Result<Slot, StepErr> {
+    let name = step.handle.clone().unwrap_or_default();
+    match fs.slots.get(&name) {
+        Some(s) if fs.open.contains(&name) => Ok(*s),
+        _ => Err(StepErr::Scenario(format!(
+            "no open handle `{name}` on `{fs_name}` (open it first)"
+        ))),
+    }
+}
+
+/// Compiles one step into calls and runs them on its filesystem.
+fn exec(st: &mut State, step: &Step) -> Result<CallOutcome, StepErr> {
     let fs_name = step.fs.clone().unwrap_or_else(|| st.default_fs.clone());
-    fn h<'a>(st: &'a mut State, fs_name: &str, step: &Step) -> Result<&'a mut FileHandle, StepErr> {
-        let name = step.handle.clone().unwrap_or_default();
-        st.handles
-            .get_mut(&(fs_name.to_string(), name.clone()))
-            .ok_or_else(|| {
-                StepErr::Harness(format!(
-                    "no open handle `{name}` on `{fs_name}` (open it first)"
-                ))
-            })
-    }
-    let path = step.path.as_deref().unwrap_or("");
-    let src = step.src.as_deref().unwrap_or("");
-    let dst = step.dst.as_deref().unwrap_or("");
+    let time = st.steps_run * 1_000;
+    let path = step.path.clone().unwrap_or_default();
+    let src = step.src.clone().unwrap_or_default();
+    let dst = step.dst.clone().unwrap_or_default();
     let op = step.op.value.as_str();
-    // Handle operations first: they borrow the handle table mutably.
-    match op {
-        "write" => {
-            let data = payload(step, &st.vars).map_err(StepErr::Harness)?;
-            return Ok(Out::U64(h(st, &fs_name, step)?.write_data(&data)? as u64));
-        }
-        "read" => {
-            return Ok(Out::Bytes(
-                h(st, &fs_name, step)?.read_data(step.max.map(|m| m as usize))?,
-            ));
-        }
-        "seek" => {
-            let off = step.offset.unwrap_or(0);
-            let pos = match step.whence.as_deref().unwrap_or("start") {
-                "current" => SeekFrom::Current(off),
-                "end" => SeekFrom::End(off),
-                _ => SeekFrom::Start(u64::try_from(off).map_err(|_| {
-                    StepErr::Harness(format!(
-                        "seek from start to {off}: use whence: current/end for negative offsets"
-                    ))
-                })?),
-            };
-            return Ok(Out::U64(h(st, &fs_name, step)?.seek_to(pos)?));
-        }
-        "tell" => return Ok(Out::U64(h(st, &fs_name, step)?.tell()?)),
-        "truncate" => return Ok(Out::U64(h(st, &fs_name, step)?.truncate(step.size)?)),
-        "close" => {
-            h(st, &fs_name, step)?.close();
-            return Ok(Out::Unit);
-        }
-        _ => {}
-    }
+    // Values the step takes from earlier steps, before the filesystem is borrowed.
+    let data = match op {
+        "write" | "write_file" | "append_file" => Some(payload(step, &st.vars)?),
+        _ => None,
+    };
+    let entries: Option<Vec<(String, Vec<u8>)>> = if op == "import_tree" {
+        Some(match (&step.from, &step.entries) {
+            (Some(v), _) => match st.vars.get(v) {
+                Some(StepValue::Files(m)) => {
+                    m.iter().map(|(k, x)| (k.clone(), x.clone())).collect()
+                }
+                other => {
+                    return Err(StepErr::Scenario(format!(
+                        "`from: {v}` holds {other:?}, not a file map"
+                    )));
+                }
+            },
+            (None, Some(e)) => e
+                .iter()
+                .map(|(k, x)| (k.clone(), x.as_bytes().to_vec()))
+                .collect(),
+            (None, None) => Vec::new(),
+        })
+    } else {
+        None
+    };
     let fs = st
         .fss
-        .get(&fs_name)
-        .ok_or_else(|| StepErr::Harness(format!("no filesystem `{fs_name}`")))?;
-    let out = match op {
+        .get_mut(&fs_name)
+        .ok_or_else(|| StepErr::Scenario(format!("no filesystem `{fs_name}`")))?;
+    let one = |fs: &mut Fs, call: Call| run_calls(fs, time, &[call], None);
+    let prefix = step.prefix.clone().unwrap_or_else(|| "/".into());
+    let only_dirty = step.only_dirty.unwrap_or(false);
+    match op {
         "open" => {
-            let mode: OpenMode = step.mode.as_deref().unwrap_or("").parse()?;
-            let mut opts = OpenOptions::new().preallocate(step.preallocate.unwrap_or(0));
-            if let Some(ms) = step.lock_timeout_ms {
-                opts = opts.lock_timeout(LockWait::For(Duration::from_millis(ms)));
-            }
-            let handle = fs.open_with(path, mode, &opts)?;
-            st.handles.insert(
-                (fs_name.clone(), step.handle.clone().unwrap_or_default()),
-                handle,
-            );
-            Out::Unit
-        }
-        "write_file" | "append_file" => {
-            let data = payload(step, &st.vars).map_err(StepErr::Harness)?;
-            let mode = if op == "append_file" {
-                OpenMode::Append
-            } else {
-                OpenMode::Write
-            };
-            let mut f = fs.open(path, mode)?;
-            let n = f.write_data(&data)?;
-            f.close();
-            Out::U64(n as u64)
-        }
-        "read_file" => {
-            let mut f = fs.open(path, OpenMode::Read)?;
-            let data = f.read_data(None)?;
-            f.close();
-            Out::Bytes(data)
-        }
-        "mkdir" => {
-            fs.mkdir(path, step.exist_ok.unwrap_or(false))?;
-            Out::Unit
-        }
-        "listdir" => Out::Names(fs.listdir(path)?),
-        "exists" => Out::Bool(fs.exists(path)),
-        "is_dir" => Out::Bool(fs.is_dir(path)),
-        "is_file" => Out::Bool(fs.is_file(path)),
-        "stat" => Out::Stat(fs.stat(path)?),
-        "stats" => Out::Stats(fs.stats()),
-        "get_size" => Out::U64(fs.get_size(path)?),
-        "rename" => {
-            fs.rename(src, dst)?;
-            Out::Unit
-        }
-        "move" => {
-            fs.move_path(src, dst)?;
-            Out::Unit
-        }
-        "remove" => {
-            fs.remove(path)?;
-            Out::Unit
-        }
-        "rmtree" => {
-            fs.rmtree(path)?;
-            Out::Unit
-        }
-        "copy" => {
-            fs.copy(src, dst)?;
-            Out::Unit
-        }
-        "copy_tree" => {
-            fs.copy_tree(src, dst)?;
-            Out::Unit
-        }
-        "walk" => Out::Walk(fs.walk(path)?),
-        "glob" => Out::Names(fs.glob(step.pattern.as_deref().unwrap_or(""))?),
-        "export_tree" => Out::Files(fs.export_tree(
-            step.prefix.as_deref().unwrap_or("/"),
-            step.only_dirty.unwrap_or(false),
-        )?),
-        "iter_export_tree" => {
-            let mut m = BTreeMap::new();
-            for item in fs.iter_export_tree(
-                step.prefix.as_deref().unwrap_or("/"),
-                step.only_dirty.unwrap_or(false),
-            )? {
-                let (p, d) = item?;
-                m.insert(p, d);
-            }
-            Out::Files(m)
-        }
-        "export_as_bytesio" => Out::Bytes(fs.export_as_bytesio(path, step.max_size)?.into_inner()),
-        "import_tree" => {
-            let entries: Vec<(String, Vec<u8>)> = match (&step.from, &step.entries) {
-                (Some(v), _) => match st.vars.get(v) {
-                    Some(Out::Files(m)) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
-                    other => {
-                        return Err(StepErr::Harness(format!(
-                            "`from: {v}` holds {other:?}, not a file map"
-                        )));
-                    }
+            let name = step.handle.clone().unwrap_or_default();
+            let next = fs.slots.len() as u64 + 1;
+            let slot = *fs
+                .slots
+                .entry(name.clone())
+                .or_insert(Slot::try_from(next).unwrap_or(Slot::MAX));
+            let out = one(
+                fs,
+                Call::Open {
+                    slot,
+                    path,
+                    mode: step.mode.clone().unwrap_or_default(),
+                    preallocate: step.preallocate.unwrap_or(0),
+                    lock_timeout_ms: step.lock_timeout_ms,
                 },
-                (None, Some(e)) => e
-                    .iter()
-                    .map(|(k, x)| (k.clone(), x.as_bytes().to_vec()))
-                    .collect(),
-                (None, None) => Vec::new(),
-            };
-            fs.import_tree(entries)?;
-            Out::Unit
+            )?;
+            if matches!(out, CallOutcome::Ok(_)) {
+                fs.open.insert(name);
+            }
+            Ok(out)
         }
-        "export_to_disk" => {
-            let files = fs.export_tree(step.prefix.as_deref().unwrap_or("/"), false)?;
-            Out::Names(
-                export_to_disk(step.dir.as_deref().unwrap_or("dump"), &files)
-                    .map_err(StepErr::Harness)?,
+        "write" => {
+            let slot = bound(fs, &fs_name, step)?;
+            let data = data.unwrap_or_default();
+            one(fs, Call::Write { slot, data })
+        }
+        "read" => {
+            let slot = bound(fs, &fs_name, step)?;
+            one(
+                fs,
+                Call::Read {
+                    slot,
+                    max: step.max,
+                },
             )
         }
-        other => return Err(StepErr::Harness(format!("op `{other}` cannot run here"))),
-    };
-    Ok(out)
+        "seek" => {
+            let slot = bound(fs, &fs_name, step)?;
+            let whence = match step.whence.as_deref().unwrap_or("start") {
+                "current" => Whence::Current,
+                "end" => Whence::End,
+                _ => Whence::Start,
+            };
+            let offset = step.offset.unwrap_or(0);
+            one(
+                fs,
+                Call::Seek {
+                    slot,
+                    whence,
+                    offset,
+                },
+            )
+        }
+        "tell" => {
+            let slot = bound(fs, &fs_name, step)?;
+            one(fs, Call::Tell { slot })
+        }
+        "truncate" => {
+            let slot = bound(fs, &fs_name, step)?;
+            one(
+                fs,
+                Call::Truncate {
+                    slot,
+                    size: step.size,
+                },
+            )
+        }
+        "close" => {
+            let slot = bound(fs, &fs_name, step)?;
+            one(fs, Call::Close { slot })
+        }
+        "write_file" | "append_file" => {
+            let mode = if op == "append_file" { "ab" } else { "wb" };
+            let open = Call::Open {
+                slot: SCRATCH,
+                path,
+                mode: mode.into(),
+                preallocate: 0,
+                lock_timeout_ms: None,
+            };
+            let write = Call::Write {
+                slot: SCRATCH,
+                data: data.unwrap_or_default(),
+            };
+            run_calls(
+                fs,
+                time,
+                &[open, write],
+                Some(Call::Close { slot: SCRATCH }),
+            )
+        }
+        "read_file" => {
+            let open = Call::Open {
+                slot: SCRATCH,
+                path,
+                mode: "rb".into(),
+                preallocate: 0,
+                lock_timeout_ms: None,
+            };
+            let read = Call::Read {
+                slot: SCRATCH,
+                max: None,
+            };
+            run_calls(fs, time, &[open, read], Some(Call::Close { slot: SCRATCH }))
+        }
+        "mkdir" => one(
+            fs,
+            Call::Mkdir {
+                path,
+                exist_ok: step.exist_ok.unwrap_or(false),
+            },
+        ),
+        "listdir" => one(fs, Call::Listdir { path }),
+        "exists" => one(fs, Call::Exists { path }),
+        "is_dir" => one(fs, Call::IsDir { path }),
+        "is_file" => one(fs, Call::IsFile { path }),
+        "stat" => one(fs, Call::Stat { path }),
+        "stats" => one(fs, Call::Stats),
+        "get_size" => one(fs, Call::GetSize { path }),
+        "rename" => one(fs, Call::Rename { src, dst }),
+        "move" => one(fs, Call::Move { src, dst }),
+        "remove" => one(fs, Call::Remove { path }),
+        "rmtree" => one(fs, Call::Rmtree { path }),
+        "copy" => one(fs, Call::Copy { src, dst }),
+        "copy_tree" => one(fs, Call::CopyTree { src, dst }),
+        "walk" => one(fs, Call::Walk { path }),
+        "glob" => one(
+            fs,
+            Call::Glob {
+                pattern: step.pattern.clone().unwrap_or_default(),
+            },
+        ),
+        "export_tree" => one(fs, Call::ExportTree { prefix, only_dirty }),
+        "iter_export_tree" => one(fs, Call::IterExportTree { prefix, only_dirty }),
+        "export_as_bytesio" => one(
+            fs,
+            Call::ExportAsBytes {
+                path,
+                max_size: step.max_size,
+            },
+        ),
+        "import_tree" => one(
+            fs,
+            Call::ImportTree {
+                entries: entries.unwrap_or_default(),
+            },
+        ),
+        "export_to_disk" => {
+            let out = one(
+                fs,
+                Call::ExportTree {
+                    prefix,
+                    only_dirty: false,
+                },
+            )?;
+            match out {
+                CallOutcome::Ok(StepValue::Files(files)) => {
+                    let dir = step.dir.as_deref().unwrap_or("dump");
+                    let names = export_to_disk(dir, &files).map_err(StepErr::Scenario)?;
+                    Ok(CallOutcome::Ok(StepValue::Names(names)))
+                }
+                CallOutcome::Ok(other) => Err(StepErr::Scenario(format!(
+                    "export_tree answered {other:?}, not a file map"
+                ))),
+                err => Ok(err),
+            }
+        }
+        other => Err(StepErr::Scenario(format!("op `{other}` cannot run here"))),
+    }
 }
 
 /// Seed 001's flow: writes the exported files under a fresh directory in the temp dir, reads

@@ -2,6 +2,7 @@
 //! a monitor samples `stats()` throughout, and a watchdog fails the run with a dump of what is
 //! stuck if any thread has not finished by the deadline (stuck threads are left behind).
 
+use super::StressError;
 use super::progress::{OpCode, ThreadProgress, stuck_dump};
 use super::tally::Tally;
 use memfs_core::MemoryFileSystem;
@@ -56,7 +57,7 @@ pub fn run_workers<T, W>(
     labels: Vec<String>,
     deadline: Duration,
     work: W,
-) -> Result<RunOutput<T>, String>
+) -> Result<RunOutput<T>, StressError>
 where
     T: Send + 'static,
     W: Fn(&mut Ctx<'_>) -> T + Send + Sync + 'static,
@@ -88,7 +89,7 @@ where
             });
         match spawned {
             Ok(h) => handles.push(h),
-            Err(e) => return Err(format!("could not spawn worker thread {id}: {e}")),
+            Err(source) => return Err(StressError::Spawn { id, source }),
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -99,10 +100,10 @@ where
     while !handles.iter().all(JoinHandle::is_finished) {
         if Instant::now() > limit {
             stop.store(true, Ordering::Relaxed);
-            return Err(format!(
-                "watchdog: not every thread finished within {deadline:?} (deadlock or livelock?)\n{}",
-                stuck_dump(&progress, &labels)
-            ));
+            return Err(StressError::Watchdog {
+                deadline,
+                dump: stuck_dump(&progress, &labels),
+            });
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -134,7 +135,7 @@ where
         None => MonitorReport::default(),
     };
     if !panics.is_empty() {
-        return Err(panics.join("\n"));
+        return Err(StressError::Panicked(panics.join("\n")));
     }
     // every worker published one `Start` that is not a filesystem operation
     let ops = progress.iter().map(ThreadProgress::ops).sum::<u64>() - n as u64;
@@ -175,15 +176,18 @@ fn spawn_monitor(
         .ok()
 }
 
-fn join_monitor(h: JoinHandle<MonitorReport>, limit: Instant) -> Result<MonitorReport, String> {
+fn join_monitor(
+    h: JoinHandle<MonitorReport>,
+    limit: Instant,
+) -> Result<MonitorReport, StressError> {
     while !h.is_finished() {
         if Instant::now() > limit {
-            return Err("watchdog: the stats() monitor thread is stuck in stats()".into());
+            return Err(StressError::MonitorStuck);
         }
         std::thread::sleep(Duration::from_millis(1));
     }
     h.join()
-        .map_err(|p| format!("stats monitor panicked: {}", panic_text(&p)))
+        .map_err(|p| StressError::Panicked(format!("stats monitor panicked: {}", panic_text(&p))))
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -215,7 +219,7 @@ mod tests {
                 }
             },
         );
-        let Err(dump) = res else {
+        let Err(StressError::Watchdog { dump, .. }) = res else {
             panic!("the watchdog did not fire")
         };
         drop(tx);
@@ -231,7 +235,7 @@ mod tests {
         let res = run_workers(None, vec!["w".into(); 3], Duration::from_secs(5), |ctx| {
             assert!(ctx.id != 2, "worker two breaks");
         });
-        let Err(msg) = res else {
+        let Err(StressError::Panicked(msg)) = res else {
             panic!("a panic went unnoticed")
         };
         assert!(

@@ -2,7 +2,7 @@
 //! (unreferenced, dangling, duplicate, malformed, not exercised) and the trace table.
 
 use super::scan::{ClauseDef, Loc, Referrer, Role, Scan};
-use crate::outcome::{ClauseCount, Coverage};
+use crate::results::{ClauseCount, Coverage};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 

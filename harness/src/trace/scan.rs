@@ -123,11 +123,7 @@ fn read_yaml(path: &Path, scan: &mut Scan) -> Option<Node> {
     match yaml::parse(&text) {
         Ok(n) => Some(n),
         Err(e) => {
-            let line = e
-                .split(':')
-                .next()
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(0);
+            let line = e.at.map_or(0, |(l, _)| l);
             scan.problems.push((
                 Loc {
                     file: path.into(),

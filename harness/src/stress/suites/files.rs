@@ -2,6 +2,7 @@
 //! cycle on one path) and ST-03 (readers and writers of one file).
 
 use super::{RunCfg, SuiteRun, build, check_used, finish, labels, wait_ms};
+use crate::stress::StressError;
 use crate::stress::io::{WriteFail, parse_payload, payload, read_all, write_parts};
 use crate::stress::progress::OpCode;
 use crate::stress::runner::run_workers;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 // The seed workload, verbatim: every thread makes its directory (exist_ok) and writes, then
 // reads back, one new file per iteration.
-pub(super) fn seed(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn seed(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const THREADS: usize = 50;
     let n = cfg.iters(1000);
     let fs = build(50 * 1024 * 1024)?;
@@ -78,13 +79,12 @@ pub(super) fn seed(cfg: &RunCfg) -> Result<SuiteRun, String> {
 }
 
 // ST-01: each thread rewrites its dedicated file (wb) and reads it back; no corruption.
-pub(super) fn st01(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st01(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const THREADS: usize = 50;
     const LEN: usize = 100;
     let n = cfg.iters(1000);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st01", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st01", false)?;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),
@@ -132,14 +132,13 @@ pub(super) fn st01(cfg: &RunCfg) -> Result<SuiteRun, String> {
 
 // ST-02: 30 threads create (wb, two writes), read back and delete the same path. Lock
 // timeouts (try-once and 2 ms waits), FileOpen on remove and NotFound are expected.
-pub(super) fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st02(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const THREADS: usize = 30;
     const LEN: usize = 96;
     const PATH: &str = "/st02/shared.bin";
     let n = cfg.iters(1000);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st02", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st02", false)?;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),
@@ -219,22 +218,19 @@ pub(super) fn st02(cfg: &RunCfg) -> Result<SuiteRun, String> {
 
 // ST-03: 20 writers (wb, 4 writes of 64 bytes) and 20 readers on one file. Readers must see a
 // whole payload every time; the final generation counts every successful writer exactly.
-pub(super) fn st03(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st03(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const WRITERS: usize = 20;
     const READERS: usize = 20;
     const LEN: usize = 256;
     const PATH: &str = "/st03/shared.bin";
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st03", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st03", false)?;
     let init = payload("st03", 999, 0, LEN);
-    let mut h = fs
-        .open(PATH, OpenMode::Write)
-        .map_err(|e| format!("setup: {e}"))?;
-    h.write_data(&init).map_err(|e| format!("setup: {e}"))?;
+    let mut h = fs.open(PATH, OpenMode::Write)?;
+    h.write_data(&init)?;
     h.close();
-    let g0 = fs.stat(PATH).map_err(|e| format!("setup: {e}"))?.generation;
+    let g0 = fs.stat(PATH)?.generation;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),

@@ -7,6 +7,7 @@ mod tree;
 
 use super::runner::{MonitorReport, RunOutput};
 use super::verify::verify_tree;
+use crate::stress::StressError;
 use files::{seed, st01, st02, st03};
 use memfs_core::{LockWait, MemoryFileSystem};
 use std::collections::BTreeMap;
@@ -55,7 +56,7 @@ pub struct SuiteRun {
 pub struct Suite {
     pub name: &'static str,
     pub about: &'static str,
-    pub run: fn(&RunCfg) -> Result<SuiteRun, String>,
+    pub run: fn(&RunCfg) -> Result<SuiteRun, StressError>,
 }
 
 /// Every suite, in order.
@@ -102,12 +103,8 @@ pub fn find_suite(name: &str) -> Option<&'static Suite> {
     SUITES.iter().find(|s| s.name == name)
 }
 
-pub(super) fn build(quota: u64) -> Result<Arc<MemoryFileSystem>, String> {
-    MemoryFileSystem::builder()
-        .quota(quota)
-        .build()
-        .map(Arc::new)
-        .map_err(|e| format!("cannot build the filesystem: {e}"))
+pub(super) fn build(quota: u64) -> Result<Arc<MemoryFileSystem>, StressError> {
+    Ok(Arc::new(MemoryFileSystem::builder().quota(quota).build()?))
 }
 
 pub(super) fn labels(groups: &[(&str, usize)]) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! churn) and ST-06 (stat during real renames).
 
 use super::{RunCfg, SuiteRun, build, finish, labels};
+use crate::stress::StressError;
 use crate::stress::io::{WriteFail, parse_payload, payload, read_all, write_parts};
 use crate::stress::progress::OpCode;
 use crate::stress::runner::run_workers;
@@ -18,13 +19,12 @@ enum Expect {
 // ST-04: 40 threads write their own files (two writes per cycle, sizes varying) under a quota
 // far below demand; QuotaExceeded is the only allowed error, nothing is ever torn, each file
 // ends exactly as its thread last left it, and used <= quota at every sample.
-pub(super) fn st04(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st04(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const THREADS: usize = 40;
     const QUOTA: u64 = 24 * 1024;
     let n = cfg.iters(500);
     let fs = build(QUOTA)?;
-    fs.mkdir("/st04", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st04", false)?;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),
@@ -99,13 +99,12 @@ pub(super) fn st04(cfg: &RunCfg) -> Result<SuiteRun, String> {
 // ST-05: 20 threads on a shared tree of 5 directories: mkdir (with parents), write own files,
 // listdir, read back, rmtree. NotFound and FileOpen are expected; listings and contents must
 // stay well-formed; the final tree must agree with stats().
-pub(super) fn st05(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st05(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const THREADS: usize = 20;
     const LEN: usize = 80;
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st05", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st05", false)?;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),
@@ -197,27 +196,22 @@ pub(super) fn st05(cfg: &RunCfg) -> Result<SuiteRun, String> {
 // ST-06: 10 renamers really rename their file back and forth (a_T <-> b_T, sometimes through
 // a shared "hot" name) while 10 threads stat all names. A found file always has its owner's
 // size; at the end each file is where its renamer left it with content and generation intact.
-pub(super) fn st06(cfg: &RunCfg) -> Result<SuiteRun, String> {
+pub(super) fn st06(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const RENAMERS: usize = 10;
     const STATERS: usize = 10;
     const HOT: &str = "/st06/hot";
     let n = cfg.iters(500);
     let fs = build(64 * 1024 * 1024)?;
-    fs.mkdir("/st06", false)
-        .map_err(|e| format!("setup: {e}"))?;
+    fs.mkdir("/st06", false)?;
     let size = |t: usize| 100 + t;
     for t in 0..RENAMERS {
-        let mut h = fs
-            .open(&format!("/st06/a_{t}"), OpenMode::Write)
-            .map_err(|e| format!("setup: {e}"))?;
-        h.write_data(&payload("st06", t, 0, size(t)))
-            .map_err(|e| format!("setup: {e}"))?;
+        let mut h = fs.open(&format!("/st06/a_{t}"), OpenMode::Write)?;
+        h.write_data(&payload("st06", t, 0, size(t)))?;
         h.close();
     }
     let gens: Vec<u64> = (0..RENAMERS)
         .map(|t| fs.stat(&format!("/st06/a_{t}")).map(|s| s.generation))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("setup: {e}"))?;
+        .collect::<Result<_, _>>()?;
     let wfs = fs.clone();
     let out = run_workers(
         Some(&fs),

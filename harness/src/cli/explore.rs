@@ -1,0 +1,315 @@
+//! `harness explore`, `harness replay` and `harness list`: the commands that load a system
+//! (the specs with the chosen subject, or the hidden toy) and hand its parties to the engine.
+
+use super::{CliError, Exit, SpecArgs, ToyChoice, out, parse_shard};
+use crate::engine::explore::{self, ExploreConfig, NoProgress, Progress};
+use crate::engine::progress::StderrProgress;
+use crate::engine::regression::{self, ReplayStatus};
+use crate::engine::run::{DriverFor, Parties};
+use crate::engine::session;
+use crate::engine::system::System;
+use crate::engine::toy::{ToyBug, ToyDriver, ToySystem};
+use crate::fs::subject::FsRun;
+use crate::results::io::write_json;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// `explore` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ExploreArgs {
+    /// Longest sequence length.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub depth: usize,
+    /// At most K occurrences of one step in a sequence.
+    #[arg(long, value_name = "K")]
+    pub max_repeat: Option<u32>,
+    /// Execute every prefix, even when it reaches an already explored state.
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Explore only shard I of N (1-based), split by first step.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Write the run result (RunResult JSON) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write JUnit XML to FILE (one case per failure, so CI shows failures per clause).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Where shrunk failures are saved.
+    #[arg(long, value_name = "DIR", default_value = "scenarios/regressions")]
+    pub regressions: PathBuf,
+    /// Do not save regression files.
+    #[arg(long)]
+    pub no_save: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// `replay` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// Regression files or folders (searched recursively for .yaml files).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write JUnit XML to FILE (one case per replayed file).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// What `list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    Actions,
+    Clauses,
+}
+
+/// `list` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// `actions` or `clauses`.
+    pub what: ListWhat,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+}
+
+/// `harness explore`.
+pub fn explore(a: &ExploreArgs) -> Result<Exit, CliError> {
+    with_parties(&a.spec, Command::Explore(a))
+}
+
+/// `harness replay`.
+pub fn replay(a: &ReplayArgs) -> Result<Exit, CliError> {
+    with_parties(&a.spec, Command::Replay(a))
+}
+
+/// `harness list`.
+pub fn list(a: &ListArgs) -> Result<Exit, CliError> {
+    with_parties(&a.spec, Command::List(a.what))
+}
+
+/// What to do once the parties are built (the engine is generic over them, so the commands
+/// run as one generic function per system).
+enum Command<'a> {
+    Explore(&'a ExploreArgs),
+    Replay(&'a ReplayArgs),
+    List(ListWhat),
+}
+
+impl Command<'_> {
+    fn go<S, A, B>(&self, p: Parties<'_, S, A, B>) -> Result<Exit, CliError>
+    where
+        S: System,
+        A: DriverFor<S>,
+        B: DriverFor<S>,
+    {
+        match self {
+            Command::Explore(a) => explore_parties(p, a),
+            Command::Replay(a) => replay_parties(p, a),
+            Command::List(w) => Ok(list_system(p.system, *w)),
+        }
+    }
+}
+
+fn with_parties(spec: &SpecArgs, c: Command<'_>) -> Result<Exit, CliError> {
+    if let Some(t) = spec.toy {
+        let sys = ToySystem::new();
+        let subject = match t {
+            ToyChoice::Correct => ToyDriver::correct(),
+            ToyChoice::AddBug => ToyDriver::with_bug(ToyBug::AddOverwrites),
+            ToyChoice::IncrBug => ToyDriver::with_bug(ToyBug::IncrWraps),
+        };
+        let reference = ToyDriver::correct();
+        return c.go(Parties {
+            system: &sys,
+            subject: &subject,
+            reference: &reference,
+        });
+    }
+    let run = FsRun::load(&spec.specs, &spec.subject)?;
+    c.go(run.parties())
+}
+
+fn explore_parties<S, A, B>(p: Parties<'_, S, A, B>, a: &ExploreArgs) -> Result<Exit, CliError>
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let cfg = ExploreConfig {
+        depth: a.depth,
+        max_repeat: a.max_repeat,
+        dedup: !a.no_dedup,
+        shard: a.shard,
+        ..Default::default()
+    };
+    let threads = a.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Usage(format!("cannot start {threads} worker threads: {e}")))?;
+    let total = explore::progress_total(p.system.steps().len(), &cfg);
+    let bar = (!a.quiet).then(|| StderrProgress::new(total));
+    let progress: &dyn Progress = match &bar {
+        Some(b) => b,
+        None => &NoProgress,
+    };
+    let dir = (!a.no_save).then_some(a.regressions.as_path());
+    let s = pool.install(|| session::run(p, &cfg, dir, progress));
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    out!("{}", session::summary_line(&s.result, s.failing_nodes));
+    for (f, path) in &s.regressions {
+        let labels: Vec<&str> = f.steps.iter().map(|s| s.label.as_str()).collect();
+        out!("FAIL {}: {}", f.id, labels.join(" ; "));
+        out!(
+            "  step {}: expected {}, observed {}: {}",
+            f.failing_step,
+            f.expected,
+            f.observed,
+            f.message
+        );
+        if !f.clauses.is_empty() {
+            out!("  clauses: {}", f.clauses.join(", "));
+        }
+        if let Some(p) = path {
+            out!("  saved: {}", p.display());
+        }
+    }
+    for e in &s.write_errors {
+        eprintln!("error: {e}");
+    }
+    if let Some(path) = &a.json {
+        write_json(path, &s.result)?;
+    }
+    if let Some(path) = &a.junit {
+        crate::junit::from_run(&s.result)
+            .write(path)
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(Exit::conform_if(
+        s.result.failures.is_empty() && s.failing_nodes == 0,
+    ))
+}
+
+fn replay_parties<S, A, B>(p: Parties<'_, S, A, B>, a: &ReplayArgs) -> Result<Exit, CliError>
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let files = regression::collect_files(&a.paths)?;
+    let mut counts = [0usize; 4];
+    let mut cases = Vec::new();
+    for f in &files {
+        let started = std::time::Instant::now();
+        let st = regression::replay_file(p, f);
+        cases.push(crate::junit::ReplayOutcome {
+            file: f.display().to_string(),
+            failure: match &st {
+                ReplayStatus::Pass => None,
+                ReplayStatus::Fail(fail) => Some(format!(
+                    "step {}: {}; expected {}, observed {}",
+                    fail.position + 1,
+                    fail.message(),
+                    fail.expected,
+                    fail.observed
+                )),
+                ReplayStatus::Stale(why) => Some(format!("stale: {}", why.join("; "))),
+                ReplayStatus::Invalid(e) => Some(format!("invalid: {e}")),
+            },
+            seconds: started.elapsed().as_secs_f64(),
+        });
+        match &st {
+            ReplayStatus::Pass => {
+                counts[0] += 1;
+                out!("PASS    {}", f.display());
+            }
+            ReplayStatus::Fail(fail) => {
+                counts[1] += 1;
+                out!(
+                    "FAIL    {}: step {}: {}",
+                    f.display(),
+                    fail.position + 1,
+                    fail.message()
+                );
+                out!(
+                    "        expected {}, observed {}",
+                    fail.expected,
+                    fail.observed
+                );
+            }
+            ReplayStatus::Stale(why) => {
+                counts[2] += 1;
+                out!(
+                    "STALE   {}: the spec no longer has these steps; update or delete the file",
+                    f.display()
+                );
+                for w in why {
+                    out!("        {w}");
+                }
+            }
+            ReplayStatus::Invalid(e) => {
+                counts[3] += 1;
+                out!("INVALID {e}");
+            }
+        }
+    }
+    out!(
+        "replayed {} files: {} passed, {} failed, {} stale, {} invalid",
+        files.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    if let Some(path) = &a.junit {
+        crate::junit::from_replays(&cases)
+            .write(path)
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if counts[3] > 0 {
+        Exit::Usage
+    } else {
+        Exit::conform_if(counts[1] + counts[2] == 0)
+    })
+}
+
+fn list_system<S: System>(sys: &S, what: ListWhat) -> Exit {
+    match what {
+        ListWhat::Actions => {
+            let mut n = vec![0usize; sys.action_names().len()];
+            for id in 0..sys.steps().len() {
+                if let Some(c) = n.get_mut(sys.action_of(id as u32)) {
+                    *c += 1;
+                }
+            }
+            for (a, c) in sys.action_names().iter().zip(n) {
+                out!("{a}\t{c} steps");
+            }
+            out!(
+                "{} actions, {} steps",
+                sys.action_names().len(),
+                sys.steps().len()
+            );
+        }
+        ListWhat::Clauses => {
+            for (i, c) in sys.clause_ids().iter().enumerate() {
+                match sys.clause_text(i) {
+                    Some(t) => out!("{c}\t{t}"),
+                    None => out!("{c}"),
+                }
+            }
+            out!("{} clauses", sys.clause_ids().len());
+        }
+    }
+    Exit::Conform
+}

@@ -1,0 +1,97 @@
+//! `harness scenario`: run numbered use-case scenarios on a subject, list them, select them by
+//! number (`2` runs 2.1, 2.2, ...).
+
+use super::{CliError, Exit, out};
+use crate::fs::subject::Subject;
+use crate::scenario::{Runner, Scenario, load_dir, selected};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `harness scenario`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScenarioArgs {
+    /// Scenario numbers to run (`2.1`; `2` runs 2.1, 2.2, ...). None: run all.
+    pub numbers: Vec<String>,
+    /// List the scenarios (number, title, clauses) instead of running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Scenario directory.
+    #[arg(long, default_value = "scenarios")]
+    pub dir: PathBuf,
+    /// After a failure, export the failing scenario's filesystems under this directory.
+    #[arg(long)]
+    pub dump_on_failure: Option<PathBuf>,
+    /// The implementation under test: `core` (memfs-core, in process).
+    #[arg(long, value_name = "SUBJECT", default_value = "core")]
+    pub subject: Subject,
+}
+
+/// `harness scenario`: 0 all passed, 1 a scenario failed, 2 bad usage or a malformed file.
+pub fn scenario(args: &ScenarioArgs) -> Result<Exit, CliError> {
+    let all = load_dir(&args.dir).map_err(|e| CliError::Usage(e.to_string()))?;
+    let chosen: Vec<&Scenario> = if args.numbers.is_empty() {
+        all.iter().collect()
+    } else {
+        let mut v = Vec::new();
+        for sel in &args.numbers {
+            let hits: Vec<&Scenario> = all.iter().filter(|s| selected(&s.number, sel)).collect();
+            if hits.is_empty() {
+                let have: Vec<&str> = all.iter().map(|s| s.number.as_str()).collect();
+                return Err(CliError::Usage(format!(
+                    "no scenario {sel}; have {} (see --list)",
+                    have.join(", ")
+                )));
+            }
+            v.extend(hits);
+        }
+        v
+    };
+    if args.list {
+        for s in chosen {
+            out!(
+                "{:<5} {}  [{}]  {}",
+                s.number,
+                s.title,
+                s.clauses.join(", "),
+                s.file.display()
+            );
+        }
+        return Ok(Exit::Conform);
+    }
+    let runner = Runner {
+        subject: args.subject.clone(),
+        dump_on_failure: args.dump_on_failure.clone(),
+    };
+    let mut failed = 0;
+    for s in &chosen {
+        let t = Instant::now();
+        let out = runner.run(s);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        match &out.failure {
+            None => out!(
+                "ok   {:<5} {} ({} steps, {ms:.1} ms)",
+                s.number,
+                s.title,
+                out.steps_run
+            ),
+            Some(f) => {
+                failed += 1;
+                out!(
+                    "FAIL {:<5} {}: {}: {f}",
+                    s.number,
+                    s.title,
+                    s.file.display()
+                );
+                if let Some(d) = &out.dumped_to {
+                    out!("     filesystems exported to {}", d.display());
+                }
+            }
+        }
+    }
+    out!(
+        "{} scenarios, {} passed, {failed} failed",
+        chosen.len(),
+        chosen.len() - failed
+    );
+    Ok(Exit::conform_if(failed == 0))
+}

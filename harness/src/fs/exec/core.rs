@@ -1,0 +1,365 @@
+//! The one place a [`Call`] becomes a memfs-core call. The explorer's core driver, the
+//! linearizability recorder and the scenario runner all execute through [`CoreExec`], so every
+//! layer speaks the call vocabulary (and its slot conventions, `adapters/PROTOCOL.md`) the same
+//! way, and a core error kind the vocabulary does not know is a driver error, never a guess.
+
+use crate::engine::system::DriverError;
+use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
+use crate::fs::config::{FsConfig, Storage};
+use crate::fs::observation::{StatsObs, StepValue};
+use memfs_core::{
+    BlockReason, ErrorKind, FileHandle, FsBuilder, LockWait, MemoryFileSystem, MfsError, OpenMode,
+    OpenOptions, StorageKind,
+};
+use std::collections::BTreeMap;
+use std::io::SeekFrom;
+use std::time::Duration;
+
+/// The builder settings of `cfg` (the boundary between the harness's configuration and
+/// memfs-core's builder). Clock and namespace lock are the caller's choice.
+pub fn builder(cfg: &FsConfig) -> FsBuilder {
+    let storage = match cfg.storage {
+        Storage::Auto => StorageKind::Auto,
+        Storage::Sequential => StorageKind::Sequential,
+        Storage::RandomAccess => StorageKind::RandomAccess,
+    };
+    let mut b = MemoryFileSystem::builder()
+        .quota(cfg.quota)
+        .chunk_overhead(cfg.chunk_overhead)
+        .storage(storage)
+        .promotion_hard_limit(cfg.promotion_hard_limit)
+        .default_lock_timeout(LockWait::For(Duration::from_millis(cfg.lock_timeout_ms)));
+    if let Some(n) = cfg.max_nodes {
+        b = b.max_nodes(n);
+    }
+    b
+}
+
+/// One handle slot: the handle and, once closed, where its cursor was (a closed handle can no
+/// longer be asked, but the observation still shows its last position).
+#[derive(Debug)]
+pub struct SlotHandle {
+    pub handle: FileHandle,
+    pub closed_pos: u64,
+}
+
+impl SlotHandle {
+    /// The cursor as the observation shows it: live while open, the last one once closed.
+    pub fn pos(&self) -> u64 {
+        if self.handle.is_closed() {
+            self.closed_pos
+        } else {
+            self.handle.tell().unwrap_or(0)
+        }
+    }
+}
+
+/// Executes calls on one memfs-core filesystem with its own handle slots.
+#[derive(Debug)]
+pub struct CoreExec {
+    fs: MemoryFileSystem,
+    slots: Vec<Option<SlotHandle>>,
+    /// Fill in error messages (scenarios check them; the explorer never reads them and would
+    /// pay an allocation per failing step).
+    messages: bool,
+}
+
+impl CoreExec {
+    /// An executor on `fs` with `slots` empty handle slots (more are added on demand).
+    pub fn new(fs: MemoryFileSystem, slots: u8) -> Self {
+        CoreExec {
+            fs,
+            slots: (0..slots).map(|_| None).collect(),
+            messages: false,
+        }
+    }
+
+    /// Whether error outcomes carry the core's message.
+    pub fn with_messages(mut self, on: bool) -> Self {
+        self.messages = on;
+        self
+    }
+
+    /// Wraps an existing state (a fork: filesystem and handles already copied).
+    pub fn from_parts(
+        fs: MemoryFileSystem,
+        slots: Vec<Option<SlotHandle>>,
+        messages: bool,
+    ) -> Self {
+        CoreExec {
+            fs,
+            slots,
+            messages,
+        }
+    }
+
+    /// The filesystem.
+    pub fn fs(&self) -> &MemoryFileSystem {
+        &self.fs
+    }
+
+    /// The handle slots.
+    pub fn slots(&self) -> &[Option<SlotHandle>] {
+        &self.slots
+    }
+
+    /// The handle slots, for wrappers that tamper with them (a deliberately faulty driver).
+    pub fn slots_mut(&mut self) -> &mut Vec<Option<SlotHandle>> {
+        &mut self.slots
+    }
+
+    /// Whether error outcomes carry messages.
+    pub fn messages(&self) -> bool {
+        self.messages
+    }
+
+    /// Closes every handle (not a call: cleanup at the end of a thread or a scenario).
+    pub fn close_all(&mut self) {
+        for s in self.slots.iter_mut().flatten() {
+            if !s.handle.is_closed() {
+                s.closed_pos = s.handle.tell().unwrap_or(0);
+            }
+            s.handle.close();
+        }
+    }
+
+    /// Executes one call. `Err` only when the core answers something the vocabulary cannot
+    /// express (an error kind the harness does not know).
+    pub fn run(&mut self, call: &Call) -> Result<CallOutcome, DriverError> {
+        let m = self.messages;
+        let fs = &self.fs;
+        match call {
+            Call::Open {
+                slot,
+                path,
+                mode,
+                preallocate,
+                lock_timeout_ms,
+            } => {
+                let mode = match mode.parse::<OpenMode>() {
+                    Ok(mode) => mode,
+                    Err(e) => return outcome_of(&e, m),
+                };
+                let mut opts = OpenOptions::new().preallocate(*preallocate);
+                if let Some(ms) = lock_timeout_ms {
+                    opts = opts.lock_timeout(LockWait::For(Duration::from_millis(*ms)));
+                }
+                match fs.open_with(path, mode, &opts) {
+                    Ok(h) => {
+                        let i = usize::from(*slot);
+                        if self.slots.len() <= i {
+                            self.slots.resize_with(i + 1, || None);
+                        }
+                        // Rebinding a slot closes what it held after the open, like rebinding a
+                        // Python variable: the old handle's lock still counts during the open.
+                        let old = self.slots[i].replace(SlotHandle {
+                            handle: h,
+                            closed_pos: 0,
+                        });
+                        if let Some(mut old) = old {
+                            old.handle.close();
+                        }
+                        Ok(CallOutcome::Ok(StepValue::Unit))
+                    }
+                    Err(e) => outcome_of(&e, m),
+                }
+            }
+            Call::Close { slot } => {
+                if let Some(Some(s)) = self.slots.get_mut(usize::from(*slot)) {
+                    if !s.handle.is_closed() {
+                        s.closed_pos = s.handle.tell().unwrap_or(0);
+                    }
+                    s.handle.close();
+                }
+                Ok(CallOutcome::Ok(StepValue::Unit))
+            }
+            Call::Read { slot, max } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                let max = max.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+                value(h.read_data(max), StepValue::Bytes, m)
+            }
+            Call::Write { slot, data } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                value(h.write_data(data), |n| StepValue::U64(n as u64), m)
+            }
+            Call::Seek {
+                slot,
+                whence,
+                offset,
+            } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                let pos = match whence {
+                    Whence::Start => match u64::try_from(*offset) {
+                        Ok(o) => SeekFrom::Start(o),
+                        // `SeekFrom::Start` cannot express a negative target; a negative
+                        // position is the core's `InvalidInput` from every other origin too.
+                        Err(_) => return Ok(CallOutcome::err(ErrKind::InvalidInput, None)),
+                    },
+                    Whence::Current => SeekFrom::Current(*offset),
+                    Whence::End => SeekFrom::End(*offset),
+                };
+                value(h.seek_to(pos), StepValue::U64, m)
+            }
+            Call::Tell { slot } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                value(h.tell(), StepValue::U64, m)
+            }
+            Call::Truncate { slot, size } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                value(h.truncate(*size), StepValue::U64, m)
+            }
+            Call::Mkdir { path, exist_ok } => unit(fs.mkdir(path, *exist_ok), m),
+            Call::Listdir { path } => value(fs.listdir(path), StepValue::Names, m),
+            Call::Exists { path } => Ok(CallOutcome::Ok(StepValue::Bool(fs.exists(path)))),
+            Call::IsDir { path } => Ok(CallOutcome::Ok(StepValue::Bool(fs.is_dir(path)))),
+            Call::IsFile { path } => Ok(CallOutcome::Ok(StepValue::Bool(fs.is_file(path)))),
+            Call::Stat { path } => value(
+                fs.stat(path),
+                |s| StepValue::Stat {
+                    size: s.size,
+                    created: s.created_at.0,
+                    modified: s.modified_at.0,
+                    generation: s.generation,
+                    is_dir: s.is_dir,
+                },
+                m,
+            ),
+            Call::Stats => Ok(CallOutcome::Ok(StepValue::Stats(stats_obs(fs)))),
+            Call::GetSize { path } => value(fs.get_size(path), StepValue::U64, m),
+            Call::Rename { src, dst } => unit(fs.rename(src, dst), m),
+            Call::Move { src, dst } => unit(fs.move_path(src, dst), m),
+            Call::Remove { path } => unit(fs.remove(path), m),
+            Call::Rmtree { path } => unit(fs.rmtree(path), m),
+            Call::Copy { src, dst } => unit(fs.copy(src, dst), m),
+            Call::CopyTree { src, dst } => unit(fs.copy_tree(src, dst), m),
+            Call::Walk { path } => value(
+                fs.walk(path),
+                |w| StepValue::Walk(w.into_iter().map(|e| (e.dir, e.dirs, e.files)).collect()),
+                m,
+            ),
+            Call::Glob { pattern } => value(fs.glob(pattern), StepValue::Names, m),
+            Call::ExportTree { prefix, only_dirty } => {
+                value(fs.export_tree(prefix, *only_dirty), StepValue::Files, m)
+            }
+            Call::IterExportTree { prefix, only_dirty } => {
+                let collected = fs
+                    .iter_export_tree(prefix, *only_dirty)
+                    .and_then(|it| it.collect::<memfs_core::Result<BTreeMap<String, Vec<u8>>>>());
+                value(collected, StepValue::Files, m)
+            }
+            Call::ExportAsBytes { path, max_size } => value(
+                fs.export_as_bytesio(path, *max_size),
+                |c| StepValue::Bytes(c.into_inner()),
+                m,
+            ),
+            Call::ImportTree { entries } => {
+                let entries = entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
+                unit(fs.import_tree(entries), m)
+            }
+        }
+    }
+
+    fn handle(&mut self, slot: u8) -> Option<&mut FileHandle> {
+        match self.slots.get_mut(usize::from(slot)) {
+            Some(Some(s)) => Some(&mut s.handle),
+            _ => None,
+        }
+    }
+}
+
+/// A handle call on an empty slot: `InvalidInput` without calling the subject (the protocol's
+/// slot convention).
+pub fn no_handle() -> CallOutcome {
+    CallOutcome::err(ErrKind::InvalidInput, None)
+}
+
+/// The comparable form of the core's `stats()`.
+pub fn stats_obs(fs: &MemoryFileSystem) -> StatsObs {
+    let s = fs.stats();
+    StatsObs {
+        used_bytes: s.used_bytes,
+        quota_bytes: s.quota_bytes,
+        free_bytes: s.free_bytes,
+        file_count: s.file_count,
+        dir_count: s.dir_count,
+        chunk_count: s.chunk_count,
+        overhead_per_chunk_estimate: s.overhead_per_chunk_estimate,
+    }
+}
+
+/// The vocabulary's kind for a core error kind; `None` for a kind the harness does not know
+/// (memfs-core's `ErrorKind` is non-exhaustive: a new kind must be added here, not guessed).
+pub fn kind_of(k: ErrorKind) -> Option<ErrKind> {
+    #[allow(unreachable_patterns)] // the wildcard is for kinds a newer core adds
+    Some(match k {
+        ErrorKind::NotFound => ErrKind::NotFound,
+        ErrorKind::AlreadyExists => ErrKind::AlreadyExists,
+        ErrorKind::IsADirectory => ErrKind::IsADirectory,
+        ErrorKind::NotADirectory => ErrKind::NotADirectory,
+        ErrorKind::WouldBlock => ErrKind::WouldBlock,
+        ErrorKind::InvalidInput => ErrKind::InvalidInput,
+        ErrorKind::Unsupported => ErrKind::Unsupported,
+        ErrorKind::QuotaExceeded => ErrKind::QuotaExceeded,
+        ErrorKind::NodeLimitExceeded => ErrKind::NodeLimitExceeded,
+        ErrorKind::OutOfMemory => ErrKind::OutOfMemory,
+        _ => return None,
+    })
+}
+
+/// The outcome of a core error: its kind, the `WouldBlock` reason, and (with `message`) its
+/// text. A kind the vocabulary does not know is a [`DriverError`].
+pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverError> {
+    let Some(kind) = kind_of(e.kind()) else {
+        return Err(DriverError::new(
+            "core",
+            format!(
+                "memfs-core answered error kind `{}`, which the call vocabulary does not know: {e}",
+                e.kind().name()
+            ),
+        ));
+    };
+    let reason = match e {
+        MfsError::WouldBlock { reason, .. } => Some(
+            match reason {
+                BlockReason::LockTimeout => "LockTimeout",
+                BlockReason::FileOpen => "FileOpen",
+            }
+            .to_string(),
+        ),
+        _ => None,
+    };
+    Ok(CallOutcome::Err {
+        kind,
+        reason,
+        message: ErrorText(if message {
+            e.to_string()
+        } else {
+            String::new()
+        }),
+    })
+}
+
+fn unit(r: memfs_core::Result<()>, message: bool) -> Result<CallOutcome, DriverError> {
+    value(r, |()| StepValue::Unit, message)
+}
+
+fn value<T>(
+    r: memfs_core::Result<T>,
+    f: impl FnOnce(T) -> StepValue,
+    message: bool,
+) -> Result<CallOutcome, DriverError> {
+    match r {
+        Ok(v) => Ok(CallOutcome::Ok(f(v))),
+        Err(e) => outcome_of(&e, message),
+    }
+}

@@ -1,0 +1,578 @@
+//! Specs: YAML files (`specs/*.yaml`, merged) holding numbered clauses and actions with
+//! ordered preconditions, effects and postconditions. Loading validates every name against
+//! the model's registries and expands each action into concrete steps; the resulting
+//! [`Spec`] is what the engine explores: it predicts each step from a model state and checks
+//! what the system under test returned and looks like afterwards.
+//!
+//! ```yaml
+//! clauses:                       # usually in clauses.yaml
+//!   - { id: OPEN-3, rule: "open of a directory is IsADirectory", source: "semantics §4" }
+//! config: { quota: 400, chunk_overhead: 64, max_nodes: 5, slots: 2 }
+//! domains:                       # named value lists, shared by actions
+//!   small: { kind: bytes, values: ["", "hello", { fill: "m", len: 200 }] }
+//! invariants:                    # checked after every step
+//!   - { check: "used_within_quota()", clause: QUOTA-11 }
+//! actions:
+//!   - name: open_rb
+//!     params:                    # with values: ranged (cartesian); kind only: set by cases
+//!       path: { kind: path }
+//!       slot: { kind: slot, values: [0, 1] }
+//!       mode: { kind: mode, values: [rb] }
+//!     cases: [ { path: /a }, { path: /a/b } ]
+//!     call: { op: open, slot: $slot, path: $path, mode: $mode }
+//!     pre:                       # ordered: the first failing one decides the error
+//!       - { if: "valid_path(path)", else: InvalidInput, clause: PATH-9 }
+//!       - { if: "not is_dir(path)", else: IsADirectory, clause: OPEN-3 }
+//!       - { if: "is_file(path)", else: NotFound, clause: [OPEN-4, TREE-8] }
+//!     effect: [ "open(slot, path, mode)" ]
+//!     post:                      # on the system's return value and observed state
+//!       - { check: "observed_handle_matches(slot)", clause: OPEN-13 }
+//! ```
+//! Kinds: path, slot, mode, bytes, int, opt_size, bool, whence, entries (`[[path, data], ...]`).
+//! Conditions (`not`, `and`, `or`, parentheses; value functions such as `parent(p)` as
+//! arguments), effects and checks are listed by `harness list actions` and defined in
+//! `crate::fs::model::{conditions, effects, checks}`. A file with `extends: DIR` loads that
+//! spec directory first and overrides its `config:` keys (storage variants).
+mod calls;
+mod compile;
+pub mod error;
+pub mod expr;
+mod list;
+pub mod raw;
+mod resolve;
+mod values;
+
+pub use error::{SpecError, SpecErrors};
+
+use crate::fs::call::{Call, CallOutcome, ErrKind};
+use crate::fs::model::Mismatch;
+use crate::fs::model::args::Arg;
+use crate::fs::model::checks::{CheckFn, PostCtx};
+use crate::fs::model::conditions::CondFn;
+use crate::fs::model::effects::EffectFn;
+use crate::fs::model::{self, FsConfig, ModelState};
+use crate::fs::observation::Observation;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Index of a clause in [`Spec::clauses`].
+pub type ClauseIdx = u16;
+
+/// A numbered requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub id: String,
+    pub rule: String,
+    pub source: String,
+    /// Why exploration cannot reach it, if it cannot.
+    pub unreachable: Option<String>,
+    pub file: String,
+    pub line: u64,
+}
+
+/// An action as written in the spec (for listings and reports).
+#[derive(Debug, Clone)]
+pub struct ActionInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    /// The operation it calls.
+    pub op: &'static str,
+    /// Parameter names and kinds, in declared order.
+    pub params: Vec<(String, &'static str)>,
+    /// Preconditions: expression text, error kind, clauses.
+    pub pre: Vec<(String, ErrKind, Vec<ClauseIdx>)>,
+    pub effects: Vec<String>,
+    /// Postconditions: check text, clauses.
+    pub post: Vec<(String, Vec<ClauseIdx>)>,
+    /// Clauses listed under the action's `clauses:`.
+    pub listed: Vec<ClauseIdx>,
+    /// Its concrete steps (indices into [`Spec::steps`]).
+    pub steps: Range<usize>,
+    pub file: String,
+    pub line: u64,
+}
+
+/// A compiled condition expression with its arguments bound.
+#[derive(Debug, Clone)]
+pub(crate) enum CExpr {
+    Cond(CondFn, Box<[Arg]>),
+    Not(Box<CExpr>),
+    All(Vec<CExpr>),
+    Any(Vec<CExpr>),
+}
+
+impl CExpr {
+    fn eval(&self, st: &ModelState, cfg: &FsConfig) -> bool {
+        match self {
+            CExpr::Cond(f, a) => f(st, cfg, a),
+            CExpr::Not(x) => !x.eval(st, cfg),
+            CExpr::All(v) => v.iter().all(|x| x.eval(st, cfg)),
+            CExpr::Any(v) => v.iter().any(|x| x.eval(st, cfg)),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CPre {
+    cond: CExpr,
+    err: ErrKind,
+    clauses: Box<[ClauseIdx]>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CCheck {
+    f: CheckFn,
+    args: Box<[Arg]>,
+    clauses: Box<[ClauseIdx]>,
+    /// Reads only the state, never the outcome (see `resolve::TCheck::state_only`).
+    state_only: bool,
+}
+
+/// One concrete step: an action with its parameters bound.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Index into [`Spec::actions`].
+    pub action: usize,
+    /// `open_wb(path=/a, slot=0)`.
+    pub label: String,
+    /// The call every driver executes.
+    pub call: Call,
+    pre: Vec<CPre>,
+    effects: Vec<(EffectFn, Box<[Arg]>)>,
+    post: Vec<CCheck>,
+}
+
+/// What the model predicts for one step, without the next state (see [`Spec::predict_mut`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub step: u32,
+    /// `Ok`, or the error of the first failing precondition.
+    pub outcome: Result<(), ErrKind>,
+    /// How many preconditions were evaluated (all held except the last if `failed`).
+    pub evaluated: u8,
+    pub failed: bool,
+}
+
+impl Verdict {
+    /// Each evaluated precondition's clauses with whether it held, in order.
+    pub fn pre_results<'a>(&self, spec: &'a Spec) -> impl Iterator<Item = (ClauseIdx, bool)> + 'a {
+        let n = usize::from(self.evaluated);
+        let failed = self.failed;
+        let pres = spec
+            .steps
+            .get(self.step as usize)
+            .map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
+        pres.iter().enumerate().flat_map(move |(i, p)| {
+            let held = !(failed && i + 1 == n);
+            p.clauses.iter().map(move |c| (*c, held))
+        })
+    }
+}
+
+/// A prediction: the verdict and the next state (equal to the old one on an error).
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    pub verdict: Verdict,
+    pub next: ModelState,
+}
+
+impl Prediction {
+    /// `Ok`, or the expected error.
+    pub fn outcome(&self) -> Result<(), ErrKind> {
+        self.verdict.outcome
+    }
+}
+
+/// The result of one postcondition or invariant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostResult {
+    pub clause: ClauseIdx,
+    pub ok: bool,
+    /// Empty when `ok`; otherwise what differed.
+    pub message: String,
+}
+
+/// A loaded, validated, expanded spec.
+#[derive(Debug)]
+pub struct Spec {
+    pub clauses: Vec<Clause>,
+    pub actions: Vec<ActionInfo>,
+    pub steps: Vec<Step>,
+    pub config: FsConfig,
+    invariants: Vec<CCheck>,
+}
+
+impl Spec {
+    fn assemble(
+        clauses: Vec<Clause>,
+        actions: Vec<ActionInfo>,
+        steps: Vec<Step>,
+        invariants: Vec<CCheck>,
+        config: FsConfig,
+    ) -> Spec {
+        Spec {
+            clauses,
+            actions,
+            steps,
+            config,
+            invariants,
+        }
+    }
+
+    /// The model state before any step: only the root, every slot empty.
+    pub fn init_state(&self) -> ModelState {
+        ModelState::new(&self.config)
+    }
+
+    /// Predicts `step` from `st` and advances `st` in place (unchanged on a predicted error).
+    /// An out-of-range step predicts `InvalidInput` and changes nothing.
+    pub fn predict_mut(&self, st: &mut ModelState, step: usize) -> Verdict {
+        let sid = u32::try_from(step).unwrap_or(u32::MAX);
+        let Some(s) = self.steps.get(step) else {
+            return Verdict {
+                step: sid,
+                outcome: Err(ErrKind::InvalidInput),
+                evaluated: 0,
+                failed: false,
+            };
+        };
+        for (i, p) in s.pre.iter().enumerate() {
+            if !p.cond.eval(st, &self.config) {
+                let evaluated = u8::try_from(i + 1).unwrap_or(u8::MAX);
+                return Verdict {
+                    step: sid,
+                    outcome: Err(p.err),
+                    evaluated,
+                    failed: true,
+                };
+            }
+        }
+        for (f, a) in &s.effects {
+            f(st, &self.config, a);
+        }
+        let evaluated = u8::try_from(s.pre.len()).unwrap_or(u8::MAX);
+        Verdict {
+            step: sid,
+            outcome: Ok(()),
+            evaluated,
+            failed: false,
+        }
+    }
+
+    /// Predicts `step` from `st`: the expected outcome, the next state and the precondition
+    /// trace.
+    pub fn predict(&self, st: &ModelState, step: usize) -> Prediction {
+        let mut next = st.clone();
+        let verdict = self.predict_mut(&mut next, step);
+        Prediction { verdict, next }
+    }
+
+    /// Postconditions (only when the call returned `Ok`) and invariants (always), evaluated
+    /// on what the system returned and looks like, against the predicted next state.
+    pub fn check_post(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+    ) -> Vec<PostResult> {
+        let mut out = Vec::new();
+        self.check_post_into(step, next, outcome, obs, false, &mut out);
+        out
+    }
+
+    /// [`Spec::check_post`] appending to a caller's buffer (no allocation when all pass).
+    ///
+    /// `settled`: `next` and `obs` are exactly the model state and observation the previous
+    /// step was checked against, and every invariant held there. An invariant that reads only
+    /// the state (never the outcome) is a pure function of them and its (constant) arguments,
+    /// so it holds again: it is neither evaluated nor reported a second time (its clauses are
+    /// [`Spec::settled_clauses`], which the caller counts as checked).
+    pub fn check_post_into(
+        &self,
+        step: usize,
+        next: &ModelState,
+        outcome: &CallOutcome,
+        obs: &Observation,
+        settled: bool,
+        out: &mut Vec<PostResult>,
+    ) {
+        let ctx = PostCtx {
+            st: next,
+            cfg: &self.config,
+            outcome,
+            obs,
+        };
+        let posts = match (self.steps.get(step), outcome) {
+            (Some(s), CallOutcome::Ok(_)) => &s.post[..],
+            _ => &[][..],
+        };
+        let n_posts = posts.len();
+        for (i, c) in posts.iter().chain(&self.invariants).enumerate() {
+            if settled && i >= n_posts && c.state_only {
+                continue;
+            }
+            let r = (c.f)(&ctx, &c.args);
+            for &clause in c.clauses.iter() {
+                let (ok, message) = match &r {
+                    Ok(()) => (true, String::new()),
+                    Err(m) => (false, m.0.clone()),
+                };
+                out.push(PostResult {
+                    clause,
+                    ok,
+                    message,
+                });
+            }
+        }
+    }
+
+    /// Whether the observation abstracts to the model state (tree, contents, generations,
+    /// stats, handles); `Err` says what differs.
+    pub fn model_matches(&self, st: &ModelState, obs: &Observation) -> Result<(), Mismatch> {
+        model::matches(st, &self.config, obs)
+    }
+
+    /// The step with this display label (`open_wb(path=/a, slot=0, prealloc=0, mode=wb)`).
+    pub fn step_index(&self, label: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.label == label)
+    }
+
+    /// The clause ids, indexed by [`ClauseIdx`].
+    pub fn clause_ids(&self) -> Vec<String> {
+        self.clauses.iter().map(|c| c.id.clone()).collect()
+    }
+
+    /// The index of a clause id.
+    pub fn clause_index(&self, id: &str) -> Option<ClauseIdx> {
+        self.clauses
+            .iter()
+            .position(|c| c.id == id)
+            .and_then(|i| ClauseIdx::try_from(i).ok())
+    }
+
+    /// Clauses referenced by some precondition, postcondition or invariant, with whether a
+    /// precondition (true) or only checks (false) reference them.
+    pub fn referenced_clauses(&self) -> std::collections::BTreeMap<ClauseIdx, bool> {
+        let mut m = std::collections::BTreeMap::new();
+        for a in &self.actions {
+            for (_, _, cs) in &a.pre {
+                for c in cs {
+                    m.insert(*c, true);
+                }
+            }
+            for (_, cs) in &a.post {
+                for c in cs {
+                    m.entry(*c).or_insert(false);
+                }
+            }
+        }
+        for i in &self.invariants {
+            for c in i.clauses.iter() {
+                m.entry(*c).or_insert(false);
+            }
+        }
+        m
+    }
+
+    /// Clauses of the invariants that read only the state, each once per invariant naming it:
+    /// what [`Spec::check_post_into`] leaves out when `settled` (they hold, see there).
+    pub fn settled_clauses(&self) -> impl Iterator<Item = ClauseIdx> + '_ {
+        self.invariants
+            .iter()
+            .filter(|i| i.state_only)
+            .flat_map(|i| i.clauses.iter().copied())
+    }
+
+    /// Clause indices of the invariants (checked after every step).
+    pub fn invariant_clauses(&self) -> Vec<ClauseIdx> {
+        self.invariants
+            .iter()
+            .flat_map(|i| i.clauses.iter().copied())
+            .collect()
+    }
+}
+
+/// Loads every `*.yaml` file of a directory (sorted by name) as one spec.
+pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        SpecErrors(vec![SpecError {
+            file: dir.display().to_string(),
+            line: 0,
+            col: 0,
+            msg: format!("cannot read the spec directory: {e}; pass the directory holding clauses.yaml and memfs.yaml"),
+        }])
+    })?;
+    drop(rd);
+    let files = yaml_files(dir).unwrap_or_default();
+    if files.is_empty() {
+        return Err(SpecErrors(vec![SpecError {
+            file: dir.display().to_string(),
+            line: 0,
+            col: 0,
+            msg: "no .yaml files in the spec directory".into(),
+        }]));
+    }
+    load_spec_files(&files)
+}
+
+/// Loads the given files as one spec. A file with `extends: DIR` has the `*.yaml` files of
+/// that directory (relative to the file) loaded before it.
+pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = Vec::new();
+    for f in files {
+        collect(f, 0, &mut seen, &mut sources, &mut errors);
+    }
+    let named: Vec<(&str, &[u8])> = sources
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    match load_spec_sources(&named) {
+        Ok(s) if errors.is_empty() => Ok(s),
+        Ok(_) => Err(SpecErrors(errors)),
+        Err(SpecErrors(mut more)) => {
+            errors.append(&mut more);
+            Err(SpecErrors(errors))
+        }
+    }
+}
+
+/// Reads `f` into `sources`, after the files of the directory it `extends` (if any).
+fn collect(
+    f: &Path,
+    depth: usize,
+    seen: &mut Vec<PathBuf>,
+    sources: &mut Vec<(String, Vec<u8>)>,
+    errors: &mut Vec<SpecError>,
+) {
+    let key = f.canonicalize().unwrap_or_else(|_| f.to_path_buf());
+    if seen.contains(&key) {
+        return;
+    }
+    seen.push(key);
+    let name = f.display().to_string();
+    let bytes = match std::fs::read(f) {
+        Ok(b) => b,
+        Err(e) => {
+            errors.push(SpecError {
+                file: name,
+                line: 0,
+                col: 0,
+                msg: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(default)]
+        extends: Option<serde_saphyr::Spanned<String>>,
+    }
+    let head = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| serde_saphyr::from_str::<Head>(t).ok());
+    if let Some(ext) = head.and_then(|h| h.extends) {
+        let dir = f.parent().unwrap_or(Path::new(".")).join(&ext.value);
+        let at = |msg: String| SpecError {
+            file: name.clone(),
+            line: ext.referenced.line(),
+            col: ext.referenced.column(),
+            msg,
+        };
+        if depth >= 8 {
+            errors.push(at("`extends:` nests too deep (a cycle?)".into()));
+        } else {
+            match yaml_files(&dir) {
+                Ok(base) => {
+                    for b in base {
+                        collect(&b, depth + 1, seen, sources, errors);
+                    }
+                }
+                Err(e) => errors.push(at(format!(
+                    "cannot read the extended directory {}: {e}",
+                    dir.display()
+                ))),
+            }
+        }
+    }
+    sources.push((name, bytes));
+}
+
+/// The `*.yaml` / `*.yml` files of a directory, sorted by name.
+fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Loads spec text given as (display name, bytes) pairs: what the file loaders use, and
+/// what tests feed malformed input through.
+pub fn load_spec_sources(sources: &[(&str, &[u8])]) -> Result<Spec, SpecErrors> {
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, bytes) in sources {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let good = &bytes[..e.valid_up_to()];
+                let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: "the file is not valid UTF-8; save it as UTF-8".into(),
+                });
+                continue;
+            }
+        };
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            errors.push(SpecError { file: name.to_string(), line: 1, col: 1, msg: "the file is empty; expected `clauses:`, `config:`, `domains:`, `invariants:` or `actions:`".into() });
+            continue;
+        }
+        match serde_saphyr::from_str::<raw::RawFile>(text) {
+            Ok(raw) => parsed.push(compile::Parsed {
+                file: name.to_string(),
+                src: text.to_string(),
+                raw,
+            }),
+            Err(e) => {
+                let (line, col) = e
+                    .location()
+                    .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+                errors.push(SpecError {
+                    file: name.to_string(),
+                    line,
+                    col,
+                    msg: yaml_message(&e.to_string()),
+                });
+            }
+        }
+    }
+    let spec = compile::compile(&parsed, &mut errors);
+    match spec {
+        Some(s) if errors.is_empty() => Ok(s),
+        _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// The first line of a serde-saphyr error without its `error: line L column C:` prefix.
+fn yaml_message(full: &str) -> String {
+    let first = full.lines().next().unwrap_or(full).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    if first.starts_with("line ")
+        && let Some(i) = first.find(": ")
+    {
+        return first[i + 2..].to_string();
+    }
+    first.to_string()
+}
