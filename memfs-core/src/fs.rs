@@ -15,7 +15,7 @@ use crate::file_lock::Access;
 use crate::file_node::FileNode;
 use crate::memory_guard;
 use crate::namespace::Tree;
-use crate::sync::{Arc, Mutex, NsLock, NsRead, NsWrite, lock};
+use crate::sync::{Arc, Mutex, ShardableReadGuard, ShardableRwLock, ShardableWriteGuard, lock};
 use crate::types::LockWait;
 use crossbeam_utils::CachePadded;
 
@@ -32,7 +32,7 @@ pub(crate) struct Shared {
     pub context: CachePadded<Arc<FsContext>>,
     /// The namespace: read-locked by the hot paths (shared mode), write-locked by everything
     /// that moves, removes or copies (exclusive mode).
-    pub namespace: NsLock<Tree>,
+    pub namespace: ShardableRwLock<Tree>,
 }
 
 impl std::ops::Deref for Shared {
@@ -44,12 +44,12 @@ impl std::ops::Deref for Shared {
 
 impl Shared {
     /// The namespace in shared mode (see [`crate::namespace`]).
-    pub(crate) fn ns_read(&self) -> NsRead<'_, Tree> {
+    pub(crate) fn ns_read(&self) -> ShardableReadGuard<'_, Tree> {
         self.namespace.read()
     }
 
     /// The namespace in exclusive mode.
-    pub(crate) fn ns_write(&self) -> NsWrite<'_, Tree> {
+    pub(crate) fn ns_write(&self) -> ShardableWriteGuard<'_, Tree> {
         self.namespace.write()
     }
 
@@ -172,8 +172,8 @@ impl MemoryFileSystem {
         MemoryFileSystem {
             inner: Arc::new(Shared {
                 namespace: match context.settings.ns_lock {
-                    NamespaceLock::Single => NsLock::single(tree),
-                    NamespaceLock::Sharded => NsLock::sharded(tree),
+                    NamespaceLock::Single => ShardableRwLock::single(tree),
+                    NamespaceLock::Sharded => ShardableRwLock::sharded(tree),
                 },
                 context: CachePadded::new(context),
             }),
