@@ -127,8 +127,14 @@ impl FsBuilder {
     }
 }
 
-/// A thread-safe in-memory filesystem (`Send + Sync`; share it with `Arc`).
-#[derive(Debug)]
+/// A thread-safe in-memory filesystem (`Send + Sync`).
+///
+/// A `MemoryFileSystem` is a handle to shared state: [`Clone`] gives another handle to the
+/// *same* filesystem (one reference-count increment; a change through either is seen through
+/// both, like sharing it with `Arc`). To get an independent copy of the contents use
+/// [`MemoryFileSystem::snapshot`] or [`MemoryFileSystem::fork`], which build a separate
+/// filesystem that changes on its own.
+#[derive(Debug, Clone)]
 pub struct MemoryFileSystem {
     pub(crate) inner: Arc<Shared>,
 }

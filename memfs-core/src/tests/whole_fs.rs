@@ -138,3 +138,25 @@ fn fork_and_fingerprints() {
         a.stat("/g").unwrap().created_at
     );
 }
+
+#[test]
+fn a_clone_is_the_same_filesystem_a_snapshot_is_not() {
+    let (fs, _) = fs_with(MemoryFileSystem::builder());
+    let same = fs.clone();
+    let copy = fs.snapshot();
+    write(&same, "/f", b"abc");
+    // The clone is another handle: the write is seen through both, and its lock is theirs.
+    assert_eq!(read(&fs, "/f"), b"abc");
+    let held = fs.open("/f", OpenMode::Write).unwrap();
+    assert_eq!(
+        kind(same.open_with("/f", OpenMode::Read, &OpenOptions::new().lock_timeout(TRY))),
+        ErrorKind::WouldBlock
+    );
+    // A clone's handles fork with the filesystem they came from.
+    assert!(same.fork(&[Some(&held)]).is_ok());
+    drop(held);
+    assert_eq!(same.fingerprint(), fs.fingerprint());
+    // The snapshot was taken before the write and stays apart.
+    assert!(!copy.exists("/f"));
+    assert_ne!(copy.fingerprint(), fs.fingerprint());
+}
