@@ -160,6 +160,8 @@ enum Shape {
     File(Arc<FileNode>),
 }
 
+/// The shape of `d`'s subtree, its files shared (their bytes are read later, outside the
+/// namespace lock).
 fn capture(d: &DirNode) -> Vec<(Name, Shape)> {
     d.kids()
         .iter()
@@ -173,6 +175,7 @@ fn capture(d: &DirNode) -> Vec<(Name, Shape)> {
         .collect()
 }
 
+/// Every file of a captured subtree, depth-first in insertion order.
 fn shape_files<'a>(items: &'a [(Name, Shape)], out: &mut Vec<&'a Arc<FileNode>>) {
     for (_, s) in items {
         match s {

@@ -47,8 +47,9 @@ impl MemoryFileSystem {
             }
         }
         // With `only_dirty`, clean files are left out now, before any file lock is taken (and
-        // outside the namespace lock), so a clean write-locked file is skipped rather than a WouldBlock
-        // (integrator decision 3, D-MemFS behaviour). A node's generation never returns to 0.
+        // outside the namespace lock), so a clean write-locked file is skipped rather than a
+        // WouldBlock (integrator decision 3, D-MemFS behaviour). A node's generation never
+        // returns to 0.
         if only_dirty {
             list.retain(|(_, f)| lock(&f.data).generation > 0);
         }

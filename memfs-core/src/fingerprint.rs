@@ -98,6 +98,7 @@ impl Hasher for BufHasher {
     }
 }
 
+/// Every timestamp below `d` (`d`'s included), for the ranks of the relative fingerprint.
 fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
     out.push(d.created_at);
     for node in d.kids().values() {
@@ -112,6 +113,7 @@ fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
     }
 }
 
+/// Feeds `d` and everything below it to `h`, timestamps mapped through `time`.
 fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
     time(d.created_at).hash(h);
     let kids = d.kids();

@@ -22,11 +22,14 @@ use crate::types::OpenMode;
 /// Handles' files to rebuild locks for: (original node, state to give its copy, the copy).
 type LockPlan = Vec<(*const FileNode, LockState, Option<Arc<FileNode>>)>;
 
+/// What the files of a copy charge: usage and sequential chunks.
 struct CopyStats {
     used: u64,
     chunks: u64,
 }
 
+/// A deep copy of `d` whose files account to `context`, with lock states from `plan` (which
+/// it fills with the copies), adding the copies' charge to `st`.
 fn clone_dir(
     d: &DirNode,
     context: &Arc<FsContext>,
@@ -243,6 +246,7 @@ impl MemoryFileSystem {
     }
 }
 
+/// Whether two filesystems have the same settings (clock and probe: the same objects).
 fn same_config(a: &Settings, b: &Settings) -> bool {
     let Settings {
         overhead,
@@ -296,6 +300,8 @@ fn same_dir(
     true
 }
 
+/// `a` equals what a fork makes of file `b` (whose open handles are among `bh`); adds `b`'s
+/// charge and chunks to `st`.
 fn same_file(
     a: &Arc<FileNode>,
     b: &Arc<FileNode>,

@@ -29,6 +29,7 @@ impl MemoryFileSystem {
     }
 }
 
+/// Adds to `out` the paths below `dir` (at `base`) that match the pattern parts `pats`.
 fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>) {
     let Some((first, rest)) = pats.split_first() else {
         return;
@@ -65,6 +66,7 @@ fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>
     }
 }
 
+/// Adds to `out` every file and directory below `dir` (at `base`): a trailing `**`.
 fn all_below(dir: &DirNode, base: &str, out: &mut BTreeSet<String>) {
     for (name, node) in dir.kids().iter() {
         let p = path::join(base, name);

@@ -1,9 +1,8 @@
 //! Open file handles: `Read + Write + Seek` plus `tell`, `truncate` and `close`.
 //! API CONTRACT (pinned).
 
-use crate::Result;
 use crate::context::FsContext;
-use crate::error::MfsError;
+use crate::error::{MfsError, Result};
 use crate::file_lock::Access;
 use crate::file_node::FileNode;
 use crate::sync::{Arc, lock};

@@ -293,7 +293,7 @@ enum Step {
     /// The handle's lock is held: the file and its size.
     Opened(Arc<FileNode>, u64),
     /// The open fails with this error.
-    Fail(crate::MfsError),
+    Fail(MfsError),
     /// The file's lock is busy: wait for it outside the namespace locks, then try again.
     Busy(Arc<FileNode>),
     /// The file must be created in exclusive mode (a node limit is set, or it is in `/`).

@@ -115,8 +115,8 @@ impl MemoryFileSystem {
         })
     }
 
-    /// Top-down walk from `path`, in insertion order (exclusive mode: one consistent picture).
-    /// A file at `path` is `NotADirectory` (like `listdir`).
+    /// Top-down walk from `path`, in insertion order, in exclusive mode. A file at `path` is
+    /// `NotADirectory` (like `listdir`).
     pub fn walk(&self, path: &str) -> Result<Vec<WalkEntry>> {
         let norm = normalize(path)?;
         let p: &str = &norm;
@@ -132,6 +132,7 @@ impl MemoryFileSystem {
     }
 }
 
+/// Appends the walk entry of `dir` (at `p`), then those of its subdirectories in order.
 fn walk_rec(dir: &DirNode, p: &str, out: &mut Vec<WalkEntry>) {
     let mut entry = WalkEntry {
         dir: p.to_string(),
