@@ -25,7 +25,8 @@ pub(crate) fn handle_path(path: &str) -> SmolStr {
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
-    /// The file; it also leads to the filesystem's accounting (`node.context`).
+    /// The file; it also leads to the filesystem's context: accounting and settings
+    /// (`node.context`).
     node: Arc<FileNode>,
     /// Inline up to 23 bytes (most paths), so an open neither allocates nor re-checks UTF-8.
     path: SmolStr,

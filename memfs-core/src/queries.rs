@@ -76,7 +76,7 @@ impl MemoryFileSystem {
     pub fn stats(&self) -> Stats {
         let sh = &*self.inner;
         // Shared mode: exclusive changes are kept out by the namespace lock, and the stats
-        // gives the shared-mode changes of count and usage as one picture.
+        // seqlock gives the shared-mode changes of count and usage as one picture.
         let tree = sh.ns_read();
         let (used, files) = tree.stats_seqlock.read(|| (sh.quota.used(), tree.files()));
         Stats {

@@ -13,7 +13,7 @@
 //! facade does not replace it, and it is not a disallowed type; it is re-exported here so that
 //! code can take every sync item from one place.
 //!
-//! Everything that locks ignores poisoning (see [`lock`]).
+//! Everything that locks ignores poisoning (see `lock`).
 
 pub use std::sync::Arc;
 
