@@ -57,7 +57,7 @@ pub struct MemoryGuard {
     pub action: GuardAction,
 }
 
-/// Builder for [`MemoryFileSystem`]; every setting has the D-MemFS default.
+/// Builder for [`MemoryFileSystem`](crate::MemoryFileSystem); every setting has the D-MemFS default.
 #[derive(Debug, Clone)]
 pub struct FsBuilder {
     /// Hard byte quota (default 256 MiB).

@@ -17,6 +17,7 @@ use crossbeam_utils::CachePadded;
 
 /// Usage counters, settings and guard warnings of one filesystem, shared by the filesystem and
 /// its files.
+///
 /// The two counters every write updates sit on cache lines of their own: reading the
 /// settings (every operation) then never misses because another thread just wrote a counter.
 #[derive(Debug)]
@@ -39,10 +40,12 @@ impl FsContext {
         }
     }
 
+    /// The current time of the filesystem's clock.
     pub(crate) fn now(&self) -> Timestamp {
         self.settings.clock.now()
     }
 
+    /// What a change to `path`'s contents charges and reads (quota, chunk count, settings).
     pub(crate) fn write_ctx<'a>(&'a self, path: &'a str) -> WriteCtx<'a> {
         WriteCtx {
             quota: &self.quota,

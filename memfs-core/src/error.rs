@@ -17,7 +17,11 @@ pub enum BlockReason {
 }
 
 /// Everything that can go wrong, mirroring D-MemFS's exceptions (semantics, preamble).
+///
+/// Non-exhaustive: a later version may add a kind of failure, so a `match` outside this crate
+/// needs a wildcard arm (or match on [`MfsError::kind`] and compare kinds).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MfsError {
     /// The path (or a needed parent) does not exist. (Python `FileNotFoundError`)
     #[error("{path}: no such file or directory")]
@@ -66,7 +70,11 @@ pub enum MfsError {
 }
 
 /// The kind of an [`MfsError`] without its payload: what specs and the harness compare.
+///
+/// Non-exhaustive, as [`MfsError`]: a `match` outside this crate needs a wildcard arm;
+/// [`ErrorKind::ALL`] lists the kinds of this version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorKind {
     NotFound,
     AlreadyExists,

@@ -10,9 +10,9 @@
 //! No wake-up is lost: a sleeper counts itself in the word and re-checks while holding the
 //! mutex, and a releaser that sees a sleeper counted notifies while holding it.
 //!
-//! Under `--cfg loom` there is no real time: a finite timeout re-checks once after
-//! `loom::thread::yield_now()` and then gives up, while `Forever` waits on the condvar (so loom
-//! explores the wake-ups).
+//! Under `--cfg loom` there is no real time: a finite timeout re-checks once after a yield
+//! (`loom::thread::yield_now()`, through the sync facade) and then gives up, while `Forever`
+//! waits on the condvar (so loom explores the wake-ups).
 
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::{Condvar, Mutex, lock, yield_now};
@@ -225,7 +225,7 @@ impl FileLock {
                         return false;
                     }
                     drop(g);
-                    loom::thread::yield_now();
+                    yield_now();
                     yielded = true;
                     g = lock(&self.sleep);
                     continue;
@@ -396,7 +396,7 @@ mod tests {
             ok
         });
         while l.state().waiting_writers == 0 {
-            std::thread::yield_now();
+            crate::sync::yield_now();
         }
         assert!(
             !l.acquire(Access::Read, TRY),

@@ -1,15 +1,91 @@
-//! Glob matching within one path component: `*`, `?`, `[...]`, `[!...]` (semantics §6).
-//! Always case-sensitive; a leading dot is not special.
+//! `glob` (semantics §6): the walk of the tree along a pattern's parts, and the matching of one
+//! path component: `*`, `?`, `[...]`, `[!...]`. Always case-sensitive; a leading dot is not
+//! special.
+
+use crate::error::Result;
+use crate::fs::MemoryFileSystem;
+use crate::namespace::{DirNode, Node};
+use crate::path;
+use std::collections::BTreeSet;
+
+impl MemoryFileSystem {
+    /// Paths matching `pattern`, sorted, without duplicates. The pattern is split, not
+    /// normalized: `\` becomes `/`, empty parts are dropped, `.`/`..` are literal parts (they
+    /// match no name), and a relative pattern starts at the root; the root itself is never a match
+    /// (as the oracle and D-MemFS). `**` is zero or more directories; a trailing `**` matches every
+    /// file and directory below its base. Runs in exclusive mode.
+    pub fn glob(&self, pattern: &str) -> Result<Vec<String>> {
+        let pats: Vec<&str> = pattern
+            .split(['/', '\\'])
+            .filter(|s| !s.is_empty())
+            .collect();
+        if pats.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tree = self.inner.ns_write();
+        let mut out = BTreeSet::new();
+        glob_rec(&tree.root, "/", &pats, &mut out);
+        Ok(out.into_iter().collect())
+    }
+}
+
+/// Adds to `out` the paths below `dir` (at `base`) that match the pattern parts `pats`.
+fn glob_rec(dir: &DirNode, base: &str, pats: &[&str], out: &mut BTreeSet<String>) {
+    let Some((first, rest)) = pats.split_first() else {
+        return;
+    };
+    if *first == "**" {
+        if rest.is_empty() {
+            all_below(dir, base, out);
+            return;
+        }
+        glob_rec(dir, base, rest, out);
+        for (name, node) in dir.kids().iter() {
+            if let Node::Dir(sub) = node {
+                glob_rec(sub, &path::join(base, name), pats, out);
+            }
+        }
+        return;
+    }
+    let mut visit = |name: &str, node: &Node| {
+        if rest.is_empty() {
+            out.insert(path::join(base, name));
+        } else if let Node::Dir(sub) = node {
+            glob_rec(sub, &path::join(base, name), rest, out);
+        }
+    };
+    let kids = dir.kids();
+    if has_magic(first) {
+        for (name, node) in kids.iter() {
+            if match_component(first, name) {
+                visit(name, node);
+            }
+        }
+    } else if let Some(node) = kids.get(*first) {
+        visit(first, node);
+    }
+}
+
+/// Adds to `out` every file and directory below `dir` (at `base`): a trailing `**`.
+fn all_below(dir: &DirNode, base: &str, out: &mut BTreeSet<String>) {
+    for (name, node) in dir.kids().iter() {
+        let p = path::join(base, name);
+        if let Node::Dir(sub) = node {
+            all_below(sub, &p, out);
+        }
+        out.insert(p);
+    }
+}
 
 /// Whether `name` matches the one-component pattern `pat`.
-pub(crate) fn match_component(pat: &str, name: &str) -> bool {
+fn match_component(pat: &str, name: &str) -> bool {
     let p: Vec<char> = pat.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n)
 }
 
 /// Whether a component pattern uses any wildcard (else it is a literal name).
-pub(crate) fn has_magic(pat: &str) -> bool {
+fn has_magic(pat: &str) -> bool {
     pat.contains(['*', '?', '['])
 }
 

@@ -1,9 +1,8 @@
 //! Open file handles: `Read + Write + Seek` plus `tell`, `truncate` and `close`.
 //! API CONTRACT (pinned).
 
-use crate::Result;
 use crate::context::FsContext;
-use crate::error::MfsError;
+use crate::error::{MfsError, Result};
 use crate::file_lock::Access;
 use crate::file_node::FileNode;
 use crate::sync::{Arc, lock};
@@ -26,7 +25,8 @@ pub(crate) fn handle_path(path: &str) -> SmolStr {
 /// An open file. Holds the file's reader or writer lock from open until close or drop.
 #[derive(Debug)]
 pub struct FileHandle {
-    /// The file; it also leads to the filesystem's accounting (`node.context`).
+    /// The file; it also leads to the filesystem's context: accounting and settings
+    /// (`node.context`).
     node: Arc<FileNode>,
     /// Inline up to 23 bytes (most paths), so an open neither allocates nor re-checks UTF-8.
     path: SmolStr,

@@ -2,8 +2,7 @@
 //! creation of a missing file (shared mode, or exclusive for `/` and node limits), and the
 //! wait for a busy lock outside every namespace lock, after which the path is looked up again.
 
-use crate::Result;
-use crate::error::MfsError;
+use crate::error::{MfsError, Result};
 use crate::file_lock::{Access, FileLock, LockState};
 use crate::file_node::FileNode;
 use crate::fs::MemoryFileSystem;
@@ -16,13 +15,14 @@ use crate::sync::{Arc, lock};
 use crate::types::{LockWait, OpenMode, OpenOptions};
 
 impl MemoryFileSystem {
-    /// `open_with`: see the module documentation.
-    pub(crate) fn open_impl(
-        &self,
-        path: &str,
-        mode: OpenMode,
-        opts: &OpenOptions,
-    ) -> Result<FileHandle> {
+    /// Opens `path` in `mode` with default options.
+    pub fn open(&self, path: &str, mode: OpenMode) -> Result<FileHandle> {
+        self.open_with(path, mode, &OpenOptions::default())
+    }
+
+    /// Opens `path` in `mode` with options (preallocate, lock timeout); see the module
+    /// documentation for the steps.
+    pub fn open_with(&self, path: &str, mode: OpenMode, opts: &OpenOptions) -> Result<FileHandle> {
         let sh = &*self.inner;
         // An argument check like the mode, before the path is looked at (as the oracle does):
         // preallocating a read-only open is meaningless.
@@ -293,7 +293,7 @@ enum Step {
     /// The handle's lock is held: the file and its size.
     Opened(Arc<FileNode>, u64),
     /// The open fails with this error.
-    Fail(crate::MfsError),
+    Fail(MfsError),
     /// The file's lock is busy: wait for it outside the namespace locks, then try again.
     Busy(Arc<FileNode>),
     /// The file must be created in exclusive mode (a node limit is set, or it is in `/`).

@@ -1,7 +1,7 @@
-//! The stats seqlock: consistent `stats` without excluding writers: shared-mode changes that move the file count
-//! and the usage together (a remove, a create with preallocation) are bracketed, and `stats`
-//! retries until it has read both with no bracketed change in progress or completed meanwhile
-//! (a seqlock with many writers). Changes to one counter alone need no bracket: a single
+//! The stats seqlock: consistent `stats` without excluding writers. Shared-mode changes that
+//! move the file count and the usage together (a remove, a create with preallocation) are
+//! bracketed, and `stats` retries until it has read both with no bracketed change in progress
+//! or completed meanwhile (a seqlock with many writers). Changes to one counter alone need no bracket: a single
 //! atomic update is seen wholly or not at all.
 
 use crate::sync::atomic::{AtomicU64, Ordering, Ordering::SeqCst, fence};

@@ -1,75 +1,121 @@
-//! Sync facade: the only place that names `std::sync`. Under `--cfg loom` the blocking
-//! primitives and atomics come from loom so its models explore every interleaving (the tokio
-//! pattern).
+//! Sync facade: the only place that names the blocking primitives and atomics of `std::sync`
+//! (and crossbeam's sharded lock). Under `--cfg loom` they come from loom so its models explore
+//! every interleaving (the tokio pattern). `memfs-core/clippy.toml` enforces this: outside this
+//! module, naming one of them is a `disallowed-types` / `disallowed-methods` error.
+//!
+//! The primitives are type aliases and small functions, not `use` re-exports: a re-export is
+//! the very item it re-exports, so clippy would flag every user of the facade as well. An alias
+//! is an item of its own; only its definition here names the std (or crossbeam) item, under an
+//! `#[allow]`.
 //!
 //! `Arc` stays `std::sync::Arc` under loom too: loom's `Arc` cannot hold `dyn Clock` on stable
-//! Rust (no unsized coercion), and reference counting is not what the models check.
+//! Rust (no unsized coercion), and reference counting is not what the models check. So the
+//! facade does not replace it, and it is not a disallowed type; it is re-exported here so that
+//! code can take every sync item from one place.
+//!
+//! Everything that locks ignores poisoning (see `lock`).
 
 pub use std::sync::Arc;
 
+#[cfg(loom)]
+use loom::sync as primitives;
+/// Where the primitives come from: std, or loom under `--cfg loom`.
 #[cfg(not(loom))]
-pub(crate) use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-#[cfg(not(loom))]
+use std::sync as primitives;
+
+// The facade's own definitions: the only places allowed to name the disallowed types (see the
+// module documentation for why these are aliases rather than re-exports).
+#[allow(clippy::disallowed_types)]
+pub(crate) type Mutex<T> = primitives::Mutex<T>;
+#[allow(clippy::disallowed_types)]
+pub(crate) type MutexGuard<'a, T> = primitives::MutexGuard<'a, T>;
+#[allow(clippy::disallowed_types)]
+pub(crate) type RwLock<T> = primitives::RwLock<T>;
+#[allow(clippy::disallowed_types)]
+pub(crate) type RwLockReadGuard<'a, T> = primitives::RwLockReadGuard<'a, T>;
+#[allow(clippy::disallowed_types)]
+pub(crate) type RwLockWriteGuard<'a, T> = primitives::RwLockWriteGuard<'a, T>;
+#[allow(clippy::disallowed_types)]
+pub(crate) type Condvar = primitives::Condvar;
+
+/// Atomics: std's, or loom's under `--cfg loom`.
 pub(crate) mod atomic {
-    pub(crate) use std::sync::atomic::{AtomicU64, Ordering, fence};
+    #[cfg(loom)]
+    use loom::sync::atomic as primitives;
+    #[cfg(not(loom))]
+    use std::sync::atomic as primitives;
+
+    /// Memory orderings. Not a primitive (loom uses std's own), so a plain re-export.
+    pub(crate) use primitives::Ordering;
+
+    // The facade's own definition (see the module documentation of `sync`).
+    #[allow(clippy::disallowed_types)]
+    pub(crate) type AtomicU64 = primitives::AtomicU64;
+
+    /// A memory fence (loom's under `--cfg loom`, so its models see it).
+    #[inline]
+    // The facade's own definition (see the module documentation of `sync`).
+    #[allow(clippy::disallowed_methods)]
+    pub(crate) fn fence(order: Ordering) {
+        primitives::fence(order)
+    }
 }
 
-#[cfg(loom)]
-pub(crate) use loom::sync::{
-    Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
-};
-#[cfg(loom)]
-pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicU64, Ordering, fence};
-}
-
-/// Crossbeam's sharded reader-writer lock (one `RwLock` per cache line; a reader locks its
-/// thread's shard, a writer all of them); under loom a plain `RwLock`, which it is equivalent to.
+// Crossbeam's sharded reader-writer lock (one `RwLock` per cache line; a reader locks its
+// thread's shard, a writer all of them); under loom a plain `RwLock`, which it is equivalent to.
+// The facade's own definitions (see the module documentation).
 #[cfg(not(loom))]
-use crossbeam_utils::sync::{
-    ShardedLock as Shards, ShardedLockReadGuard as ShardsRead, ShardedLockWriteGuard as ShardsWrite,
-};
+#[allow(clippy::disallowed_types)]
+type Shards<T> = crossbeam_utils::sync::ShardedLock<T>;
+#[cfg(not(loom))]
+#[allow(clippy::disallowed_types)]
+type ShardsRead<'a, T> = crossbeam_utils::sync::ShardedLockReadGuard<'a, T>;
+#[cfg(not(loom))]
+#[allow(clippy::disallowed_types)]
+type ShardsWrite<'a, T> = crossbeam_utils::sync::ShardedLockWriteGuard<'a, T>;
 #[cfg(loom)]
-use loom::sync::{
-    RwLock as Shards, RwLockReadGuard as ShardsRead, RwLockWriteGuard as ShardsWrite,
-};
+type Shards<T> = RwLock<T>;
+#[cfg(loom)]
+type ShardsRead<'a, T> = RwLockReadGuard<'a, T>;
+#[cfg(loom)]
+type ShardsWrite<'a, T> = RwLockWriteGuard<'a, T>;
 
-/// The namespace lock: one `RwLock` or a sharded one (the filesystem picks the constructor
-/// from its `NamespaceLock` setting; the facade itself depends on nothing of the crate).
+/// A reader-writer lock that is either one `RwLock` or a sharded one (the namespace lock: the
+/// filesystem picks the constructor from its `NamespaceLock` setting).
 #[derive(Debug)]
-pub(crate) enum NsLock<T> {
+pub(crate) enum ShardableRwLock<T> {
     Single(RwLock<T>),
     Sharded(Shards<T>),
 }
 
-/// Shared access to what an [`NsLock`] guards.
-pub(crate) enum NsRead<'a, T> {
+/// Shared access to what a [`ShardableRwLock`] guards.
+pub(crate) enum ShardableReadGuard<'a, T> {
     Single(RwLockReadGuard<'a, T>),
     Sharded(ShardsRead<'a, T>),
 }
 
-/// Exclusive access to what an [`NsLock`] guards.
-pub(crate) enum NsWrite<'a, T> {
+/// Exclusive access to what a [`ShardableRwLock`] guards.
+pub(crate) enum ShardableWriteGuard<'a, T> {
     Single(RwLockWriteGuard<'a, T>),
     Sharded(ShardsWrite<'a, T>),
 }
 
-impl<T> NsLock<T> {
+impl<T> ShardableRwLock<T> {
     /// One reader-writer lock.
     pub(crate) fn single(value: T) -> Self {
-        NsLock::Single(RwLock::new(value))
+        ShardableRwLock::Single(RwLock::new(value))
     }
 
     /// A sharded reader-writer lock (one shard per cache line).
     pub(crate) fn sharded(value: T) -> Self {
-        NsLock::Sharded(Shards::new(value))
+        ShardableRwLock::Sharded(Shards::new(value))
     }
 
     /// Shared access, ignoring poisoning (see [`lock`]).
-    pub(crate) fn read(&self) -> NsRead<'_, T> {
+    pub(crate) fn read(&self) -> ShardableReadGuard<'_, T> {
         match self {
-            NsLock::Single(l) => NsRead::Single(read(l)),
-            NsLock::Sharded(l) => NsRead::Sharded(match l.read() {
+            ShardableRwLock::Single(l) => ShardableReadGuard::Single(read(l)),
+            ShardableRwLock::Sharded(l) => ShardableReadGuard::Sharded(match l.read() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             }),
@@ -77,10 +123,10 @@ impl<T> NsLock<T> {
     }
 
     /// Exclusive access, ignoring poisoning (see [`lock`]).
-    pub(crate) fn write(&self) -> NsWrite<'_, T> {
+    pub(crate) fn write(&self) -> ShardableWriteGuard<'_, T> {
         match self {
-            NsLock::Single(l) => NsWrite::Single(write(l)),
-            NsLock::Sharded(l) => NsWrite::Sharded(match l.write() {
+            ShardableRwLock::Single(l) => ShardableWriteGuard::Single(write(l)),
+            ShardableRwLock::Sharded(l) => ShardableWriteGuard::Sharded(match l.write() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             }),
@@ -88,31 +134,31 @@ impl<T> NsLock<T> {
     }
 }
 
-impl<T> std::ops::Deref for NsRead<'_, T> {
+impl<T> std::ops::Deref for ShardableReadGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         match self {
-            NsRead::Single(g) => g,
-            NsRead::Sharded(g) => g,
+            ShardableReadGuard::Single(g) => g,
+            ShardableReadGuard::Sharded(g) => g,
         }
     }
 }
 
-impl<T> std::ops::Deref for NsWrite<'_, T> {
+impl<T> std::ops::Deref for ShardableWriteGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         match self {
-            NsWrite::Single(g) => g,
-            NsWrite::Sharded(g) => g,
+            ShardableWriteGuard::Single(g) => g,
+            ShardableWriteGuard::Sharded(g) => g,
         }
     }
 }
 
-impl<T> std::ops::DerefMut for NsWrite<'_, T> {
+impl<T> std::ops::DerefMut for ShardableWriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         match self {
-            NsWrite::Single(g) => g,
-            NsWrite::Sharded(g) => g,
+            ShardableWriteGuard::Single(g) => g,
+            ShardableWriteGuard::Sharded(g) => g,
         }
     }
 }
@@ -151,6 +197,8 @@ pub(crate) fn get_mut<T>(m: &mut RwLock<T>) -> &mut T {
 }
 
 /// Lets another thread run (loom needs to see every spin-wait yield).
+// The facade's own definition (see the module documentation).
+#[allow(clippy::disallowed_methods)]
 pub(crate) fn yield_now() {
     #[cfg(not(loom))]
     std::thread::yield_now();

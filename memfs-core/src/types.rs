@@ -2,6 +2,7 @@
 //! stat results, walk entries, file layouts.
 
 use crate::clock::Timestamp;
+use crate::error::MfsError;
 use std::time::Duration;
 
 /// The five open modes of D-MemFS (semantics §4). Parse them from `"rb"`, `"wb"`, `"ab"`,
@@ -50,12 +51,12 @@ impl OpenMode {
 }
 
 impl std::str::FromStr for OpenMode {
-    type Err = crate::MfsError;
+    type Err = MfsError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         OpenMode::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
-            .ok_or_else(|| crate::MfsError::InvalidInput {
+            .ok_or_else(|| MfsError::InvalidInput {
                 path: String::new(),
                 reason: format!("invalid mode `{s}`: expected one of rb, wb, ab, r+b, xb"),
             })

@@ -1,32 +1,35 @@
-//! Whole-state operations for drivers: `snapshot`, `fork` (a deep copy plus equivalent
-//! handles), `fingerprint` and its time-relative variant, and the exact test of whether a
-//! state is interchangeable with a fork of another (`same_as_fork_of`).
+//! Copies of the whole state for drivers: `snapshot` (a deep copy without handles), `fork` (a
+//! deep copy plus equivalent handles), and the exact test of whether a state is
+//! interchangeable with a fork of another (`same_as_fork_of`). Forks copy reference counts,
+//! not bytes (chunks are shared, random-access buffers copied on write). Unlike
+//! `MemoryFileSystem::clone`, which gives another handle to the same filesystem, these make a
+//! separate filesystem that changes independently.
 
-use crate::Result;
 use crate::clock::Timestamp;
 use crate::config::Settings;
 use crate::context::FsContext;
-use crate::error::MfsError;
+use crate::error::{MfsError, Result};
 use crate::file_lock::{FileLock, LockState};
 use crate::file_node::FileNode;
-use crate::fs::MemoryFileSystem;
-use crate::fs::Shared;
+use crate::fs::{MemoryFileSystem, Shared};
 use crate::handle::FileHandle;
 use crate::namespace::{Children, DirNode, Node, Tree};
 use crate::storage::{Chunk, FileData, Store};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
 use crate::types::OpenMode;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Handles' files to rebuild locks for: (original node, state to give its copy, the copy).
 type LockPlan = Vec<(*const FileNode, LockState, Option<Arc<FileNode>>)>;
 
+/// What the files of a copy charge: usage and sequential chunks.
 struct CopyStats {
     used: u64,
     chunks: u64,
 }
 
+/// A deep copy of `d` whose files account to `context`, with lock states from `plan` (which
+/// it fills with the copies), adding the copies' charge to `st`.
 fn clone_dir(
     d: &DirNode,
     context: &Arc<FsContext>,
@@ -58,209 +61,90 @@ fn clone_dir(
     d.like(d.created_at, out)
 }
 
-fn deep_copy(fs: &MemoryFileSystem, plan: &mut LockPlan) -> MemoryFileSystem {
-    let sh = &fs.inner;
-    let context = Arc::new(FsContext::new(sh.settings.clone(), sh.quota.limit()));
-    let tree = sh.ns_write();
-    let mut st = CopyStats { used: 0, chunks: 0 };
-    let root = clone_dir(&tree.root, &context, plan, &mut st);
-    let copy = Tree::from_parts(root, tree.files(), tree.dirs);
-    drop(tree);
-    // Usage recomputed from the copied files: consistent with the copied bytes even if a
-    // handle of the original writes meanwhile. Nobody else sees `context` yet.
-    context.quota.set_used(st.used);
-    context.chunks.store(st.chunks, Ordering::Relaxed);
-    MemoryFileSystem::from_parts(context, copy)
-}
-
-/// A deep copy with no open handles (every lock free).
-pub(crate) fn snapshot(fs: &MemoryFileSystem) -> MemoryFileSystem {
-    deep_copy(fs, &mut Vec::new())
-}
-
-/// A deep copy plus copies of `handles`. The copy's lock states are rebuilt from the open
-/// handles given (so a handle left out holds nothing in the copy and no lock is orphaned).
-pub(crate) fn fork(
-    fs: &MemoryFileSystem,
-    handles: &[Option<&FileHandle>],
-) -> Result<(MemoryFileSystem, Vec<Option<FileHandle>>)> {
-    let mut plan: LockPlan = Vec::new();
-    for h in handles.iter().flatten() {
-        if !Arc::ptr_eq(h.context(), &fs.inner.context) {
-            return Err(MfsError::invalid_input(
-                h.path(),
-                "handle belongs to another filesystem; fork the filesystem it came from",
-            ));
-        }
-        if h.is_closed() {
-            continue;
-        }
-        let ptr = Arc::as_ptr(h.node());
-        let idx = match plan.iter().position(|e| e.0 == ptr) {
-            Some(i) => i,
-            None => {
-                plan.push((ptr, LockState::default(), None));
-                plan.len() - 1
-            }
-        };
-        if h.mode() == OpenMode::Read {
-            plan[idx].1.readers += 1;
-        } else {
-            plan[idx].1.writer = true;
-        }
+impl MemoryFileSystem {
+    /// Deep copy of the whole filesystem with no open handles (every lock free).
+    pub fn snapshot(&self) -> MemoryFileSystem {
+        self.deep_copy(&mut Vec::new())
     }
-    let copy = deep_copy(fs, &mut plan);
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        out.push(h.map(|h| {
-            let ptr = Arc::as_ptr(h.node());
-            let node = if h.is_closed() {
-                None
-            } else {
-                plan.iter().find(|e| e.0 == ptr).and_then(|e| e.2.clone())
-            };
-            // A closed handle (or, impossibly, an open one whose file is unlinked) gets a
-            // detached node: it can only answer "closed".
-            let node = node.unwrap_or_else(|| {
-                FileNode::new(
-                    FileLock::default(),
-                    FileData::new(copy.inner.settings.storage, Timestamp(0)),
-                    &copy.inner.context,
-                )
-            });
-            let mut fh = FileHandle::forked(node, h);
+
+    /// Deep copy of the filesystem together with equivalent copies of `handles` (same path,
+    /// mode, cursor, closed flag, lock held in the copy). Drivers use it to branch a state that
+    /// has open handles. `InvalidInput` if a handle belongs to another filesystem. The copy's lock
+    /// states are rebuilt from the open handles given (so a handle left out holds nothing in the
+    /// copy and no lock is orphaned).
+    pub fn fork(
+        &self,
+        handles: &[Option<&FileHandle>],
+    ) -> Result<(MemoryFileSystem, Vec<Option<FileHandle>>)> {
+        let mut plan: LockPlan = Vec::new();
+        for h in handles.iter().flatten() {
+            if !Arc::ptr_eq(h.context(), &self.inner.context) {
+                return Err(MfsError::invalid_input(
+                    h.path(),
+                    "handle belongs to another filesystem; fork the filesystem it came from",
+                ));
+            }
             if h.is_closed() {
-                fh.mark_closed();
+                continue;
             }
-            fh
-        }));
-    }
-    Ok((copy, out))
-}
-
-/// Gathers the hashed bytes and feeds SipHash in large pieces: the many small `hash` calls of
-/// a fingerprint cost far more one by one (SipHash's streaming result does not depend on how
-/// the bytes are split, so this is the same hash as feeding them directly).
-struct BufHasher {
-    /// On the stack: a fingerprint allocates nothing.
-    buf: [u8; BufHasher::FLUSH],
-    len: usize,
-    sip: DefaultHasher,
-}
-
-impl BufHasher {
-    const FLUSH: usize = 1024;
-    fn new() -> Self {
-        BufHasher {
-            buf: [0; Self::FLUSH],
-            len: 0,
-            sip: DefaultHasher::new(),
-        }
-    }
-}
-
-impl Hasher for BufHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > Self::FLUSH {
-            self.sip.write(&self.buf[..self.len]);
-            self.len = 0;
-            if bytes.len() > Self::FLUSH {
-                self.sip.write(bytes);
-                return;
-            }
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
-    }
-    fn finish(&self) -> u64 {
-        let mut sip = self.sip.clone();
-        sip.write(&self.buf[..self.len]);
-        sip.finish()
-    }
-}
-
-/// Hash of the complete state; with `relative`, timestamps are replaced by their rank.
-pub(crate) fn fingerprint(fs: &MemoryFileSystem, relative: bool) -> u64 {
-    let sh = &fs.inner;
-    let tree = sh.ns_write();
-    let ranks = if relative {
-        let mut ts = Vec::new();
-        collect_times(&tree.root, &mut ts);
-        ts.sort_unstable();
-        ts.dedup();
-        Some(ts)
-    } else {
-        None
-    };
-    let time = |t: Timestamp| -> u64 {
-        match &ranks {
-            Some(r) => r.binary_search(&t).unwrap_or(usize::MAX) as u64,
-            None => t.0,
-        }
-    };
-    let mut h = BufHasher::new();
-    (
-        sh.quota.used(),
-        sh.quota.limit(),
-        sh.chunks.load(Ordering::Relaxed),
-        tree.files(),
-        tree.dirs,
-    )
-        .hash(&mut h);
-    (sh.settings.overhead, sh.settings.hard_limit).hash(&mut h);
-    hash_dir(&tree.root, &mut h, &time);
-    h.finish()
-}
-
-fn collect_times(d: &DirNode, out: &mut Vec<Timestamp>) {
-    out.push(d.created_at);
-    for node in d.kids().values() {
-        match node {
-            Node::Dir(sub) => collect_times(sub, out),
-            Node::File(f) => {
-                let data = lock(&f.data);
-                out.push(data.created_at);
-                out.push(data.modified_at);
-            }
-        }
-    }
-}
-
-fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
-    time(d.created_at).hash(h);
-    let kids = d.kids();
-    kids.len().hash(h);
-    for (name, node) in kids.iter() {
-        name.hash(h);
-        match node {
-            Node::Dir(sub) => {
-                0u8.hash(h);
-                hash_dir(sub, h, time);
-            }
-            Node::File(f) => {
-                1u8.hash(h);
-                let ls = f.lock.state();
-                (ls.readers, ls.writer).hash(h);
-                let data = lock(&f.data);
-                (
-                    data.auto,
-                    data.generation,
-                    time(data.created_at),
-                    time(data.modified_at),
-                )
-                    .hash(h);
-                match &data.store {
-                    Store::Seq { chunks, .. } => {
-                        2u8.hash(h);
-                        chunks.hash(h);
-                    }
-                    Store::Random(b) => {
-                        3u8.hash(h);
-                        b.hash(h);
-                    }
+            let ptr = Arc::as_ptr(h.node());
+            let idx = match plan.iter().position(|e| e.0 == ptr) {
+                Some(i) => i,
+                None => {
+                    plan.push((ptr, LockState::default(), None));
+                    plan.len() - 1
                 }
+            };
+            if h.mode() == OpenMode::Read {
+                plan[idx].1.readers += 1;
+            } else {
+                plan[idx].1.writer = true;
             }
         }
+        let copy = self.deep_copy(&mut plan);
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            out.push(h.map(|h| {
+                let ptr = Arc::as_ptr(h.node());
+                let node = if h.is_closed() {
+                    None
+                } else {
+                    plan.iter().find(|e| e.0 == ptr).and_then(|e| e.2.clone())
+                };
+                // A closed handle (or, impossibly, an open one whose file is unlinked) gets a
+                // detached node: it can only answer "closed".
+                let node = node.unwrap_or_else(|| {
+                    FileNode::new(
+                        FileLock::default(),
+                        FileData::new(copy.inner.settings.storage, Timestamp(0)),
+                        &copy.inner.context,
+                    )
+                });
+                let mut fh = FileHandle::forked(node, h);
+                if h.is_closed() {
+                    fh.mark_closed();
+                }
+                fh
+            }));
+        }
+        Ok((copy, out))
+    }
+
+    /// A deep copy whose files' lock states follow `plan` (free for files not in it); fills in
+    /// the plan's copies.
+    fn deep_copy(&self, plan: &mut LockPlan) -> MemoryFileSystem {
+        let sh = &self.inner;
+        let context = Arc::new(FsContext::new(sh.settings.clone(), sh.quota.limit()));
+        let tree = sh.ns_write();
+        let mut st = CopyStats { used: 0, chunks: 0 };
+        let root = clone_dir(&tree.root, &context, plan, &mut st);
+        let copy = Tree::from_parts(root, tree.files(), tree.dirs);
+        drop(tree);
+        // Usage recomputed from the copied files: consistent with the copied bytes even if a
+        // handle of the original writes meanwhile. Nobody else sees `context` yet.
+        context.quota.set_used(st.used);
+        context.chunks.store(st.chunks, Ordering::Relaxed);
+        MemoryFileSystem::from_parts(context, copy)
     }
 }
 
@@ -279,93 +163,90 @@ impl MemoryFileSystem {
         original: &MemoryFileSystem,
         original_handles: &[Option<&FileHandle>],
     ) -> bool {
-        same_as_fork_of(self, handles, original, original_handles)
-    }
-}
-
-fn same_as_fork_of(
-    a: &MemoryFileSystem,
-    ah: &[Option<&FileHandle>],
-    b: &MemoryFileSystem,
-    bh: &[Option<&FileHandle>],
-) -> bool {
-    let (sa, sb) = (&a.inner, &b.inner);
-    if Arc::ptr_eq(sa, sb) || ah.len() != bh.len() {
-        return false;
-    }
-    // Destructured so that a new field is a compile error here until it is compared too.
-    let Shared { context, tree: _ } = &**sa;
-    let FsContext {
-        quota,
-        chunks,
-        settings,
-        warnings,
-    } = &***context;
-    for (x, y) in ah.iter().zip(bh) {
-        match (x, y) {
-            (None, None) => {}
-            (Some(x), Some(y)) => {
-                if !Arc::ptr_eq(x.context(), context)
-                    || !Arc::ptr_eq(y.context(), &sb.context)
-                    || x.path() != y.path()
-                    || x.mode() != y.mode()
-                    || x.is_closed() != y.is_closed()
-                    // A closed handle's cursor is never read again (every call fails first).
-                    || (!x.is_closed() && x.tell().ok() != y.tell().ok())
-                {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-    // A fork starts without warnings.
-    if !same_config(settings, &sb.settings) || !lock(warnings).is_empty() {
-        return false;
-    }
-    // Two different filesystems' trees, locked in address order so that two threads comparing
-    // the same pair the other way round cannot deadlock.
-    // (Exclusive mode, as `fork` itself.)
-    let (mut ta, mut tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
-        let ta = sa.ns_write();
-        (ta, sb.ns_write())
-    } else {
-        let tb = sb.ns_write();
-        (sa.ns_write(), tb)
-    };
-    // Open handles on the file linked at their path in both (the copy a fork links them to);
-    // anything else is left to a real fork.
-    let linked = |t: &mut Tree, h: &FileHandle| {
-        h.is_closed() || matches!(t.file_at(h.path()), Some(n) if Arc::ptr_eq(n, h.node()))
-    };
-    for (x, y) in ah.iter().zip(bh) {
-        if let (Some(x), Some(y)) = (x, y)
-            && !(linked(&mut ta, x) && linked(&mut tb, y))
-        {
+        // `a` is this filesystem with `handles`, `b` the original with its handles.
+        let (ah, bh) = (handles, original_handles);
+        let (sa, sb) = (&self.inner, &original.inner);
+        if Arc::ptr_eq(sa, sb) || ah.len() != bh.len() {
             return false;
         }
+        // Destructured so that a new field is a compile error here until it is compared too.
+        let Shared {
+            context,
+            namespace: _,
+        } = &**sa;
+        let FsContext {
+            quota,
+            chunks,
+            settings,
+            warnings,
+        } = &***context;
+        for (x, y) in ah.iter().zip(bh) {
+            match (x, y) {
+                (None, None) => {}
+                (Some(x), Some(y)) => {
+                    if !Arc::ptr_eq(x.context(), context)
+                        || !Arc::ptr_eq(y.context(), &sb.context)
+                        || x.path() != y.path()
+                        || x.mode() != y.mode()
+                        || x.is_closed() != y.is_closed()
+                        // A closed handle's cursor is never read again (every call fails first).
+                        || (!x.is_closed() && x.tell().ok() != y.tell().ok())
+                    {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        // A fork starts without warnings.
+        if !same_config(settings, &sb.settings) || !lock(warnings).is_empty() {
+            return false;
+        }
+        // Two different filesystems' trees, locked in address order so that two threads comparing
+        // the same pair the other way round cannot deadlock.
+        // (Exclusive mode, as `fork` itself.)
+        let (mut ta, mut tb) = if Arc::as_ptr(sa) < Arc::as_ptr(sb) {
+            let ta = sa.ns_write();
+            (ta, sb.ns_write())
+        } else {
+            let tb = sb.ns_write();
+            (sa.ns_write(), tb)
+        };
+        // Open handles on the file linked at their path in both (the copy a fork links them to);
+        // anything else is left to a real fork.
+        let linked = |t: &mut Tree, h: &FileHandle| {
+            h.is_closed() || matches!(t.file_at(h.path()), Some(n) if Arc::ptr_eq(n, h.node()))
+        };
+        for (x, y) in ah.iter().zip(bh) {
+            if let (Some(x), Some(y)) = (x, y)
+                && !(linked(&mut ta, x) && linked(&mut tb, y))
+            {
+                return false;
+            }
+        }
+        // The stats seqlock only brackets changes in progress (none under the exclusive lock).
+        let Tree {
+            root: root_a,
+            files: files_a,
+            dirs: dirs_a,
+            stats_seqlock: _,
+        } = &*ta;
+        let (root_b, files_b, dirs_b) = (&tb.root, tb.files(), tb.dirs);
+        if files_a.load(Ordering::Relaxed) != files_b || *dirs_a != dirs_b {
+            return false;
+        }
+        let mut st = CopyStats { used: 0, chunks: 0 };
+        if !same_dir(root_a, root_b, context, bh, &mut st) {
+            return false;
+        }
+        // A fork's usage and chunk count are recomputed from the copied files.
+        quota.limit() == sb.quota.limit()
+            && quota.used() == st.used
+            && chunks.load(Ordering::Relaxed) == st.chunks
     }
-    // The stats seqlock only brackets changes in progress (none under the exclusive lock).
-    let Tree {
-        root: root_a,
-        files: files_a,
-        dirs: dirs_a,
-        stats_seqlock: _,
-    } = &*ta;
-    let (root_b, files_b, dirs_b) = (&tb.root, tb.files(), tb.dirs);
-    if files_a.load(Ordering::Relaxed) != files_b || *dirs_a != dirs_b {
-        return false;
-    }
-    let mut st = CopyStats { used: 0, chunks: 0 };
-    if !same_dir(root_a, root_b, context, bh, &mut st) {
-        return false;
-    }
-    // A fork's usage and chunk count are recomputed from the copied files.
-    quota.limit() == sb.quota.limit()
-        && quota.used() == st.used
-        && chunks.load(Ordering::Relaxed) == st.chunks
 }
 
+/// Whether two filesystems have the same settings (clock and probe: the same objects).
 fn same_config(a: &Settings, b: &Settings) -> bool {
     let Settings {
         overhead,
@@ -419,6 +300,8 @@ fn same_dir(
     true
 }
 
+/// `a` equals what a fork makes of file `b` (whose open handles are among `bh`); adds `b`'s
+/// charge and chunks to `st`.
 fn same_file(
     a: &Arc<FileNode>,
     b: &Arc<FileNode>,
