@@ -2,8 +2,9 @@
 //! value matching behave, and every scenario in `scenarios/` loads and is numbered uniquely.
 
 use harness::scenario::format::{self, number_key};
-use harness::scenario::runner::{matches, substitute};
 use harness::scenario::selected;
+use harness::scenario::subst::substitute;
+use harness::scenario::values::matches;
 use serde_json::json;
 use std::path::Path;
 

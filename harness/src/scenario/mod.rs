@@ -5,6 +5,9 @@
 pub mod format;
 pub mod host;
 pub mod runner;
+mod steps;
+pub mod subst;
+pub mod values;
 
 pub use format::{FormatError, Scenario, load, load_dir};
 pub use runner::{Outcome, Runner};

@@ -5,88 +5,17 @@
 
 use super::format::{Scenario, Step};
 use super::host::HostSnapshot;
+use super::steps::exec;
+use super::subst::subst_step;
+use super::values::{matches, to_json, value_contains, value_len};
 use crate::engine::system::{Driver, DriverError};
-use crate::fs::call::{Call, CallOutcome, Slot, Whence};
+use crate::fs::call::{CallOutcome, Slot};
 use crate::fs::config::FsConfig;
 use crate::fs::observation::{NodeObs, StepValue};
 use crate::fs::subject::{DriverOptions, Subject, SubjectDriver};
-use serde_json::{Value as J, json};
+use serde_json::Value as J;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-fn bytes_json(b: &[u8]) -> J {
-    match std::str::from_utf8(b) {
-        Ok(s) => J::String(s.to_string()),
-        Err(_) => J::Array(b.iter().map(|x| json!(x)).collect()),
-    }
-}
-
-/// A step's value as JSON, the form `returns:` is compared against (bytes as text when UTF-8;
-/// `stat` and `stats` with the library's field names).
-pub fn to_json(v: &StepValue) -> J {
-    match v {
-        StepValue::Unit => J::Null,
-        StepValue::Bool(b) => json!(b),
-        StepValue::U64(n) => json!(n),
-        StepValue::Bytes(b) => bytes_json(b),
-        StepValue::Names(v) => json!(v),
-        StepValue::Stat {
-            size,
-            created,
-            modified,
-            generation,
-            is_dir,
-        } => json!({
-            "size": size, "created_at": created, "modified_at": modified,
-            "generation": generation, "is_dir": is_dir,
-        }),
-        StepValue::Stats(s) => json!({
-            "used_bytes": s.used_bytes, "quota_bytes": s.quota_bytes, "free_bytes": s.free_bytes,
-            "file_count": s.file_count, "dir_count": s.dir_count, "chunk_count": s.chunk_count,
-            "overhead_per_chunk_estimate": s.overhead_per_chunk_estimate,
-        }),
-        StepValue::Files(m) => {
-            J::Object(m.iter().map(|(k, v)| (k.clone(), bytes_json(v))).collect())
-        }
-        StepValue::Walk(w) => J::Array(w.iter().map(|(d, ds, fs)| json!([d, ds, fs])).collect()),
-    }
-}
-
-fn value_len(v: &StepValue) -> Option<u64> {
-    Some(match v {
-        StepValue::Bytes(b) => b.len() as u64,
-        StepValue::Names(v) => v.len() as u64,
-        StepValue::Files(m) => m.len() as u64,
-        StepValue::Walk(w) => w.len() as u64,
-        _ => return None,
-    })
-}
-
-fn value_contains(v: &StepValue, needle: &str) -> Option<bool> {
-    Some(match v {
-        StepValue::Bytes(b) => {
-            needle.is_empty() || b.windows(needle.len()).any(|w| w == needle.as_bytes())
-        }
-        StepValue::Names(v) => v.iter().any(|n| n == needle),
-        StepValue::Files(m) => m.contains_key(needle),
-        _ => return None,
-    })
-}
-
-/// Whether `actual` matches `expected`: maps match on the expected keys, everything else exactly
-/// (numbers compare by value).
-pub fn matches(expected: &J, actual: &J) -> bool {
-    match (expected, actual) {
-        (J::Object(e), J::Object(a)) => e
-            .iter()
-            .all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av))),
-        (J::Array(e), J::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
-        }
-        (J::Number(e), J::Number(a)) => e.as_f64() == a.as_f64(),
-        _ => expected == actual,
-    }
-}
 
 /// Why a scenario failed: which step, where, what.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,26 +57,26 @@ pub struct Runner {
 
 /// One filesystem of a running scenario: the subject's driver and which slot each handle
 /// name is bound to. Slot 0 is the composites' own (`write_file`, `read_file`).
-struct Fs {
-    driver: SubjectDriver,
-    slots: BTreeMap<String, Slot>,
+pub(super) struct Fs {
+    pub(super) driver: SubjectDriver,
+    pub(super) slots: BTreeMap<String, Slot>,
     /// Handle names whose last open succeeded (a handle op on another name is the scenario's
     /// mistake, reported as such).
-    open: BTreeSet<String>,
+    pub(super) open: BTreeSet<String>,
 }
 
 /// The composites' slot.
-const SCRATCH: Slot = 0;
+pub(super) const SCRATCH: Slot = 0;
 
-struct State {
-    fss: BTreeMap<String, Fs>,
-    default_fs: String,
-    vars: BTreeMap<String, StepValue>,
-    steps_run: u64,
+pub(super) struct State {
+    pub(super) fss: BTreeMap<String, Fs>,
+    pub(super) default_fs: String,
+    pub(super) vars: BTreeMap<String, StepValue>,
+    pub(super) steps_run: u64,
 }
 
 /// Why a step did not produce an outcome to check.
-enum StepErr {
+pub(super) enum StepErr {
     /// The scenario itself is wrong at run time (unknown handle, bad saved value, ...).
     Scenario(String),
     /// The subject's driver failed (crashed, answered something unmappable).
@@ -296,80 +225,8 @@ pub fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<P
     Ok(written)
 }
 
-/// Replaces `{var}` and `{var:0N}` (zero-padded to N digits) in `s`.
-pub fn substitute(s: &str, var: &str, value: u64) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    let open = format!("{{{var}");
-    while let Some(i) = rest.find(&open) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + open.len()..];
-        if let Some(tail) = after.strip_prefix('}') {
-            out.push_str(&value.to_string());
-            rest = tail;
-        } else if let Some(end) = after
-            .strip_prefix(":0")
-            .and_then(|a| a.find('}').map(|e| (a, e)))
-        {
-            let (a, e) = end;
-            match a[..e].parse::<usize>() {
-                Ok(w) => out.push_str(&format!("{value:0w$}")),
-                Err(_) => out.push_str(&rest[i..i + open.len() + 2 + e + 1]),
-            }
-            rest = &a[e + 1..];
-        } else {
-            out.push_str(&open);
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn subst_step(st: &Step, var: &str, v: u64) -> Step {
-    let f = |o: &Option<String>| o.as_ref().map(|s| substitute(s, var, v));
-    let mut s = st.clone();
-    s.path = f(&st.path);
-    s.src = f(&st.src);
-    s.dst = f(&st.dst);
-    s.handle = f(&st.handle);
-    s.data = f(&st.data);
-    s.prefix = f(&st.prefix);
-    s.pattern = f(&st.pattern);
-    s.save_as = f(&st.save_as);
-    s.equals = f(&st.equals);
-    s.from = f(&st.from);
-    s.contains = f(&st.contains);
-    s.error_contains = f(&st.error_contains);
-    s.dir = f(&st.dir);
-    s.entries = st.entries.as_ref().map(|m| {
-        m.iter()
-            .map(|(k, x)| (substitute(k, var, v), substitute(x, var, v)))
-            .collect()
-    });
-    s.steps = st
-        .steps
-        .as_ref()
-        .map(|b| b.iter().map(|x| subst_step(x, var, v)).collect());
-    s.returns = st.returns.as_ref().map(|r| subst_json(r, var, v));
-    s
-}
-
-fn subst_json(j: &J, var: &str, v: u64) -> J {
-    match j {
-        J::String(s) => J::String(substitute(s, var, v)),
-        J::Array(a) => J::Array(a.iter().map(|x| subst_json(x, var, v)).collect()),
-        J::Object(m) => J::Object(
-            m.iter()
-                .map(|(k, x)| (substitute(k, var, v), subst_json(x, var, v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// The step's payload: `data` repeated `data_repeat` times, or a saved value's bytes.
-fn payload(st: &Step, vars: &BTreeMap<String, StepValue>) -> Result<Vec<u8>, StepErr> {
+pub(super) fn payload(st: &Step, vars: &BTreeMap<String, StepValue>) -> Result<Vec<u8>, StepErr> {
     if let Some(v) = &st.from {
         return match vars.get(v) {
             Some(StepValue::Bytes(b)) => Ok(b.clone()),
@@ -491,293 +348,4 @@ fn short(j: &J) -> String {
     } else {
         s
     }
-}
-
-/// Runs `calls` in order on `fs` at the scenario's clock, stopping at the first error; the
-/// outcome is the last call's (or the error's). `cleanup` runs after, whatever happened, and
-/// its outcome is not reported (a composite's close).
-fn run_calls(
-    fs: &mut Fs,
-    time: u64,
-    calls: &[Call],
-    cleanup: Option<Call>,
-) -> Result<CallOutcome, StepErr> {
-    let mut last = CallOutcome::Ok(StepValue::Unit);
-    for c in calls {
-        fs.driver.set_time(time);
-        last = fs.driver.apply(c)?;
-        if matches!(last, CallOutcome::Err { .. }) {
-            break;
-        }
-    }
-    if let Some(c) = cleanup {
-        fs.driver.set_time(time);
-        fs.driver.apply(&c)?;
-    }
-    Ok(last)
-}
-
-/// The slot bound to handle `name`, for a handle op: the scenario's mistake if it names a
-/// handle it never opened successfully.
-fn bound(fs: &Fs, fs_name: &str, step: &Step) -> Result<Slot, StepErr> {
-    let name = step.handle.clone().unwrap_or_default();
-    match fs.slots.get(&name) {
-        Some(s) if fs.open.contains(&name) => Ok(*s),
-        _ => Err(StepErr::Scenario(format!(
-            "no open handle `{name}` on `{fs_name}` (open it first)"
-        ))),
-    }
-}
-
-/// Compiles one step into calls and runs them on its filesystem.
-fn exec(st: &mut State, step: &Step) -> Result<CallOutcome, StepErr> {
-    let fs_name = step.fs.clone().unwrap_or_else(|| st.default_fs.clone());
-    let time = st.steps_run * 1_000;
-    let path = step.path.clone().unwrap_or_default();
-    let src = step.src.clone().unwrap_or_default();
-    let dst = step.dst.clone().unwrap_or_default();
-    let op = step.op.value.as_str();
-    // Values the step takes from earlier steps, before the filesystem is borrowed.
-    let data = match op {
-        "write" | "write_file" | "append_file" => Some(payload(step, &st.vars)?),
-        _ => None,
-    };
-    let entries: Option<Vec<(String, Vec<u8>)>> = if op == "import_tree" {
-        Some(match (&step.from, &step.entries) {
-            (Some(v), _) => match st.vars.get(v) {
-                Some(StepValue::Files(m)) => {
-                    m.iter().map(|(k, x)| (k.clone(), x.clone())).collect()
-                }
-                other => {
-                    return Err(StepErr::Scenario(format!(
-                        "`from: {v}` holds {other:?}, not a file map"
-                    )));
-                }
-            },
-            (None, Some(e)) => e
-                .iter()
-                .map(|(k, x)| (k.clone(), x.as_bytes().to_vec()))
-                .collect(),
-            (None, None) => Vec::new(),
-        })
-    } else {
-        None
-    };
-    let fs = st
-        .fss
-        .get_mut(&fs_name)
-        .ok_or_else(|| StepErr::Scenario(format!("no filesystem `{fs_name}`")))?;
-    let one = |fs: &mut Fs, call: Call| run_calls(fs, time, &[call], None);
-    let prefix = step.prefix.clone().unwrap_or_else(|| "/".into());
-    let only_dirty = step.only_dirty.unwrap_or(false);
-    match op {
-        "open" => {
-            let name = step.handle.clone().unwrap_or_default();
-            let next = fs.slots.len() as u64 + 1;
-            let slot = *fs
-                .slots
-                .entry(name.clone())
-                .or_insert(Slot::try_from(next).unwrap_or(Slot::MAX));
-            let out = one(
-                fs,
-                Call::Open {
-                    slot,
-                    path,
-                    mode: step.mode.clone().unwrap_or_default(),
-                    preallocate: step.preallocate.unwrap_or(0),
-                    lock_timeout_ms: step.lock_timeout_ms,
-                },
-            )?;
-            if matches!(out, CallOutcome::Ok(_)) {
-                fs.open.insert(name);
-            }
-            Ok(out)
-        }
-        "write" => {
-            let slot = bound(fs, &fs_name, step)?;
-            let data = data.unwrap_or_default();
-            one(fs, Call::Write { slot, data })
-        }
-        "read" => {
-            let slot = bound(fs, &fs_name, step)?;
-            one(
-                fs,
-                Call::Read {
-                    slot,
-                    max: step.max,
-                },
-            )
-        }
-        "seek" => {
-            let slot = bound(fs, &fs_name, step)?;
-            let whence = match step.whence.as_deref().unwrap_or("start") {
-                "current" => Whence::Current,
-                "end" => Whence::End,
-                _ => Whence::Start,
-            };
-            let offset = step.offset.unwrap_or(0);
-            one(
-                fs,
-                Call::Seek {
-                    slot,
-                    whence,
-                    offset,
-                },
-            )
-        }
-        "tell" => {
-            let slot = bound(fs, &fs_name, step)?;
-            one(fs, Call::Tell { slot })
-        }
-        "truncate" => {
-            let slot = bound(fs, &fs_name, step)?;
-            one(
-                fs,
-                Call::Truncate {
-                    slot,
-                    size: step.size,
-                },
-            )
-        }
-        "close" => {
-            let slot = bound(fs, &fs_name, step)?;
-            one(fs, Call::Close { slot })
-        }
-        "write_file" | "append_file" => {
-            let mode = if op == "append_file" { "ab" } else { "wb" };
-            let open = Call::Open {
-                slot: SCRATCH,
-                path,
-                mode: mode.into(),
-                preallocate: 0,
-                lock_timeout_ms: None,
-            };
-            let write = Call::Write {
-                slot: SCRATCH,
-                data: data.unwrap_or_default(),
-            };
-            run_calls(
-                fs,
-                time,
-                &[open, write],
-                Some(Call::Close { slot: SCRATCH }),
-            )
-        }
-        "read_file" => {
-            let open = Call::Open {
-                slot: SCRATCH,
-                path,
-                mode: "rb".into(),
-                preallocate: 0,
-                lock_timeout_ms: None,
-            };
-            let read = Call::Read {
-                slot: SCRATCH,
-                max: None,
-            };
-            run_calls(fs, time, &[open, read], Some(Call::Close { slot: SCRATCH }))
-        }
-        "mkdir" => one(
-            fs,
-            Call::Mkdir {
-                path,
-                exist_ok: step.exist_ok.unwrap_or(false),
-            },
-        ),
-        "listdir" => one(fs, Call::Listdir { path }),
-        "exists" => one(fs, Call::Exists { path }),
-        "is_dir" => one(fs, Call::IsDir { path }),
-        "is_file" => one(fs, Call::IsFile { path }),
-        "stat" => one(fs, Call::Stat { path }),
-        "stats" => one(fs, Call::Stats),
-        "get_size" => one(fs, Call::GetSize { path }),
-        "rename" => one(fs, Call::Rename { src, dst }),
-        "move" => one(fs, Call::Move { src, dst }),
-        "remove" => one(fs, Call::Remove { path }),
-        "rmtree" => one(fs, Call::Rmtree { path }),
-        "copy" => one(fs, Call::Copy { src, dst }),
-        "copy_tree" => one(fs, Call::CopyTree { src, dst }),
-        "walk" => one(fs, Call::Walk { path }),
-        "glob" => one(
-            fs,
-            Call::Glob {
-                pattern: step.pattern.clone().unwrap_or_default(),
-            },
-        ),
-        "export_tree" => one(fs, Call::ExportTree { prefix, only_dirty }),
-        "iter_export_tree" => one(fs, Call::IterExportTree { prefix, only_dirty }),
-        "export_as_bytesio" => one(
-            fs,
-            Call::ExportAsBytes {
-                path,
-                max_size: step.max_size,
-            },
-        ),
-        "import_tree" => one(
-            fs,
-            Call::ImportTree {
-                entries: entries.unwrap_or_default(),
-            },
-        ),
-        "export_to_disk" => {
-            let out = one(
-                fs,
-                Call::ExportTree {
-                    prefix,
-                    only_dirty: false,
-                },
-            )?;
-            match out {
-                CallOutcome::Ok(StepValue::Files(files)) => {
-                    let dir = step.dir.as_deref().unwrap_or("dump");
-                    let names = export_to_disk(dir, &files).map_err(StepErr::Scenario)?;
-                    Ok(CallOutcome::Ok(StepValue::Names(names)))
-                }
-                CallOutcome::Ok(other) => Err(StepErr::Scenario(format!(
-                    "export_tree answered {other:?}, not a file map"
-                ))),
-                err => Ok(err),
-            }
-        }
-        other => Err(StepErr::Scenario(format!("op `{other}` cannot run here"))),
-    }
-}
-
-/// Seed 001's flow: writes the exported files under a fresh directory in the temp dir, reads
-/// them back and compares, removes the directory, and returns the relative paths written.
-fn export_to_disk(name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, String> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let root = std::env::temp_dir()
-        .join(format!("memfs-scenario-{}-{nanos}", std::process::id()))
-        .join(name);
-    let result = (|| {
-        let written = write_tree(&root, files)?;
-        let mut rel = Vec::new();
-        for (vpath, data) in files {
-            let real = root.join(vpath.trim_start_matches('/'));
-            let back = std::fs::read(&real).map_err(|e| format!("{}: {e}", real.display()))?;
-            if &back != data {
-                return Err(format!(
-                    "{} differs from the exported {vpath}",
-                    real.display()
-                ));
-            }
-            rel.push(vpath.trim_start_matches('/').to_string());
-        }
-        if written.len() != files.len() {
-            return Err(format!(
-                "wrote {} files for {} exported",
-                written.len(),
-                files.len()
-            ));
-        }
-        Ok(rel)
-    })();
-    if let Some(top) = root.parent() {
-        let _ = std::fs::remove_dir_all(top);
-    }
-    result
 }

@@ -2,12 +2,13 @@
 //! call with `Instant`, and summarizes latency per operation kind. It measures; it asserts
 //! nothing about speed.
 
+use crate::fs::call::{Call, CallOutcome, OPS, Whence};
+use crate::fs::config::FsConfig;
+use crate::fs::exec::core::{self as exec, CoreExec};
 use crate::results::latency::{LatencyReport, OpLatency};
 use crate::stress::StressError;
-use memfs_core::{FileHandle, LockWait, MemoryFileSystem, OpenMode, OpenOptions};
 use std::collections::BTreeMap;
-use std::io::SeekFrom;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The `q` quantile (0..=1) of sorted samples, nearest-rank.
 pub fn quantile(sorted: &[u64], q: f64) -> u64 {
@@ -60,72 +61,120 @@ impl Rng {
     }
 }
 
-/// Every operation kind the workload mixes.
-pub const OPS: [&str; 26] = [
-    "open",
-    "write",
-    "read",
-    "seek",
-    "tell",
-    "truncate",
-    "close",
-    "mkdir",
-    "listdir",
-    "exists",
-    "is_dir",
-    "is_file",
-    "stat",
-    "stats",
-    "get_size",
-    "rename",
-    "move",
-    "remove",
-    "rmtree",
-    "copy",
-    "copy_tree",
-    "walk",
-    "glob",
-    "export_tree",
-    "export_as_bytesio",
-    "import_tree",
-];
-
 const DIRS: [&str; 4] = ["/a", "/b", "/a/x", "/c"];
-const SLOTS: usize = 4;
+const SLOTS: u8 = 4;
+const MODES: [&str; 5] = ["rb", "wb", "ab", "r+b", "xb"];
 
 fn file(r: &mut Rng) -> String {
     format!("{}/f{}", DIRS[r.below(DIRS.len())], r.below(6))
 }
 
-/// Keeps an infallible call's result alive (so it is not optimized away); it never errs.
-fn infallible<T>(v: T) -> bool {
-    std::hint::black_box(v);
-    false
+/// One call of kind `op` with arguments drawn from `r` (paths over a few directories so
+/// calls hit existing and missing nodes alike, payloads up to 4 KiB).
+fn call_of(op: &str, r: &mut Rng, payload: &[u8]) -> Call {
+    let slot = r.below(usize::from(SLOTS)) as u8;
+    let (p, q) = (file(r), file(r));
+    let d = DIRS[r.below(DIRS.len())].to_string();
+    let n = 1 + r.below(payload.len());
+    match op {
+        "open" => Call::Open {
+            slot,
+            path: p,
+            mode: MODES[r.below(MODES.len())].into(),
+            preallocate: 0,
+            lock_timeout_ms: None,
+        },
+        "write" => Call::Write {
+            slot,
+            data: payload[..n].to_vec(),
+        },
+        "read" => Call::Read {
+            slot,
+            max: Some(n as u64),
+        },
+        "seek" => Call::Seek {
+            slot,
+            whence: Whence::Start,
+            offset: n as i64,
+        },
+        "tell" => Call::Tell { slot },
+        "truncate" => Call::Truncate {
+            slot,
+            size: Some(n as u64),
+        },
+        "close" => Call::Close { slot },
+        "mkdir" => Call::Mkdir {
+            path: format!("{d}/d{}", r.below(3)),
+            exist_ok: true,
+        },
+        "listdir" => Call::Listdir { path: d },
+        "exists" => Call::Exists { path: p },
+        "is_dir" => Call::IsDir { path: d },
+        "is_file" => Call::IsFile { path: p },
+        "stat" => Call::Stat { path: p },
+        "get_size" => Call::GetSize { path: p },
+        "rename" => Call::Rename { src: p, dst: q },
+        "move" => Call::Move {
+            src: p,
+            dst: format!("/m{}{q}", r.below(2)),
+        },
+        "remove" => Call::Remove { path: p },
+        "rmtree" => Call::Rmtree {
+            path: format!("{d}/d{}", r.below(3)),
+        },
+        "copy" => Call::Copy { src: p, dst: q },
+        "copy_tree" => Call::CopyTree {
+            src: d,
+            dst: format!("/t{}", r.below(4)),
+        },
+        "walk" => Call::Walk { path: "/".into() },
+        "glob" => Call::Glob {
+            pattern: "/**/f*".into(),
+        },
+        "export_tree" => Call::ExportTree {
+            prefix: d,
+            only_dirty: false,
+        },
+        "iter_export_tree" => Call::IterExportTree {
+            prefix: d,
+            only_dirty: false,
+        },
+        "export_as_bytes" => Call::ExportAsBytes {
+            path: p,
+            max_size: None,
+        },
+        "import_tree" => Call::ImportTree {
+            entries: vec![(p, payload[..n].to_vec()), (q, payload[..1].to_vec())],
+        },
+        _ => Call::Stats,
+    }
 }
 
-/// Runs `ops` timed core calls chosen by `seed`; every operation kind occurs. The filesystem
+/// Runs `ops` timed core calls chosen by `seed`, through the core's executor (the same path
+/// every harness layer takes); every op kind of the call vocabulary occurs. The filesystem
 /// uses a zero default lock timeout so a contended lock fails at once instead of waiting, and
-/// is reset (untimed) every 2000 calls so trees stay small.
+/// is reset (untimed) every 2000 calls so trees stay small. A handle call on an empty or
+/// closed slot is not timed (it would time the executor's refusal, not the core).
 pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, StressError> {
-    let build = || {
-        MemoryFileSystem::builder()
-            .quota(16 * 1024 * 1024)
-            .default_lock_timeout(LockWait::For(Duration::ZERO))
-            .build()
-            .map_err(StressError::Setup)
+    let cfg = FsConfig {
+        quota: 16 * 1024 * 1024,
+        slots: SLOTS,
+        ..FsConfig::default()
     };
-    let mut fs = build()?;
-    let mut handles: Vec<Option<FileHandle>> = (0..SLOTS).map(|_| None).collect();
+    let build = || -> Result<CoreExec, StressError> {
+        let fs = exec::builder(&cfg).build()?;
+        for d in DIRS {
+            let _ = fs.mkdir(d, true);
+        }
+        Ok(CoreExec::new(fs, cfg.slots))
+    };
+    let mut core = build()?;
     let mut r = Rng(seed.max(1));
     let mut samples: BTreeMap<&'static str, Vec<(u64, bool)>> = BTreeMap::new();
     let payload: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
     for i in 0..ops {
-        if i % 2000 == 0 {
-            handles.iter_mut().for_each(|h| *h = None);
-            fs = build()?;
-            for d in DIRS {
-                let _ = fs.mkdir(d, true);
-            }
+        if i % 2000 == 0 && i > 0 {
+            core = build()?;
         }
         // Cycle through every kind first, then pick at random.
         let op = if (i as usize) < OPS.len() {
@@ -133,77 +182,25 @@ pub fn run_workload(ops: u64, seed: u64) -> Result<LatencyReport, StressError> {
         } else {
             OPS[r.below(OPS.len())]
         };
-        let slot = r.below(SLOTS);
-        let p = file(&mut r);
-        let q = file(&mut r);
-        let d = DIRS[r.below(DIRS.len())];
-        let n = 1 + r.below(payload.len());
-        let t = Instant::now();
-        let err = match op {
-            "open" => {
-                let mode = OpenMode::ALL[r.below(OpenMode::ALL.len())];
-                let res = fs.open_with(&p, mode, &OpenOptions::new());
-                let e = res.is_err();
-                let elapsed = t.elapsed();
-                if let Ok(h) = res {
-                    handles[slot] = Some(h); // drop (close) of the previous handle is not timed
-                }
-                samples
-                    .entry(op)
-                    .or_default()
-                    .push((elapsed.as_nanos() as u64, e));
+        let call = call_of(op, &mut r, &payload);
+        if let Some(slot) = call.slot().filter(|_| !matches!(call, Call::Open { .. })) {
+            let live = core
+                .slots()
+                .get(usize::from(slot))
+                .and_then(Option::as_ref)
+                .is_some_and(|s| !s.handle.is_closed());
+            if !live {
                 continue;
             }
-            "write" => handles[slot]
-                .as_mut()
-                .map(|h| h.write_data(&payload[..n]).is_err()),
-            "read" => handles[slot]
-                .as_mut()
-                .map(|h| h.read_data(Some(n)).is_err()),
-            "seek" => handles[slot]
-                .as_mut()
-                .map(|h| h.seek_to(SeekFrom::Start(n as u64)).is_err()),
-            "tell" => handles[slot].as_ref().map(|h| h.tell().is_err()),
-            "truncate" => handles[slot]
-                .as_mut()
-                .map(|h| h.truncate(Some(n as u64)).is_err()),
-            // A closed handle leaves its slot, so later handle ops time real work, not errors.
-            "close" => handles[slot].take().map(|mut h| {
-                h.close();
-                false
-            }),
-            "mkdir" => Some(fs.mkdir(&format!("{d}/d{}", r.below(3)), true).is_err()),
-            "listdir" => Some(fs.listdir(d).is_err()),
-            "exists" => Some(infallible(fs.exists(&p))),
-            "is_dir" => Some(infallible(fs.is_dir(d))),
-            "is_file" => Some(infallible(fs.is_file(&p))),
-            "stat" => Some(fs.stat(&p).is_err()),
-            "stats" => Some(infallible(fs.stats())),
-            "get_size" => Some(fs.get_size(&p).is_err()),
-            "rename" => Some(fs.rename(&p, &q).is_err()),
-            "move" => Some(fs.move_path(&p, &format!("/m{}{q}", r.below(2))).is_err()),
-            "remove" => Some(fs.remove(&p).is_err()),
-            "rmtree" => Some(fs.rmtree(&format!("{d}/d{}", r.below(3))).is_err()),
-            "copy" => Some(fs.copy(&p, &q).is_err()),
-            "copy_tree" => Some(fs.copy_tree(d, &format!("/t{}", r.below(4))).is_err()),
-            "walk" => Some(fs.walk("/").is_err()),
-            "glob" => Some(fs.glob("/**/f*").is_err()),
-            "export_tree" => Some(fs.export_tree(d, false).is_err()),
-            "export_as_bytesio" => Some(fs.export_as_bytesio(&p, None).is_err()),
-            "import_tree" => Some(
-                fs.import_tree([(p.as_str(), &payload[..n]), (q.as_str(), &payload[..1])])
-                    .is_err(),
-            ),
-            _ => None,
-        };
-        let elapsed = t.elapsed();
-        // Handle ops on an empty slot make no core call: nothing to time.
-        if let Some(e) = err {
-            samples
-                .entry(op)
-                .or_default()
-                .push((elapsed.as_nanos() as u64, e));
         }
+        let t = Instant::now();
+        let out = core.run(&call);
+        let elapsed = t.elapsed();
+        let failed = !matches!(out, Ok(CallOutcome::Ok(_)));
+        samples
+            .entry(call.op())
+            .or_default()
+            .push((elapsed.as_nanos() as u64, failed));
     }
     Ok(summarize(&samples, ops, seed))
 }
