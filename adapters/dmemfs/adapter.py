@@ -386,27 +386,69 @@ OPS = ("open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "l
 
 
 class Watchdog(threading.Thread):
-    """Writes to stderr when a D-MemFS call runs for long (it is then usually waiting for a file
-    lock without timeout), so the harness's stderr tail says what the child is doing. It never
-    touches D-MemFS or stdout."""
+    """Watches the call in flight (from its own thread; it never calls into D-MemFS except to
+    release a hung call's locks):
 
-    def __init__(self, threshold: float = 2.0) -> None:
+    - A call that waits for a D-MemFS file lock with no deadline can never return: the harness
+      drives one thread, and no other request can come while this one is pending. The watchdog
+      sees that wait in the main thread's stack (``dmemfs._lock.acquire_read``/``acquire_write``
+      with ``deadline`` None) and answers the request itself with ``hung``. It then closes the
+      slots' handles so the blocked call finishes (its own answer is dropped) and marks the
+      filesystem unusable until the next ``reset``.
+    - Any call that runs for long gets a line on stderr, so the harness's stderr tail says what
+      the child is doing.
+    """
+
+    POLL = 0.005
+    LOG_AFTER = 2.0
+
+    def __init__(self, adapter) -> None:
         super().__init__(name="dmemfs-adapter-watchdog", daemon=True)
-        self.threshold = threshold
+        self.adapter = adapter
+        self.main_ident = threading.main_thread().ident
         self.current = None  # (request id, op, start monotonic)
         self._reported = None
 
+    def blocked_forever(self):
+        """Where the main thread waits for a lock it can never get, or None."""
+        frame = sys._current_frames().get(self.main_ident)
+        lock_frame = None
+        f = frame
+        while f is not None:
+            if (f.f_globals.get("__name__") == "dmemfs._lock"
+                    and f.f_code.co_name in ("acquire_read", "acquire_write")):
+                lock_frame = f
+                break
+            f = f.f_back
+        if lock_frame is None or frame is lock_frame:
+            return None  # not in a lock wait (or not yet inside the condition wait)
+        if lock_frame.f_locals.get("deadline", 0.0) is not None:
+            return None  # a timed wait ends by itself
+        caller = lock_frame.f_back
+        where = "%s.%s (%s:%d)" % (
+            "dmemfs._lock", lock_frame.f_code.co_name,
+            os.path.basename(lock_frame.f_code.co_filename), lock_frame.f_lineno)
+        if caller is not None:
+            where += " called from %s.%s (%s:%d)" % (
+                caller.f_globals.get("__name__"), caller.f_code.co_name,
+                os.path.basename(caller.f_code.co_filename), caller.f_lineno)
+        return where
+
     def run(self) -> None:
         while True:
-            _REAL_TIME.sleep(0.25)
+            _REAL_TIME.sleep(self.POLL)
             cur = self.current
-            if cur is not None and cur is not self._reported:
-                elapsed = _REAL_TIME.monotonic() - cur[2]
-                if elapsed >= self.threshold:
-                    self._reported = cur
-                    log("request id=%s (op %s) has been inside D-MemFS for %.1f s: D-MemFS is "
-                        "blocked (most likely waiting for a file lock with no timeout)"
-                        % (cur[0], cur[1], elapsed))
+            if cur is None:
+                continue
+            elapsed = _REAL_TIME.monotonic() - cur[2]
+            where = self.blocked_forever()
+            if where is not None:
+                self.adapter.answer_hung(cur[0], where, elapsed)
+                continue
+            if cur is not self._reported and elapsed >= self.LOG_AFTER:
+                self._reported = cur
+                log("request id=%s (op %s) has been inside D-MemFS for %.1f s"
+                    % (cur[0], cur[1], elapsed))
 
 
 class Adapter:
@@ -419,7 +461,11 @@ class Adapter:
         self.settable = False
         self.settable_capable = False
         self.trace = os.environ.get("DMEMFS_ADAPTER_TRACE") == "1"
-        self.watchdog = Watchdog()
+        # Responses are written under this lock: the watchdog may answer a hung request.
+        self.out_lock = threading.Lock()
+        self.hung_rid = None  # the request the watchdog answered (its own answer is dropped)
+        self.poisoned = None  # why the filesystem is unusable until reset
+        self.watchdog = Watchdog(self)
         self.watchdog.start()
 
     # -- handshake / lifecycle ----------------------------------------------------------------
@@ -506,8 +552,28 @@ class Adapter:
         self.fs = fs
         self.slots = [None] * nslots
 
+    def answer_hung(self, rid, where: str, elapsed: float) -> None:
+        """Answers request `rid` with ``hung`` (from the watchdog thread) and releases the
+        locks its call waits for, so the main thread comes back."""
+        with self.out_lock:
+            if self.watchdog.current is None or self.watchdog.current[0] != rid:
+                return  # the call returned meanwhile
+            self.watchdog.current = None
+            self.hung_rid = rid
+            self.poisoned = "request %s hung (%s)" % (rid, where)
+            write_line(sys.stdout, {"id": rid, "hung": {
+                "waiting_in": where, "after_ms": int(elapsed * 1000)}})
+        log("request id=%s hung: %s; closing the slots' handles to release it" % (rid, where))
+        for h in self.slots:
+            if h is not None:
+                try:
+                    h.close()
+                except Exception as e:
+                    log("closing a handle after the hang raised %s: %s" % (type_name(e), e))
+
     def reset(self) -> dict:
         old = self.slots
+        self.poisoned = None
         self._build(len(self.slots))
         for h in old:  # handles of the discarded filesystem: release them quietly
             if h is not None:
@@ -520,6 +586,8 @@ class Adapter:
     # -- observation ----------------------------------------------------------------------------
 
     def observe(self) -> dict:
+        if self.poisoned:
+            raise RequestError("the filesystem is unusable until reset: " + self.poisoned)
         fs = self.fs
         nodes: dict = {}
         limit = len(fs._nodes) + 1  # cycle guard only (internal: the node table's size)
@@ -573,6 +641,8 @@ class Adapter:
     # -- calls ----------------------------------------------------------------------------------
 
     def call(self, req: dict, rid) -> dict:
+        if self.poisoned:
+            raise RequestError("the filesystem is unusable until reset: " + self.poisoned)
         if self.settable:
             if "time" not in req:
                 raise RequestError("call without \"time\" under clock \"settable\"")
@@ -603,7 +673,8 @@ class Adapter:
         except Exception as e:
             return map_exception(e)
         finally:
-            self.watchdog.current = None
+            with self.out_lock:
+                self.watchdog.current = None
         if type(result) is Answer:
             return result.body
         return ok(convert(result))
@@ -786,6 +857,15 @@ class Adapter:
         raise RequestError("unknown request type %s" % json.dumps(typ))
 
 
+def write_line(out, resp: dict) -> None:
+    try:
+        text = json.dumps(resp, separators=(",", ":"))
+    except Exception as e:
+        text = json.dumps({"id": resp.get("id"), "error": "adapter could not encode its response: %s" % e})
+    out.write(text + "\n")
+    out.flush()
+
+
 def _reject_constant(name):
     raise ValueError("invalid JSON constant %s" % name)
 
@@ -833,12 +913,12 @@ def main() -> int:
         resp = {"id": rid}
         resp.update(body)
         try:
-            text = json.dumps(resp, separators=(",", ":"))
-        except Exception as e:
-            text = json.dumps({"id": rid, "error": "adapter could not encode its response: %s" % e})
-        try:
-            out.write(text + "\n")
-            out.flush()
+            with adapter.out_lock:
+                if rid is not None and rid == adapter.hung_rid:
+                    adapter.hung_rid = None
+                    log("request id=%s returned after its hang was reported; answer dropped" % rid)
+                else:
+                    write_line(out, resp)
         except BrokenPipeError:
             return 0
         if finish:

@@ -498,17 +498,27 @@ def io_unsupported():
 
 
 class Hang(AdapterCase):
-    def test_copy_of_a_file_open_for_writing_blocks_and_is_logged(self) -> None:
+    def test_a_wait_without_deadline_is_answered_as_hung_and_poisons_until_reset(self) -> None:
         # D-MemFS 0.4.1 takes the read lock without a timeout (_fs.py:1200): the call never ends
         self.open(0, "/a", "wb")
-        rid = self.c.next_id
-        self.c.send_raw(json.dumps({"id": rid, "type": "call", "time": 99,
-                                    "call": {"op": "copy", "src": "/a", "dst": "/b"}}))
-        with self.assertRaises(queue.Empty):
-            self.c.lines.get(timeout=3.0)
-        self.assertTrue(any("id=%d (op copy)" % rid in line for line in self.c.stderr),
-                        self.c.stderr)
-        self.c.proc.kill()
+        resp = self.c.call("copy", src="/a", dst="/b")
+        self.assertIn("hung", resp, resp)
+        self.assertIn("acquire_read", resp["hung"]["waiting_in"])
+        self.assertIn("copy", resp["hung"]["waiting_in"])
+        self.assertLess(resp["hung"]["after_ms"], 1000)
+        # the blocked call finished (its handles were closed) and its own answer was dropped:
+        # the next request gets its own answer, refused until reset
+        resp = self.c.call("stats")
+        self.assertIn("error", resp, resp)
+        self.assertIn("unusable until reset", resp["error"])
+        self.assertEqual(self.c.request({"type": "reset"}), {"id": self.c.next_id - 1, "done": True})
+        self.assertEqual(self.c.ok("exists", path="/a"), {"Bool": False})
+
+    def test_a_timed_wait_is_not_a_hang(self) -> None:
+        self.open(0, "/a", "wb")
+        out = self.open(1, "/a", "rb", lock_timeout_ms=60)
+        self.assertErrKind(out["Err"], "WouldBlock", "LockTimeout")
+        self.assertEqual(self.c.ok("exists", path="/a"), {"Bool": True})
 
 
 class SequentialStorage(AdapterCase):

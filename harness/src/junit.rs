@@ -237,6 +237,7 @@ mod tests {
             message: "core Ok, model NotFound".into(),
             clauses: vec!["MKDIR-1".into()],
             file: Some("scenarios/regressions/f1.yaml".into()),
+            ..Default::default()
         });
         let s2 = from_run(&run2);
         assert_eq!(s2.failures(), 1);

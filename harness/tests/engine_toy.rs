@@ -41,7 +41,7 @@ fn fingerprint(e: &Exploration) -> String {
         e.distinct_states,
         e.steps_per_depth,
         e.failing_nodes,
-        e.failures,
+        e.groups,
         e.coverage
     )
 }
@@ -61,7 +61,7 @@ fn without_dedup_every_sequence_is_one_executed_step() {
     assert_eq!(e.sequences, 399);
     assert_eq!(e.steps, 399);
     assert_eq!(e.steps_per_depth, vec![7, 49, 343]);
-    assert!(e.failures.is_empty());
+    assert!(e.groups.is_empty());
     assert_eq!(
         prog.0.load(Ordering::Relaxed),
         399,
@@ -156,7 +156,7 @@ fn results_do_not_depend_on_thread_count() {
             ..cfg(4, dedup)
         };
         let one = pool(1).install(|| explore(p, &c, &NoProgress));
-        assert!(!one.failures.is_empty(), "the planted bug is found");
+        assert!(!one.groups.is_empty(), "the planted bug is found");
         for n in [2, 3, 4] {
             let many = pool(n).install(|| explore(p, &c, &NoProgress));
             assert_eq!(

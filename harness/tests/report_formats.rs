@@ -82,6 +82,7 @@ fn synthetic(shard: Option<(u32, u32)>) -> RunResult {
         message: "core returned Ok, the model predicted IsADirectory".into(),
         clauses: vec!["OPEN-3".into()],
         file: Some("scenarios/regressions/open_rb-1a2b.yaml".into()),
+        ..Default::default()
     });
     r
 }

@@ -44,6 +44,9 @@ pub struct ExploreArgs {
     /// Do not save regression files.
     #[arg(long)]
     pub no_save: bool,
+    /// Stop once N distinct failure groups are found (0: keep going and find them all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_failures: usize,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -104,15 +107,20 @@ enum Command<'a> {
 }
 
 impl Command<'_> {
-    fn go<S, A, B>(&self, p: Parties<'_, S, A, B>) -> Result<Exit, CliError>
+    fn go<S, A, B>(&self, p: Parties<'_, S, A, B>, notes: &[String]) -> Result<Exit, CliError>
     where
         S: System,
         A: DriverFor<S>,
         B: DriverFor<S>,
     {
         match self {
-            Command::Explore(a) => explore_parties(p, a),
-            Command::Replay(a) => replay_parties(p, a),
+            Command::Explore(a) => explore_parties(p, a, notes),
+            Command::Replay(a) => {
+                for n in notes {
+                    out!("note: {n}");
+                }
+                replay_parties(p, a)
+            }
             Command::List(w) => Ok(list_system(p.system, *w)),
         }
     }
@@ -127,17 +135,24 @@ fn with_parties(spec: &SpecArgs, c: Command<'_>) -> Result<Exit, CliError> {
             ToyChoice::IncrBug => ToyDriver::with_bug(ToyBug::IncrWraps),
         };
         let reference = ToyDriver::correct();
-        return c.go(Parties {
-            system: &sys,
-            subject: &subject,
-            reference: &reference,
-        });
+        return c.go(
+            Parties {
+                system: &sys,
+                subject: &subject,
+                reference: &reference,
+            },
+            &[],
+        );
     }
-    let run = FsRun::load(&spec.specs, &spec.subject)?;
-    c.go(run.parties())
+    let run = FsRun::load_with(&spec.specs, &spec.subject.subject, spec.subject.options()?)?;
+    c.go(run.parties(), &run.notes)
 }
 
-fn explore_parties<S, A, B>(p: Parties<'_, S, A, B>, a: &ExploreArgs) -> Result<Exit, CliError>
+fn explore_parties<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    a: &ExploreArgs,
+    notes: &[String],
+) -> Result<Exit, CliError>
 where
     S: System,
     A: DriverFor<S>,
@@ -148,6 +163,7 @@ where
         max_repeat: a.max_repeat,
         dedup: !a.no_dedup,
         shard: a.shard,
+        max_groups: (a.max_failures > 0).then_some(a.max_failures),
         ..Default::default()
     };
     let threads = a.threads.unwrap_or(0);
@@ -162,14 +178,23 @@ where
         None => &NoProgress,
     };
     let dir = (!a.no_save).then_some(a.regressions.as_path());
-    let s = pool.install(|| session::run(p, &cfg, dir, progress));
+    let mut s = pool.install(|| session::run(p, &cfg, dir, progress));
     if let Some(b) = &bar {
         b.finish();
     }
+    s.result.notes.splice(0..0, notes.iter().cloned());
     out!("{}", session::summary_line(&s.result, s.failing_nodes));
-    for (f, path) in &s.regressions {
+    for n in &s.result.notes {
+        out!("  note: {n}");
+    }
+    for ((f, path), summary) in s.regressions.iter().zip(&s.result.failures) {
         let labels: Vec<&str> = f.steps.iter().map(|s| s.label.as_str()).collect();
-        out!("FAIL {}: {}", f.id, labels.join(" ; "));
+        let hits = match summary.prefixes {
+            1 => String::new(),
+            n => format!(" ({n} failing prefixes)"),
+        };
+        out!("FAIL {}{hits}: {}", f.id, labels.join(" ; "));
+        out!("  root cause: {}", summary.group);
         out!(
             "  step {}: expected {}, observed {}: {}",
             f.failing_step,

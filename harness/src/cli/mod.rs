@@ -9,10 +9,12 @@ pub mod scenario;
 pub mod stress;
 pub mod trace;
 
-use crate::fs::subject::{LoadError, Subject};
+use crate::fs::process::ClockMode;
+use crate::fs::subject::{DriverOptions, LoadError, Subject};
 use crate::results::io::{IoError, MergeError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// `println!` that ignores a closed stdout (`harness ... | head` must not panic).
 macro_rules! out {
@@ -113,12 +115,55 @@ pub struct SpecArgs {
     /// Folder with the YAML specs.
     #[arg(long, value_name = "DIR", default_value = "specs")]
     pub specs: PathBuf,
-    /// The implementation under test: `core` (memfs-core, in process).
-    #[arg(long, value_name = "SUBJECT", default_value = "core")]
-    pub subject: Subject,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
     /// Use the built-in toy system (single memcached key) instead of the specs (engine tests).
     #[arg(long, hide = true)]
     pub toy: Option<ToyChoice>,
+}
+
+/// Which implementation is checked, and how a process subject is driven.
+#[derive(Debug, Clone, Args)]
+pub struct SubjectArgs {
+    /// The implementation under test: `core` (memfs-core, in process), `dmemfs` (D-MemFS
+    /// 0.4.1 through adapters/dmemfs; install it with adapters/dmemfs/install), or
+    /// `process:CMD ARGS` (any adapter speaking adapters/PROTOCOL.md).
+    #[arg(long, value_name = "SUBJECT", default_value = "core")]
+    pub subject: Subject,
+    /// A process subject's per-request timeout, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub subject_timeout: f64,
+    /// `settable`: a process subject's timestamps follow the harness's clock and are compared
+    /// exactly (when it can); `system`: it keeps its own clock, timestamps compared by order.
+    #[arg(long, value_name = "MODE", default_value = "settable")]
+    pub subject_clock: ClockArg,
+}
+
+/// `--subject-clock` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockArg {
+    Settable,
+    System,
+}
+
+impl SubjectArgs {
+    /// The driver options these arguments ask for.
+    pub fn options(&self) -> Result<DriverOptions, CliError> {
+        if !(self.subject_timeout > 0.0 && self.subject_timeout.is_finite()) {
+            return Err(CliError::Usage(format!(
+                "--subject-timeout {} must be a positive number of seconds",
+                self.subject_timeout
+            )));
+        }
+        Ok(DriverOptions {
+            messages: false,
+            timeout: Duration::from_secs_f64(self.subject_timeout.min(86_400.0)),
+            clock: match self.subject_clock {
+                ClockArg::Settable => ClockMode::Settable,
+                ClockArg::System => ClockMode::System,
+            },
+        })
+    }
 }
 
 /// The toy system's driver variants (hidden; for engine and CLI tests).

@@ -1,8 +1,7 @@
 //! `harness scenario`: run numbered use-case scenarios on a subject, list them, select them by
 //! number (`2` runs 2.1, 2.2, ...).
 
-use super::{CliError, Exit, out};
-use crate::fs::subject::Subject;
+use super::{CliError, Exit, SubjectArgs, out};
 use crate::scenario::{Runner, Scenario, load_dir, selected};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -21,9 +20,8 @@ pub struct ScenarioArgs {
     /// After a failure, export the failing scenario's filesystems under this directory.
     #[arg(long)]
     pub dump_on_failure: Option<PathBuf>,
-    /// The implementation under test: `core` (memfs-core, in process).
-    #[arg(long, value_name = "SUBJECT", default_value = "core")]
-    pub subject: Subject,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
 }
 
 /// `harness scenario`: 0 all passed, 1 a scenario failed, 2 bad usage or a malformed file.
@@ -59,7 +57,8 @@ pub fn scenario(args: &ScenarioArgs) -> Result<Exit, CliError> {
         return Ok(Exit::Conform);
     }
     let runner = Runner {
-        subject: args.subject.clone(),
+        subject: args.subject.subject.clone(),
+        options: args.subject.options()?,
         dump_on_failure: args.dump_on_failure.clone(),
     };
     let mut failed = 0;

@@ -7,12 +7,13 @@
 //! Which states a task merges therefore never depends on scheduling.
 
 use super::count;
+use super::group::Groups;
 use super::run::{DriverFor, Parties, StepFailure};
 use super::system::{CoverageCounter, Finding, StepId, System};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// What to explore.
@@ -27,8 +28,9 @@ pub struct ExploreConfig {
     pub dedup: bool,
     /// `(i, n)`: explore only shard `i` (1-based) of `n`.
     pub shard: Option<(u32, u32)>,
-    /// Raw failing sequences kept per first-step subtree (the rest are only counted).
-    pub max_failures_per_task: usize,
+    /// Stop exploring once this many distinct failure groups are known (`None` = keep
+    /// going). Checked between units of work, so a run may end with a few more.
+    pub max_groups: Option<usize>,
     /// With dedup: explore depth-first with a deduplication table per first-step subtree
     /// instead of level-order with one global table (fewer merges, less memory).
     pub depth_first: bool,
@@ -41,7 +43,7 @@ impl Default for ExploreConfig {
             max_repeat: None,
             dedup: true,
             shard: None,
-            max_failures_per_task: 4,
+            max_groups: None,
             depth_first: false,
         }
     }
@@ -80,8 +82,10 @@ pub struct Exploration {
     pub time_per_depth: Vec<Duration>,
     /// Failing nodes found (each prunes its subtree).
     pub failing_nodes: u64,
-    /// Kept failing sequences, in deterministic order.
-    pub failures: Vec<RawFailure>,
+    /// Every failing node, grouped by root cause (shortest witness per group).
+    pub groups: Groups,
+    /// The run stopped early: `max_groups` groups were found.
+    pub stopped_early: bool,
     pub coverage: CoverageCounter,
     pub wall: Duration,
 }
@@ -139,7 +143,7 @@ where
         .fold(0u128, |x, y| x.saturating_add(y));
     // Forking the pristine drivers up front means workers need only `Send`, not `Sync`.
     let mut tasks = Vec::with_capacity(firsts.len());
-    let mut setup_failures = Vec::new();
+    let mut setup_failures = Groups::default();
     for &s in &firsts {
         match (p.subject.fork(), p.reference.fork()) {
             (Ok(x), Ok(y)) => tasks.push((s, x, y)),
@@ -147,18 +151,9 @@ where
                 let findings: Vec<Finding> = [x.err(), y.err()]
                     .into_iter()
                     .flatten()
-                    .map(|e| Finding::new(super::system::CheckKind::Driver, e.to_string()))
+                    .map(|e| Finding::from_driver(&e))
                     .collect();
-                setup_failures.push(RawFailure {
-                    steps: vec![s as StepId],
-                    failure: StepFailure {
-                        position: 0,
-                        expected: String::new(),
-                        observed: String::new(),
-                        reference: String::new(),
-                        findings,
-                    },
-                });
+                setup_failures.add(p.system, vec![s as StepId], StepFailure::setup(0, findings));
             }
         }
     }
@@ -167,12 +162,13 @@ where
     // subtree in order), nor for shallow subtrees (a task's set-up would cost more than its
     // steps).
     let split = !cfg.dedup && cfg.depth >= 4 && tasks.len() < 4 * rayon::current_num_threads();
+    let stop = AtomicBool::new(false);
     let results: Vec<TaskResult> = if cfg.depth == 0 {
         Vec::new()
     } else {
         tasks
             .into_par_iter()
-            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress, split))
+            .map(|(s, x, y)| run_task(p, cfg, s as StepId, x, y, progress, split, &stop))
             .collect()
     };
     let mut out = Exploration {
@@ -180,7 +176,7 @@ where
         steps_per_depth: vec![0; cfg.depth],
         time_per_depth: vec![Duration::ZERO; cfg.depth],
         coverage: CoverageCounter::new(p.system.action_names().len(), p.system.clause_ids().len()),
-        failures: setup_failures,
+        groups: setup_failures,
         ..Default::default()
     };
     let mut states: HashSet<(u64, u64)> = HashSet::new();
@@ -190,11 +186,12 @@ where
             out.steps_per_depth[d] += n;
         }
         out.failing_nodes += r.failing_nodes;
-        out.failures.extend(r.failures);
+        out.groups.merge(r.groups);
         out.coverage.merge(&r.coverage);
         states.extend(r.states);
     }
     out.distinct_states = states.len() as u64;
+    out.stopped_early = stop.load(Ordering::Relaxed);
     out.wall = start.elapsed();
     // Reading the clock per step costs more than a step's checks are worth measuring:
     // depth-first runs apportion the wall time by executed steps.
@@ -250,7 +247,7 @@ pub(crate) fn model_hash<M: Hash>(m: &M) -> u64 {
 struct TaskResult {
     steps_per_depth: Vec<u64>,
     failing_nodes: u64,
-    failures: Vec<RawFailure>,
+    groups: Groups,
     coverage: CoverageCounter,
     states: HashSet<(u64, u64)>,
 }
@@ -280,8 +277,11 @@ struct Task<'p, 'a, S: System, A, B> {
     res: TaskResult,
     /// Visit the first step's children as parallel tasks (`children_in_parallel`).
     split: bool,
+    /// Set once some task has found `cfg.max_groups` failure groups: every task stops.
+    stop: &'p AtomicBool,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_task<S, A, B>(
     p: Parties<'_, S, A, B>,
     cfg: &ExploreConfig,
@@ -290,13 +290,14 @@ fn run_task<S, A, B>(
     reference: B,
     progress: &dyn Progress,
     split: bool,
+    stop: &AtomicBool,
 ) -> TaskResult
 where
     S: System,
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
-    let mut t = Task::new(p, cfg, progress);
+    let mut t = Task::new(p, cfg, progress, stop);
     t.split = split;
     let root = Parent {
         model: p.system.init_model(),
@@ -312,7 +313,12 @@ where
 }
 
 impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> {
-    fn new(p: Parties<'a, S, A, B>, cfg: &'p ExploreConfig, progress: &'p dyn Progress) -> Self {
+    fn new(
+        p: Parties<'a, S, A, B>,
+        cfg: &'p ExploreConfig,
+        progress: &'p dyn Progress,
+        stop: &'p AtomicBool,
+    ) -> Self {
         let alphabet = p.system.steps().len();
         let subtree = (0..=cfg.depth)
             .map(|r| {
@@ -331,10 +337,11 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
             visited: HashMap::new(),
             scratch: Vec::new(),
             split: false,
+            stop,
             res: TaskResult {
                 steps_per_depth: vec![0; cfg.depth],
                 failing_nodes: 0,
-                failures: Vec::new(),
+                groups: Groups::default(),
                 coverage: CoverageCounter::new(
                     p.system.action_names().len(),
                     p.system.clause_ids().len(),
@@ -349,7 +356,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
     /// keeping every thread busy when a shard has few first steps. Only without
     /// deduplication, whose per-first-step table must see the whole subtree in order.
     fn children_in_parallel(&mut self, node: &Parent<S, A, B>) {
-        let (p, cfg, progress) = (self.p, self.cfg, self.progress);
+        let (p, cfg, progress, stop) = (self.p, self.cfg, self.progress, self.stop);
         let steps: Vec<StepId> = (0..self.alphabet)
             .filter(|s| cfg.max_repeat.is_none_or(|k| u32::from(self.used[*s]) < k))
             .map(|s| s as StepId)
@@ -358,7 +365,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
         let subs: Vec<TaskResult> = steps
             .into_par_iter()
             .map(|s| {
-                let mut t = Task::new(p, cfg, progress);
+                let mut t = Task::new(p, cfg, progress, stop);
                 t.prefix.clone_from(prefix);
                 t.used.clone_from(used);
                 t.child(node, s, None);
@@ -371,10 +378,7 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
                 self.res.steps_per_depth[d] += n;
             }
             self.res.failing_nodes += r.failing_nodes;
-            let room = cfg
-                .max_failures_per_task
-                .saturating_sub(self.res.failures.len());
-            self.res.failures.extend(r.failures.into_iter().take(room));
+            self.res.groups.merge(r.groups);
             self.res.coverage.merge(&r.coverage);
             self.res.states.extend(r.states);
         }
@@ -390,6 +394,9 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
         step: StepId,
         spare: Option<(A, B)>,
     ) -> Option<(A, B)> {
+        if self.stop.load(Ordering::Relaxed) {
+            return spare;
+        }
         let position = self.prefix.len();
         let remaining = self.cfg.depth - position - 1;
         self.prefix.push(step);
@@ -404,15 +411,9 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
                 let findings = [x.err(), y.err()]
                     .into_iter()
                     .flatten()
-                    .map(|e| Finding::new(super::system::CheckKind::Driver, e.to_string()))
+                    .map(|e| Finding::from_driver(&e))
                     .collect();
-                let failure = StepFailure {
-                    position,
-                    expected: String::new(),
-                    observed: String::new(),
-                    reference: String::new(),
-                    findings,
-                };
+                let failure = StepFailure::setup(position, findings);
                 self.fail(failure, remaining);
                 return None;
             }
@@ -550,11 +551,15 @@ impl<'p, 'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Task<'p, 'a, S, A, B> 
 
     fn fail(&mut self, failure: StepFailure, remaining: usize) {
         self.res.failing_nodes += 1;
-        if self.res.failures.len() < self.cfg.max_failures_per_task {
-            self.res.failures.push(RawFailure {
-                steps: self.prefix.clone(),
-                failure,
-            });
+        self.res
+            .groups
+            .add(self.p.system, self.prefix.clone(), failure);
+        if self
+            .cfg
+            .max_groups
+            .is_some_and(|m| self.res.groups.len() >= m)
+        {
+            self.stop.store(true, Ordering::Relaxed);
         }
         let n = self.subtree_size(remaining);
         self.tick(n);

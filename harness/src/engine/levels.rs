@@ -12,7 +12,7 @@
 use super::count;
 use super::explore::{Exploration, ExploreConfig, Fps, Progress, RawFailure, model_hash};
 use super::run::{DriverFor, Parties, Seen, StepFailure};
-use super::system::{CheckKind, CoverageCounter, Finding, StepId, System};
+use super::system::{CoverageCounter, Finding, StepId, System};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -94,18 +94,10 @@ where
             let findings = [s.err(), r.err()]
                 .into_iter()
                 .flatten()
-                .map(|e| Finding::new(CheckKind::Driver, e.to_string()))
+                .map(|e| Finding::from_driver(&e))
                 .collect();
-            out.failures.push(RawFailure {
-                steps: Vec::new(),
-                failure: StepFailure {
-                    position: 0,
-                    expected: String::new(),
-                    observed: String::new(),
-                    reference: String::new(),
-                    findings,
-                },
-            });
+            out.groups
+                .add(sys, Vec::new(), StepFailure::setup(0, findings));
             out.failing_nodes = 1;
             out.wall = start.elapsed();
             return out;
@@ -126,7 +118,7 @@ where
     }
     let mut states: HashSet<(u64, u64)> = HashSet::new();
     let mut frontier = vec![root];
-    for depth in 1..=cfg.depth {
+    'levels: for depth in 1..=cfg.depth {
         let level_start = Instant::now();
         let remaining = cfg.depth - depth;
         let mut next = Vec::new();
@@ -150,9 +142,7 @@ where
                         Child::Failed(f) => {
                             out.failing_nodes += 1;
                             covered += subtree(a, cfg, remaining, &f.steps) - 1;
-                            if out.failures.len() < cfg.max_failures_per_task * 4 {
-                                out.failures.push(f);
-                            }
+                            out.groups.add(sys, f.steps, f.failure);
                         }
                         Child::Passed { node, key, state } => {
                             if let Some(t) = state {
@@ -172,6 +162,11 @@ where
                     }
                 }
                 progress.covered(covered);
+            }
+            if cfg.max_groups.is_some_and(|m| out.groups.len() >= m) {
+                out.stopped_early = true;
+                out.time_per_depth[depth - 1] = level_start.elapsed();
+                break 'levels;
             }
         }
         out.time_per_depth[depth - 1] = level_start.elapsed();
@@ -225,15 +220,9 @@ where
                 let findings = [x.err(), y.err()]
                     .into_iter()
                     .flatten()
-                    .map(|e| Finding::new(CheckKind::Driver, e.to_string()))
+                    .map(|e| Finding::from_driver(&e))
                     .collect();
-                let failure = StepFailure {
-                    position,
-                    expected: String::new(),
-                    observed: String::new(),
-                    reference: String::new(),
-                    findings,
-                };
+                let failure = StepFailure::setup(position, findings);
                 children.push(Child::Failed(RawFailure {
                     steps: seq,
                     failure,

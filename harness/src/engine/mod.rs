@@ -3,6 +3,7 @@
 
 pub mod count;
 pub mod explore;
+pub mod group;
 pub mod levels;
 pub mod progress;
 pub mod regression;

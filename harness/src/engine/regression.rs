@@ -3,6 +3,7 @@
 //! steps the spec no longer has is STALE, never silently skipped.
 
 use super::explore::stable_hash;
+use super::group::GroupKey;
 use super::run::{DriverFor, Parties, StepFailure};
 use super::shrink::Shrunk;
 use super::system::{Finding, StepId, System};
@@ -38,6 +39,13 @@ pub struct RegressionFile<St> {
     /// Differences between the implementation's and the oracle's state after the failing step.
     #[serde(default)]
     pub diff: Vec<String>,
+    /// How many failing prefixes of the run that found it share its root cause (0: unknown).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prefixes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The short id of a sequence: a stable hash of its step labels (10 hex digits).
@@ -73,6 +81,7 @@ pub fn regression_file<S: System>(sys: &S, shrunk: &Shrunk) -> RegressionFile<S:
         clauses: f.clauses(),
         findings: f.findings.clone(),
         diff: f.diff(),
+        prefixes: 0,
     }
 }
 
@@ -88,6 +97,8 @@ pub fn failure_summary<S: System>(sys: &S, shrunk: &Shrunk, file: Option<&Path>)
         message: shrunk.failure.message(),
         clauses: shrunk.failure.clauses(),
         file: file.map(|p| p.display().to_string()),
+        prefixes: 0,
+        group: GroupKey::of(sys, &shrunk.steps, &shrunk.failure).to_string(),
     }
 }
 

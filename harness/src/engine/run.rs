@@ -42,12 +42,31 @@ pub struct StepFailure {
     pub expected: String,
     /// What the subject returned.
     pub observed: String,
+    /// The subject outcome's coverage key (`ok`, an error kind's name), or `driver` when the
+    /// subject's driver failed: what failure groups compare instead of the full value.
+    #[serde(default)]
+    pub observed_key: String,
     /// What the reference returned.
     pub reference: String,
     pub findings: Vec<Finding>,
 }
 
+/// `observed_key` of a step whose subject driver failed.
+pub const DRIVER_KEY: &str = "driver";
+
 impl StepFailure {
+    /// A failure without outcomes: a driver could not even be set up or forked.
+    pub fn setup(position: usize, findings: Vec<Finding>) -> StepFailure {
+        StepFailure {
+            position,
+            expected: String::new(),
+            observed: String::new(),
+            observed_key: DRIVER_KEY.into(),
+            reference: String::new(),
+            findings,
+        }
+    }
+
     /// One-line summary: the first finding's message (and how many more there are).
     pub fn message(&self) -> String {
         let first = self
@@ -161,16 +180,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 CheckKind::Driver,
                 format!("step id {step} is not in the alphabet"),
             );
-            return (
-                model,
-                Err(self.failure(
-                    position,
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    vec![f],
-                )),
-            );
+            return (model, Err(StepFailure::setup(position, vec![f])));
         };
         let t = sys.time_at(position);
         subject.set_time(t);
@@ -184,16 +194,25 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                 for e in [s.as_ref().err(), r.as_ref().err()].into_iter().flatten() {
                     fs.push(driver_finding(e));
                 }
-                let exp = sys.describe_expected(&prediction);
-                let obs = s
-                    .as_ref()
-                    .map(|o| sys.describe_outcome(o))
-                    .unwrap_or_else(|e| e.to_string());
-                let rf = r
-                    .as_ref()
-                    .map(|o| sys.describe_outcome(o))
-                    .unwrap_or_else(|e| e.to_string());
-                return (model, Err(self.failure(position, exp, obs, rf, fs)));
+                let f = StepFailure {
+                    position,
+                    expected: sys.describe_expected(&prediction),
+                    // A driver failure's details are its finding's message; here only which.
+                    observed: s
+                        .as_ref()
+                        .map(|o| sys.describe_outcome(o))
+                        .unwrap_or_else(|e| format!("{} failure: {}", e.driver, e.fault)),
+                    observed_key: s
+                        .as_ref()
+                        .map_or(DRIVER_KEY, |o| sys.outcome_key(o))
+                        .to_string(),
+                    reference: r
+                        .as_ref()
+                        .map(|o| sys.describe_outcome(o))
+                        .unwrap_or_else(|e| format!("{} failure: {}", e.driver, e.fault)),
+                    findings: fs,
+                };
+                return (model, Err(f));
             }
         };
         cov.outcome(sys.action_of(step), sys.outcome_key(&out_s));
@@ -239,14 +258,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                     .flatten()
                     .map(|e| driver_finding(&e))
                     .collect();
-                let exp = sys.describe_expected(&prediction);
-                let f = self.failure(
-                    position,
-                    exp,
-                    sys.describe_outcome(&out_s),
-                    sys.describe_outcome(&out_r),
-                    fs,
-                );
+                let f = self.failure(sys, position, &prediction, &out_s, &out_r, fs);
                 return (model, Err(f));
             }
         };
@@ -264,7 +276,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             obs_unchanged: keep_s.is_some(),
         };
         sys.check(&check, cov, scratch);
-        if out_s != out_r {
+        if !sys.same_outcome(&out_s, &out_r) {
             scratch.push(Finding::new(
                 CheckKind::Value,
                 format!(
@@ -277,7 +289,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             ));
         }
         // Both unchanged: both still show the parent's observation, already found equal.
-        if !unchanged && !Arc::ptr_eq(&obs_s, &obs_r) && *obs_s != *obs_r {
+        if !unchanged && !Arc::ptr_eq(&obs_s, &obs_r) && !sys.same_obs(&obs_s, &obs_r) {
             let mut f = Finding::new(
                 CheckKind::State,
                 format!(
@@ -299,29 +311,26 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             };
             return (model, Ok(seen));
         }
-        let fail = self.failure(
-            position,
-            sys.describe_expected(&prediction),
-            sys.describe_outcome(&out_s),
-            sys.describe_outcome(&out_r),
-            std::mem::take(scratch),
-        );
+        let findings = std::mem::take(scratch);
+        let fail = self.failure(sys, position, &prediction, &out_s, &out_r, findings);
         (model, Err(fail))
     }
 
     fn failure(
         &self,
+        sys: &S,
         position: usize,
-        expected: String,
-        observed: String,
-        reference: String,
+        prediction: &S::Prediction,
+        subject: &S::Outcome,
+        reference: &S::Outcome,
         findings: Vec<Finding>,
     ) -> StepFailure {
         StepFailure {
             position,
-            expected,
-            observed,
-            reference,
+            expected: sys.describe_expected(prediction),
+            observed: sys.describe_outcome(subject),
+            observed_key: sys.outcome_key(subject).to_string(),
+            reference: sys.describe_outcome(reference),
             findings,
         }
     }
@@ -346,7 +355,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
                     .flatten()
                     .map(|e| driver_finding(&e))
                     .collect();
-                return Some(self.failure(0, String::new(), String::new(), String::new(), fs));
+                return Some(StepFailure::setup(0, fs));
             }
         };
         let mut model = self.system.init_model();
@@ -375,5 +384,5 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
 }
 
 fn driver_finding(e: &DriverError) -> Finding {
-    Finding::new(CheckKind::Driver, e.to_string())
+    Finding::from_driver(e)
 }

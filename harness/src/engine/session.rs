@@ -2,10 +2,11 @@
 //! summarize everything as a `RunResult` (the JSON other tools merge and report on).
 
 use super::explore::{self, Exploration, ExploreConfig, Progress};
+use super::group::{Group, GroupKey};
 use super::regression::{self, RegressionFile};
-use super::run::{DriverFor, Parties};
+use super::run::{DriverFor, Parties, StepFailure};
 use super::shrink::{self, Shrunk};
-use super::system::System;
+use super::system::{CheckKind, Finding, StepId, System};
 use crate::results::{DepthTiming, RunResult};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -22,10 +23,8 @@ pub struct Session<St> {
     pub write_errors: Vec<regression::RegressionError>,
 }
 
-/// Most raw failures shrunk per run (the rest are usually the same bug again).
-pub const MAX_SHRINK: usize = 16;
-
-/// Explores, shrinks and (with `regressions_dir`) writes regression files.
+/// Explores, shrinks one witness per failure group and (with `regressions_dir`) writes a
+/// regression file per group.
 pub fn run<S, A, B>(
     p: Parties<'_, S, A, B>,
     cfg: &ExploreConfig,
@@ -38,42 +37,18 @@ where
     B: DriverFor<S>,
 {
     let ex = explore::explore(p, cfg, progress);
-    let raw: Vec<Vec<u32>> = ex
-        .failures
-        .iter()
-        .take(MAX_SHRINK)
-        .map(|f| f.steps.clone())
-        .collect();
-    let shrunk: Vec<Shrunk> = raw
+    let groups = ex.groups.clone().into_sorted();
+    let shrunk: Vec<(Shrunk, u64)> = groups
         .par_iter()
-        .map(|seq| {
-            shrink::shrink(p, seq).unwrap_or_else(|| {
-                // Not reproducible from scratch (a driver whose behaviour depends on more than
-                // its state): keep the raw sequence and say so.
-                let found = ex
-                    .failures
-                    .iter()
-                    .find(|f| &f.steps == seq)
-                    .map(|f| f.failure.clone());
-                let mut failure = found.unwrap_or_else(|| panic_free_placeholder(seq.len()));
-                failure.findings.push(super::system::Finding::new(
-                    super::system::CheckKind::Driver,
-                    "failure did not reproduce when replayed from scratch",
-                ));
-                Shrunk {
-                    steps: seq.clone(),
-                    failure,
-                    attempts: 1,
-                }
-            })
-        })
+        .map(|g| (shrink_group(p, g), g.prefixes))
         .collect();
     let mut seen = std::collections::HashSet::new();
     let mut regressions = Vec::new();
     let mut summaries = Vec::new();
     let mut write_errors = Vec::new();
-    for s in shrunk {
-        let file = regression::regression_file(p.system, &s);
+    for (s, prefixes) in shrunk {
+        let mut file = regression::regression_file(p.system, &s);
+        file.prefixes = prefixes;
         if !seen.insert(file.id.clone()) {
             continue;
         }
@@ -87,7 +62,9 @@ where
             },
             None => None,
         };
-        summaries.push(regression::failure_summary(p.system, &s, path.as_deref()));
+        let mut summary = regression::failure_summary(p.system, &s, path.as_deref());
+        summary.prefixes = prefixes;
+        summaries.push(summary);
         regressions.push((file, path));
     }
     let result = to_result(p.system, cfg, &ex, summaries);
@@ -99,14 +76,27 @@ where
     }
 }
 
-fn panic_free_placeholder(len: usize) -> super::run::StepFailure {
-    super::run::StepFailure {
-        position: len.saturating_sub(1),
-        expected: String::new(),
-        observed: String::new(),
-        reference: String::new(),
-        findings: Vec::new(),
-    }
+/// Shrinks a group's witness without leaving the group; a witness that does not fail the
+/// same way from scratch is kept as found, with a finding that says so.
+fn shrink_group<S, A, B>(p: Parties<'_, S, A, B>, g: &Group) -> Shrunk
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    let same = |steps: &[StepId], f: &StepFailure| GroupKey::of(p.system, steps, f) == g.key;
+    shrink::shrink_while(p, &g.witness, same).unwrap_or_else(|| {
+        let mut failure = g.failure.clone();
+        failure.findings.push(Finding::new(
+            CheckKind::Driver,
+            "failure did not reproduce the same way when replayed from scratch",
+        ));
+        Shrunk {
+            steps: g.witness.clone(),
+            failure,
+            attempts: 1,
+        }
+    })
 }
 
 fn to_result<S: System>(
@@ -139,6 +129,14 @@ fn to_result<S: System>(
             .coverage
             .to_coverage(sys.action_names(), sys.clause_ids()),
         outcome_keys: sys.outcome_keys().iter().map(|k| k.to_string()).collect(),
+        notes: if ex.stopped_early {
+            vec![format!(
+                "stopped early: {} failure groups found (--max-failures); the space was not covered",
+                ex.groups.len()
+            )]
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -21,8 +21,26 @@ where
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
+    shrink_while(p, seq, |_, _| true)
+}
+
+/// Shrinks `seq` to a 1-minimal sequence whose failure `keeps` accepts (the sequence up to its
+/// failing step, and how it fails): failure groups shrink a witness without drifting into
+/// another group's root cause. `None` if `seq` does not fail that way from scratch.
+pub fn shrink_while<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    seq: &[StepId],
+    keeps: impl Fn(&[StepId], &StepFailure) -> bool,
+) -> Option<Shrunk>
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
     let mut attempts = 1;
-    let first = p.run_sequence(seq)?;
+    let first = p
+        .run_sequence(seq)
+        .filter(|f| keeps(&seq[..=f.position.min(seq.len().saturating_sub(1))], f))?;
     // The failing step ends the shortest failing prefix: every shorter prefix passed.
     let mut cur: Vec<StepId> = seq[..=first.position].to_vec();
     let mut failure = first;
@@ -34,7 +52,10 @@ where
         let mut cand = cur.clone();
         cand.remove(i);
         attempts += 1;
-        match p.run_sequence(&cand) {
+        match p
+            .run_sequence(&cand)
+            .filter(|f| keeps(&cand[..=f.position.min(cand.len() - 1)], f))
+        {
             Some(f) => {
                 cand.truncate(f.position + 1);
                 cur = cand;

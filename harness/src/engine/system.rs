@@ -76,6 +76,15 @@ pub trait System: Sync {
     fn outcome_keys(&self) -> Vec<&'static str> {
         Vec::new()
     }
+    /// Whether the subject's outcome agrees with the reference's. Equality by default; a
+    /// system may compare less where a subject cannot share something (its own clock).
+    fn same_outcome(&self, subject: &Self::Outcome, reference: &Self::Outcome) -> bool {
+        subject == reference
+    }
+    /// Whether the subject's observation agrees with the reference's (equality by default).
+    fn same_obs(&self, subject: &Self::Obs, reference: &Self::Obs) -> bool {
+        subject == reference
+    }
     /// Human-readable differences between two observations (empty if equal); `names` are the
     /// subject's and the reference's driver names.
     fn diff(&self, subject: &Self::Obs, reference: &Self::Obs, names: (&str, &str)) -> Vec<String>;
@@ -155,19 +164,74 @@ pub trait Driver: Send + Sized {
     fn fork(&self) -> Result<Self, DriverError>;
 }
 
-/// A driver failed to do what it was asked (crashed process, unsupported step, ...).
+/// A driver failed to do what it was asked, or its subject answered something the step
+/// vocabulary cannot express. `fault` says which, so reports can group and classify it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{driver}: {message}")]
+#[error("{driver}: {fault}: {message}")]
 pub struct DriverError {
     pub driver: String,
+    pub fault: DriverFault,
     pub message: String,
 }
 
+/// What kind of driver failure a [`DriverError`] is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DriverFault {
+    /// The driver itself could not do its work (build, observe, fork).
+    Broken,
+    /// The subject answered with an error the vocabulary has no kind for: a finding.
+    Unmapped,
+    /// The subject blocked in a call that can never return: a finding.
+    Hung,
+    /// The subject's process exited or could not be started.
+    Crashed,
+    /// The subject's process did not answer in time.
+    Timeout,
+    /// The subject's process answered something that is not a valid answer.
+    Protocol,
+    /// Replaying the same steps made the subject answer differently.
+    Nondeterministic,
+}
+
+impl DriverFault {
+    /// The fault's name in messages and reports (`unmapped`, `hung`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            DriverFault::Broken => "broken",
+            DriverFault::Unmapped => "unmapped",
+            DriverFault::Hung => "hung",
+            DriverFault::Crashed => "crashed",
+            DriverFault::Timeout => "timeout",
+            DriverFault::Protocol => "protocol",
+            DriverFault::Nondeterministic => "nondeterministic",
+        }
+    }
+}
+
+impl std::fmt::Display for DriverFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl DriverError {
-    /// A driver error with its driver's name and a message saying what went wrong.
+    /// A driver error of the driver itself (`Broken`), with its name and what went wrong.
     pub fn new(driver: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::with_fault(driver, DriverFault::Broken, message)
+    }
+
+    /// A driver error of a given fault.
+    pub fn with_fault(
+        driver: impl Into<String>,
+        fault: DriverFault,
+        message: impl Into<String>,
+    ) -> Self {
         DriverError {
             driver: driver.into(),
+            fault,
             message: message.into(),
         }
     }
@@ -199,6 +263,9 @@ pub enum CheckKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Finding {
     pub check: CheckKind,
+    /// For a `Driver` finding: which kind of driver failure it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<DriverFault>,
     pub message: String,
     /// Clause ids involved.
     #[serde(default)]
@@ -209,10 +276,19 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The finding of a driver failure (its fault kept for grouping and classification).
+    pub fn from_driver(e: &DriverError) -> Self {
+        Finding {
+            fault: Some(e.fault),
+            ..Finding::new(CheckKind::Driver, e.to_string())
+        }
+    }
+
     /// A finding without clauses or diff.
     pub fn new(check: CheckKind, message: impl Into<String>) -> Self {
         Finding {
             check,
+            fault: None,
             message: message.into(),
             clauses: Vec::new(),
             diff: Vec::new(),

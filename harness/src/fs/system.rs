@@ -4,6 +4,7 @@
 
 use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
+use crate::fs::compare::Timestamps;
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
 use crate::fs::observation::Observation;
@@ -15,7 +16,12 @@ use std::path::Path;
 #[derive(Debug)]
 pub struct FsSystem {
     spec: Spec,
+    /// The alphabet: spec step `index[i]` is step `i` (all of them, unless a subject lacks
+    /// some ops).
+    index: Vec<usize>,
     calls: Vec<Call>,
+    /// How the subject's timestamps are compared with the reference's.
+    timestamps: Timestamps,
     action_names: Vec<String>,
     clause_ids: Vec<String>,
     /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
@@ -31,6 +37,7 @@ impl FsSystem {
     /// Wraps a loaded spec.
     pub fn new(spec: Spec) -> Self {
         let calls = spec.steps.iter().map(|s| s.call.clone()).collect();
+        let index = (0..spec.steps.len()).collect();
         let action_names = spec.actions.iter().map(|a| a.name.clone()).collect();
         let clause_ids = spec.clause_ids();
         let mut is_invariant = vec![false; clause_ids.len()];
@@ -41,7 +48,9 @@ impl FsSystem {
         }
         FsSystem {
             spec,
+            index,
             calls,
+            timestamps: Timestamps::Exact,
             action_names,
             clause_ids,
             is_invariant,
@@ -51,6 +60,40 @@ impl FsSystem {
     /// The spec.
     pub fn spec(&self) -> &Spec {
         &self.spec
+    }
+
+    /// Compares timestamps as `t` says (a subject without a settable clock: by order).
+    pub fn set_timestamps(&mut self, t: Timestamps) {
+        self.timestamps = t;
+    }
+
+    /// How timestamps are compared.
+    pub fn timestamps(&self) -> Timestamps {
+        self.timestamps
+    }
+
+    /// Drops from the alphabet every step whose op is not in `ops` (a subject that does not
+    /// implement them); returns the dropped op names, sorted, for the run's summary.
+    pub fn keep_ops(&mut self, ops: &[String]) -> Vec<String> {
+        let mut dropped: Vec<String> = Vec::new();
+        let (mut index, mut calls) = (Vec::new(), Vec::new());
+        for (i, s) in self.spec.steps.iter().enumerate() {
+            if ops.iter().any(|o| o == s.call.op()) {
+                index.push(i);
+                calls.push(s.call.clone());
+            } else if !dropped.iter().any(|d| d == s.call.op()) {
+                dropped.push(s.call.op().to_string());
+            }
+        }
+        dropped.sort();
+        self.index = index;
+        self.calls = calls;
+        dropped
+    }
+
+    /// The spec step of alphabet step `step`.
+    fn spec_step(&self, step: StepId) -> usize {
+        self.index.get(step as usize).copied().unwrap_or(usize::MAX)
     }
 
     /// The filesystem configuration the spec asks for (every driver is built with it).
@@ -87,7 +130,7 @@ impl System for FsSystem {
     fn label(&self, step: StepId) -> &str {
         self.spec
             .steps
-            .get(step as usize)
+            .get(self.spec_step(step))
             .map_or("?", |s| s.label.as_str())
     }
     fn action_names(&self) -> &[String] {
@@ -96,7 +139,7 @@ impl System for FsSystem {
     fn action_of(&self, step: StepId) -> usize {
         self.spec
             .steps
-            .get(step as usize)
+            .get(self.spec_step(step))
             .map_or(usize::MAX, |s| s.action)
     }
     fn clause_ids(&self) -> &[String] {
@@ -112,7 +155,7 @@ impl System for FsSystem {
         before.shares_with(after)
     }
     fn predict(&self, model: &mut ModelState, step: StepId) -> Verdict {
-        self.spec.predict_mut(model, step as usize)
+        self.spec.predict_mut(model, self.spec_step(step))
     }
 
     fn check(&self, c: &StepCheck<'_, Self>, cov: &mut CoverageCounter, out: &mut Vec<Finding>) {
@@ -155,7 +198,7 @@ impl System for FsSystem {
             let mut buf = buf.borrow_mut();
             buf.clear();
             self.spec.check_post_into(
-                c.step as usize,
+                self.spec_step(c.step),
                 c.model_after,
                 c.outcome,
                 c.obs,
@@ -208,7 +251,23 @@ impl System for FsSystem {
         reference: &Observation,
         names: (&str, &str),
     ) -> Vec<String> {
-        crate::fs::observation::diff(subject, reference, names.0, names.1)
+        let (s, r) = (
+            self.timestamps.observation(subject),
+            self.timestamps.observation(reference),
+        );
+        crate::fs::observation::diff(&s, &r, names.0, names.1)
+    }
+    fn same_outcome(&self, subject: &CallOutcome, reference: &CallOutcome) -> bool {
+        match self.timestamps {
+            Timestamps::Exact => subject == reference,
+            t => t.outcome(subject) == t.outcome(reference),
+        }
+    }
+    fn same_obs(&self, subject: &Observation, reference: &Observation) -> bool {
+        match self.timestamps {
+            Timestamps::Exact => subject == reference,
+            t => t.observation(subject) == t.observation(reference),
+        }
     }
     fn describe_expected(&self, p: &Verdict) -> String {
         match p.outcome {

@@ -56,7 +56,7 @@ impl Coverage {
 
 /// One conformance failure, as summarized in a run result (the full case is the regression
 /// file it was saved to).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailureSummary {
     /// Short id, also the regression file's stem.
     pub id: String,
@@ -68,6 +68,12 @@ pub struct FailureSummary {
     pub clauses: Vec<String>,
     /// Where the regression file was written, if it was.
     pub file: Option<String>,
+    /// How many failing prefixes share this root cause (0 in results of older runs).
+    #[serde(default)]
+    pub prefixes: u64,
+    /// The root cause: check, action, expected and observed kinds, clauses.
+    #[serde(default)]
+    pub group: String,
 }
 
 /// The result of one `explore` run (or of a shard of one).
@@ -93,6 +99,10 @@ pub struct RunResult {
     /// so reports list outcomes that never occurred. Empty in results of older runs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcome_keys: Vec<String>,
+    /// What the run compared differently and why (a black-box subject: observational dedup,
+    /// timestamps by order, ops left out), and whether it stopped early.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Time and steps spent at one depth level.

@@ -52,6 +52,8 @@ pub struct Outcome {
 #[derive(Debug, Default, Clone)]
 pub struct Runner {
     pub subject: Subject,
+    /// How the subject's drivers are built (messages are always on: scenarios check them).
+    pub options: DriverOptions,
     pub dump_on_failure: Option<PathBuf>,
 }
 
@@ -118,7 +120,10 @@ impl Runner {
             vars: BTreeMap::new(),
             steps_run: 0,
         };
-        let opts = DriverOptions { messages: true };
+        let opts = DriverOptions {
+            messages: true,
+            ..self.options
+        };
         for (name, cfg) in &sc.filesystems {
             let cfg = FsConfig {
                 slots: cfg.slots.max(slots),

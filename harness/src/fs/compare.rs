@@ -1,0 +1,151 @@
+//! What "the subject agrees with the reference" means when a subject cannot share something
+//! with the harness: one place, chosen from the subject's handshake and said in the run's
+//! summary. Today that is the clock: a subject without a settable clock stamps real times, so
+//! timestamps are compared by order (which are equal, which is later), not by value.
+
+use crate::fs::call::CallOutcome;
+use crate::fs::observation::{NodeObs, Observation, StepValue};
+use std::collections::BTreeMap;
+
+/// How timestamps are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Timestamps {
+    /// By value: both parties stamp the harness's step times.
+    #[default]
+    Exact,
+    /// By order within each observation; the timestamps in return values (`stat`) are not
+    /// compared at all (a lone value has no order).
+    Order,
+}
+
+impl Timestamps {
+    /// The run-summary note for this mode, if it compares less than everything.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Timestamps::Exact => None,
+            Timestamps::Order => Some(
+                "timestamps compared by order, not value, and stat's timestamps not compared (the subject has no settable clock)",
+            ),
+        }
+    }
+
+    /// The observation as this mode compares it.
+    pub fn observation(self, o: &Observation) -> Observation {
+        match self {
+            Timestamps::Exact => o.clone(),
+            Timestamps::Order => by_order(o),
+        }
+    }
+
+    /// The outcome as this mode compares it.
+    pub fn outcome(self, o: &CallOutcome) -> CallOutcome {
+        match (self, o) {
+            (
+                Timestamps::Order,
+                CallOutcome::Ok(StepValue::Stat {
+                    size,
+                    generation,
+                    is_dir,
+                    ..
+                }),
+            ) => CallOutcome::Ok(StepValue::Stat {
+                size: *size,
+                created: 0,
+                modified: 0,
+                generation: *generation,
+                is_dir: *is_dir,
+            }),
+            _ => o.clone(),
+        }
+    }
+}
+
+/// Every timestamp replaced by its rank among the observation's distinct timestamps (0 for the
+/// earliest), so two observations agree exactly when their timestamps are ordered alike.
+pub fn by_order(o: &Observation) -> Observation {
+    let mut ranks: BTreeMap<u64, u64> = BTreeMap::new();
+    for n in o.nodes.values() {
+        let (c, m) = match n {
+            NodeObs::Dir {
+                created, modified, ..
+            }
+            | NodeObs::File {
+                created, modified, ..
+            } => (*created, *modified),
+        };
+        ranks.insert(c, 0);
+        ranks.insert(m, 0);
+    }
+    for (i, r) in ranks.values_mut().enumerate() {
+        *r = i as u64;
+    }
+    let rank = |t: &u64| ranks.get(t).copied().unwrap_or(0);
+    let mut out = o.clone();
+    for n in out.nodes.values_mut() {
+        match n {
+            NodeObs::Dir {
+                created, modified, ..
+            }
+            | NodeObs::File {
+                created, modified, ..
+            } => {
+                *created = rank(created);
+                *modified = rank(modified);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(times: &[(&str, u64, u64)]) -> Observation {
+        let mut o = Observation::default();
+        for (p, c, m) in times {
+            o.nodes.insert(
+                p.to_string(),
+                NodeObs::File {
+                    data: Vec::new(),
+                    generation: 0,
+                    created: *c,
+                    modified: *m,
+                },
+            );
+        }
+        o
+    }
+
+    #[test]
+    fn order_keeps_equalities_and_order_only() {
+        let harness = obs(&[("/a", 1000, 3000), ("/b", 2000, 2000)]);
+        let real = obs(&[("/a", 17, 90), ("/b", 40, 40)]);
+        assert_ne!(harness, real);
+        assert_eq!(by_order(&harness), by_order(&real));
+        let swapped = obs(&[("/a", 40, 90), ("/b", 17, 17)]);
+        assert_ne!(by_order(&harness), by_order(&swapped));
+        let tied = obs(&[("/a", 17, 40), ("/b", 40, 40)]);
+        assert_ne!(by_order(&harness), by_order(&tied));
+    }
+
+    #[test]
+    fn order_mode_ignores_stat_times_only() {
+        let a = CallOutcome::Ok(StepValue::Stat {
+            size: 3,
+            created: 1,
+            modified: 2,
+            generation: 1,
+            is_dir: false,
+        });
+        let b = CallOutcome::Ok(StepValue::Stat {
+            size: 3,
+            created: 77,
+            modified: 99,
+            generation: 1,
+            is_dir: false,
+        });
+        assert_eq!(Timestamps::Order.outcome(&a), Timestamps::Order.outcome(&b));
+        assert_ne!(Timestamps::Exact.outcome(&a), Timestamps::Exact.outcome(&b));
+    }
+}

@@ -1,0 +1,529 @@
+//! An implementation in another process as an engine driver. The driver itself is only the
+//! steps since `reset` (a black box's state is its history); a live child is taken from a
+//! per-thread pool when a request has to be made, brought to that history (by `reset` and a
+//! pipelined replay, or not at all when it is already there), used, and put back. Forking is
+//! therefore free, and every fork of one parent shares the parent's warm child when it can.
+
+use super::child::{Child, ChildFailure};
+use super::protocol::{ClockMode, Envelope, Hello, Request, Response, VERSION};
+use crate::engine::system::{Driver, DriverError, DriverFault};
+use crate::fs::call::{Call, CallOutcome};
+use crate::fs::config::FsConfig;
+use crate::fs::observation::{NodeObs, Observation};
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How to start a child and what to tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessSpec {
+    /// The subject's name in reports (`dmemfs`, or the command's file name).
+    pub name: String,
+    pub program: String,
+    pub args: Vec<String>,
+    /// The filesystem configuration of the handshake.
+    pub config: FsConfig,
+    /// Every request's timeout.
+    pub timeout: Duration,
+    pub clock: ClockMode,
+}
+
+/// A started subject: how to start more of it and what its handshake said.
+#[derive(Debug)]
+struct Subject {
+    spec: ProcessSpec,
+    hello: Hello,
+    /// Whether the call timestamps go to the child (`clock: settable` accepted).
+    settable: bool,
+}
+
+/// One step of a driver's history: the clock value, the call and what it answered (a replay
+/// must answer the same, or the child is not deterministic).
+#[derive(Debug, Clone, PartialEq)]
+struct Done {
+    time: u64,
+    call: Call,
+    outcome: CallOutcome,
+}
+
+/// The protocol over one child: numbered requests, answers checked for their id, every
+/// failure a driver error naming the request and quoting the child's stderr.
+struct Wire {
+    child: Child,
+    next_id: u64,
+    name: String,
+    timeout: Duration,
+}
+
+/// A live child with the history it has executed since its last reset.
+struct Conn {
+    subject: Arc<Subject>,
+    wire: Wire,
+    history: Vec<Done>,
+    /// Unusable until reset (a request failed, a call hung, a replay went wrong).
+    poisoned: bool,
+}
+
+/// Idle children per thread: few, because a thread works on one branch at a time.
+const POOL: usize = 3;
+
+thread_local! {
+    static IDLE: RefCell<Vec<Conn>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An implementation in another process, speaking `adapters/PROTOCOL.md`.
+#[derive(Debug)]
+pub struct ProcessDriver {
+    subject: Arc<Subject>,
+    history: Vec<Done>,
+    time: u64,
+    /// The observation of `history`, once asked for.
+    observed: Mutex<Option<Arc<Observation>>>,
+}
+
+impl ProcessDriver {
+    /// Starts the subject, shakes hands and keeps the child warm for the first requests.
+    pub fn start(spec: ProcessSpec) -> Result<ProcessDriver, DriverError> {
+        let (wire, hello) = Wire::handshake(&spec)?;
+        let settable = spec.clock == ClockMode::Settable && hello.capabilities.settable_clock;
+        let subject = Arc::new(Subject {
+            spec,
+            hello,
+            settable,
+        });
+        release(Conn {
+            subject: Arc::clone(&subject),
+            wire,
+            history: Vec::new(),
+            poisoned: false,
+        });
+        Ok(ProcessDriver {
+            subject,
+            history: Vec::new(),
+            time: 0,
+            observed: Mutex::new(None),
+        })
+    }
+
+    /// What the child said about itself in the handshake.
+    pub fn hello(&self) -> &Hello {
+        &self.subject.hello
+    }
+
+    /// Whether the child's timestamps follow the harness's clock (else they are real times
+    /// and can only be compared by order).
+    pub fn settable_clock(&self) -> bool {
+        self.subject.settable
+    }
+
+    /// Runs `f` on a child that is exactly at this driver's history.
+    fn with_conn<R>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<R, DriverError>,
+    ) -> Result<R, DriverError> {
+        let mut conn = acquire(&self.subject, &self.history)?;
+        let r = f(&mut conn);
+        release(conn);
+        r
+    }
+}
+
+/// A child from this thread's pool at `history` (the one that needs the shortest replay), or a
+/// new one.
+fn acquire(subject: &Arc<Subject>, history: &[Done]) -> Result<Conn, DriverError> {
+    let taken = IDLE.with(|idle| {
+        let mut idle = idle.borrow_mut();
+        let same = |c: &Conn| Arc::ptr_eq(&c.subject, subject);
+        let best = idle
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| same(c) && !c.poisoned && history.starts_with(&c.history))
+            .max_by_key(|(_, c)| c.history.len())
+            .map(|(i, _)| i)
+            .or_else(|| idle.iter().rposition(same));
+        best.map(|i| idle.remove(i))
+    });
+    let mut conn = match taken {
+        Some(c) => c,
+        None => Conn {
+            subject: Arc::clone(subject),
+            wire: Wire::handshake(&subject.spec)?.0,
+            history: Vec::new(),
+            poisoned: false,
+        },
+    };
+    conn.bring_to(history)?;
+    Ok(conn)
+}
+
+/// Puts a child back into this thread's pool (the oldest idle one goes when it is full).
+fn release(conn: Conn) {
+    IDLE.with(|idle| {
+        let mut idle = idle.borrow_mut();
+        if idle.len() >= POOL {
+            idle.remove(0);
+        }
+        idle.push(conn);
+    });
+}
+
+impl Wire {
+    /// Starts a child and shakes hands.
+    fn handshake(spec: &ProcessSpec) -> Result<(Wire, Hello), DriverError> {
+        let child = Child::spawn(&spec.program, &spec.args).map_err(|e| {
+            DriverError::with_fault(&spec.name, DriverFault::Crashed, e.to_string())
+        })?;
+        let mut wire = Wire {
+            child,
+            next_id: 0,
+            name: spec.name.clone(),
+            timeout: spec.timeout,
+        };
+        let req = Request::Hello {
+            protocol: VERSION,
+            config: &spec.config,
+            clock: spec.clock,
+        };
+        let resp = wire.request(req)?;
+        let Some(hello) = resp.hello else {
+            return Err(wire.failure(
+                DriverFault::Protocol,
+                0,
+                "hello",
+                "the answer has no `hello`",
+            ));
+        };
+        if hello.protocol != VERSION {
+            let m = format!(
+                "the child speaks protocol {}, this harness speaks {VERSION}",
+                hello.protocol
+            );
+            return Err(wire.failure(DriverFault::Protocol, 0, "hello", &m));
+        }
+        Ok((wire, hello))
+    }
+
+    /// A driver error for request `id`, with the child's last stderr lines.
+    fn failure(&self, fault: DriverFault, id: u64, what: &str, message: &str) -> DriverError {
+        let tail = self.child.stderr_tail();
+        let tail = if tail.is_empty() {
+            String::from(" (nothing on its stderr)")
+        } else {
+            format!("; its last stderr lines:\n{tail}")
+        };
+        DriverError::with_fault(
+            &self.name,
+            fault,
+            format!(
+                "request {id} ({what}) to `{}`: {message}{tail}",
+                self.child.command
+            ),
+        )
+    }
+
+    fn child_error(&self, id: u64, what: &str, e: ChildFailure) -> DriverError {
+        let fault = match e {
+            ChildFailure::Timeout(_) => DriverFault::Timeout,
+            ChildFailure::Garbled(_) => DriverFault::Protocol,
+            _ => DriverFault::Crashed,
+        };
+        self.failure(fault, id, what, &e.to_string())
+    }
+
+    fn send(&mut self, req: Request<'_>) -> Result<u64, DriverError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let what = req.describe();
+        let line = serde_json::to_string(&Envelope { id, request: req }).map_err(|e| {
+            self.failure(
+                DriverFault::Protocol,
+                id,
+                &what,
+                &format!("cannot encode: {e}"),
+            )
+        })?;
+        self.child
+            .send(&line)
+            .map_err(|e| self.child_error(id, &what, e))?;
+        Ok(id)
+    }
+
+    fn receive(&mut self, id: u64, what: &str) -> Result<Response, DriverError> {
+        let line = self
+            .child
+            .recv(self.timeout)
+            .map_err(|e| self.child_error(id, what, e))?;
+        let resp: Response = serde_json::from_str(&line).map_err(|e| {
+            let shown: String = line.trim_end().chars().take(300).collect();
+            self.failure(
+                DriverFault::Protocol,
+                id,
+                what,
+                &format!("not a response ({e}): {shown}"),
+            )
+        })?;
+        if resp.id != Some(id) {
+            let m = format!("the answer carries id {:?}", resp.id);
+            return Err(self.failure(DriverFault::Protocol, id, what, &m));
+        }
+        if let Some(e) = &resp.error {
+            let m = format!("the child refused it: {e}");
+            return Err(self.failure(DriverFault::Protocol, id, what, &m));
+        }
+        Ok(resp)
+    }
+
+    fn request(&mut self, req: Request<'_>) -> Result<Response, DriverError> {
+        let id = self.send(req)?;
+        self.receive(id, &req.describe())
+    }
+
+    /// The outcome of call `id`'s response, or the finding it is instead (an exception the
+    /// adapter cannot map, a call that can never return).
+    fn outcome(&self, id: u64, call: &Call, resp: Response) -> Result<CallOutcome, DriverError> {
+        let what = format!("call {}", call.op());
+        if let Some(o) = resp.outcome {
+            return Ok(o);
+        }
+        if let Some(u) = resp.unmapped {
+            return Err(DriverError::with_fault(
+                &self.name,
+                DriverFault::Unmapped,
+                format!(
+                    "{what} raised {} ({}), which maps onto no error kind",
+                    u.kind, u.message
+                ),
+            ));
+        }
+        if let Some(h) = resp.hung {
+            return Err(DriverError::with_fault(
+                &self.name,
+                DriverFault::Hung,
+                format!(
+                    "{what} blocked with no way to return: waiting in {} (detected after {} ms)",
+                    h.waiting_in, h.after_ms
+                ),
+            ));
+        }
+        Err(self.failure(
+            DriverFault::Protocol,
+            id,
+            &what,
+            "the answer has no `outcome`",
+        ))
+    }
+}
+
+impl Conn {
+    /// Runs `f` on the wire; any failure leaves the child unusable until reset.
+    fn guard<R>(
+        &mut self,
+        f: impl FnOnce(&mut Wire) -> Result<R, DriverError>,
+    ) -> Result<R, DriverError> {
+        let r = f(&mut self.wire);
+        if r.is_err() {
+            self.poisoned = true;
+        }
+        r
+    }
+
+    fn call(&mut self, time: u64, call: &Call) -> Result<CallOutcome, DriverError> {
+        let t = self.subject.settable.then_some(time);
+        self.guard(|w| {
+            let id = w.send(Request::Call { time: t, call })?;
+            let resp = w.receive(id, &format!("call {}", call.op()))?;
+            w.outcome(id, call, resp)
+        })
+    }
+
+    /// Brings the child to `history`: nothing if it is there, the missing tail if it is on the
+    /// way, else `reset` and all of it. The replay is pipelined (every request written before
+    /// the answers are read) and must answer exactly as the first run did.
+    fn bring_to(&mut self, history: &[Done]) -> Result<(), DriverError> {
+        if self.poisoned || !history.starts_with(&self.history) {
+            self.guard(|w| w.request(Request::Reset))?;
+            self.history.clear();
+            self.poisoned = false;
+        }
+        let start = self.history.len();
+        let settable = self.subject.settable;
+        let ids = self.guard(|w| {
+            history[start..]
+                .iter()
+                .map(|d| {
+                    w.send(Request::Call {
+                        time: settable.then_some(d.time),
+                        call: &d.call,
+                    })
+                })
+                .collect::<Result<Vec<u64>, DriverError>>()
+        })?;
+        for (id, d) in ids.into_iter().zip(&history[start..]) {
+            let got = self.guard(|w| {
+                let resp = w.receive(id, &format!("call {}", d.call.op()))?;
+                w.outcome(id, &d.call, resp)
+            });
+            match got {
+                Ok(o) if o == d.outcome => self.history.push(d.clone()),
+                other => {
+                    self.poisoned = true;
+                    let got = match other {
+                        Ok(o) => o.describe(),
+                        Err(e) => e.to_string(),
+                    };
+                    return Err(DriverError::with_fault(
+                        &self.wire.name,
+                        DriverFault::Nondeterministic,
+                        format!(
+                            "replaying step {} ({}) answered {got}, the first run answered {}",
+                            self.history.len() + 1,
+                            d.call.op(),
+                            d.outcome.describe()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hash of an observation that a shift of every timestamp by the same amount leaves
+/// unchanged (each timestamp counts relative to `now`).
+fn relative_hash(obs: &Observation, now: u64) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for (p, n) in &obs.nodes {
+        p.hash(&mut h);
+        match n {
+            NodeObs::Dir {
+                children,
+                created,
+                modified,
+            } => {
+                0u8.hash(&mut h);
+                children.hash(&mut h);
+                now.wrapping_sub(*created).hash(&mut h);
+                now.wrapping_sub(*modified).hash(&mut h);
+            }
+            NodeObs::File {
+                data,
+                generation,
+                created,
+                modified,
+            } => {
+                1u8.hash(&mut h);
+                data.hash(&mut h);
+                generation.hash(&mut h);
+                now.wrapping_sub(*created).hash(&mut h);
+                now.wrapping_sub(*modified).hash(&mut h);
+            }
+        }
+    }
+    obs.stats.hash(&mut h);
+    obs.handles.hash(&mut h);
+    h.finish()
+}
+
+impl Driver for ProcessDriver {
+    type Step = Call;
+    type Outcome = CallOutcome;
+    type Obs = Observation;
+
+    fn name(&self) -> &str {
+        &self.subject.spec.name
+    }
+
+    fn reset(&mut self) -> Result<(), DriverError> {
+        self.history.clear();
+        *self.observed.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
+    fn set_time(&mut self, t: u64) {
+        self.time = t;
+    }
+
+    fn apply(&mut self, step: &Call) -> Result<CallOutcome, DriverError> {
+        let time = self.time;
+        let outcome = self.with_conn(|c| {
+            let o = c.call(time, step)?;
+            c.history.push(Done {
+                time,
+                call: step.clone(),
+                outcome: o.clone(),
+            });
+            Ok(o)
+        })?;
+        self.history.push(Done {
+            time,
+            call: step.clone(),
+            outcome: outcome.clone(),
+        });
+        *self.observed.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(outcome)
+    }
+
+    fn observe(&self) -> Result<Observation, DriverError> {
+        let mut cached = self.observed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = cached.as_ref() {
+            return Ok(Observation::clone(o));
+        }
+        let obs = self.with_conn(|c| {
+            c.guard(|w| {
+                let id = w.send(Request::Observe)?;
+                let resp = w.receive(id, "observe")?;
+                resp.observation.ok_or_else(|| {
+                    w.failure(
+                        DriverFault::Protocol,
+                        id,
+                        "observe",
+                        "the answer has no `observation`",
+                    )
+                })
+            })
+        })?;
+        *cached = Some(Arc::new(obs.clone()));
+        Ok(obs)
+    }
+
+    /// Observational: a black box shows nothing but its observation, so two states with
+    /// equal observations (up to a shift of time) count as one. The run's summary says so.
+    fn fingerprint(&self) -> Result<u64, DriverError> {
+        let obs = self.observe()?;
+        let now = self.history.last().map_or(0, |d| d.time);
+        Ok(relative_hash(&obs, now))
+    }
+
+    fn fork(&self) -> Result<Self, DriverError> {
+        let observed = self
+            .observed
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_else(|e| e.into_inner().clone());
+        Ok(ProcessDriver {
+            subject: Arc::clone(&self.subject),
+            history: self.history.clone(),
+            time: self.time,
+            observed: Mutex::new(observed),
+        })
+    }
+}
+
+impl ProcessDriver {
+    /// Asks this thread's idle children of this subject to leave (`bye`) and drops them:
+    /// for the end of a run, so children exit cleanly rather than by being killed.
+    pub fn shut_down(&self) {
+        let mine: Vec<Conn> = IDLE.with(|idle| {
+            let mut idle = idle.borrow_mut();
+            let (mine, others) = idle
+                .drain(..)
+                .partition(|c: &Conn| Arc::ptr_eq(&c.subject, &self.subject));
+            *idle = others;
+            mine
+        });
+        for mut c in mine {
+            let _ = c.wire.request(Request::Bye);
+        }
+    }
+}
