@@ -203,6 +203,11 @@ impl Child {
         None
     }
 
+    /// Whether the child is still running (not killed, not exited).
+    pub fn is_alive(&mut self) -> bool {
+        self.stdin.is_some() && matches!(self.proc.try_wait(), Ok(None))
+    }
+
     /// Kills the child and reaps it.
     pub fn kill(&mut self) {
         self.stdin = None;

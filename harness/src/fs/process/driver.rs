@@ -157,8 +157,12 @@ fn acquire(subject: &Arc<Subject>, history: &[Done]) -> Result<Conn, DriverError
     Ok(conn)
 }
 
-/// Puts a child back into this thread's pool (the oldest idle one goes when it is full).
-fn release(conn: Conn) {
+/// Puts a child back into this thread's pool (the oldest idle one goes when it is full; a dead
+/// one is dropped, so the next request starts a fresh child).
+fn release(mut conn: Conn) {
+    if !conn.wire.child.is_alive() {
+        return;
+    }
     IDLE.with(|idle| {
         let mut idle = idle.borrow_mut();
         if idle.len() >= POOL {
