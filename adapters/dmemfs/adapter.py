@@ -537,6 +537,7 @@ class Adapter:
                 "settable_clock": self.settable_capable,
                 "snapshot": False,
                 "ops": list(OPS),
+                "call_observe": True,
             },
         }}
 
@@ -671,13 +672,19 @@ class Adapter:
         try:
             result = thunk()
         except Exception as e:
-            return map_exception(e)
+            body = map_exception(e)
+            if req.get("observe") is True and "outcome" in body and not self.poisoned:
+                body.update(self.observe())
+            return body
         finally:
             with self.out_lock:
                 self.watchdog.current = None
         if type(result) is Answer:
             return result.body
-        return ok(convert(result))
+        body = ok(convert(result))
+        if req.get("observe") is True:
+            body.update(self.observe())
+        return body
 
     # Each op_X validates its fields and returns (thunk, convert): thunk() calls D-MemFS,
     # convert(result) builds the VALUE.

@@ -276,6 +276,7 @@ fn ctrl_c_kills_the_children_too() {
         .expect("kill -INT");
     assert!(kill.success());
     let status = h.wait().expect("wait harness");
+    assert!(!status.success(), "{status:?}");
     wait_until("the child died with the harness", || {
         processes_with(&script).is_empty()
     });

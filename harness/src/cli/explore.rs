@@ -9,6 +9,7 @@ use crate::engine::run::{DriverFor, Parties};
 use crate::engine::session;
 use crate::engine::system::System;
 use crate::engine::toy::{ToyBug, ToyDriver, ToySystem};
+use crate::fs::process::stats;
 use crate::fs::subject::FsRun;
 use crate::results::io::write_json;
 use clap::{Args, ValueEnum};
@@ -164,6 +165,8 @@ where
         dedup: !a.no_dedup,
         shard: a.shard,
         max_groups: (a.max_failures > 0).then_some(a.max_failures),
+        // Failures of another implementation are recorded as its known disagreements.
+        record_known: !notes.is_empty(),
         ..Default::default()
     };
     let threads = a.threads.unwrap_or(0);
@@ -178,11 +181,16 @@ where
         None => &NoProgress,
     };
     let dir = (!a.no_save).then_some(a.regressions.as_path());
+    let before = stats::snapshot();
     let mut s = pool.install(|| session::run(p, &cfg, dir, progress));
     if let Some(b) = &bar {
         b.finish();
     }
     s.result.notes.splice(0..0, notes.iter().cloned());
+    let spent = stats::snapshot().since(&before);
+    if spent.calls > 0 {
+        s.result.notes.push(spent.describe(s.result.seconds));
+    }
     out!("{}", session::summary_line(&s.result, s.failing_nodes));
     for n in &s.result.notes {
         out!("  note: {n}");
@@ -232,7 +240,7 @@ where
     B: DriverFor<S>,
 {
     let files = regression::collect_files(&a.paths)?;
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 5];
     let mut cases = Vec::new();
     for f in &files {
         let started = std::time::Instant::now();
@@ -240,7 +248,7 @@ where
         cases.push(crate::junit::ReplayOutcome {
             file: f.display().to_string(),
             failure: match &st {
-                ReplayStatus::Pass => None,
+                ReplayStatus::Pass | ReplayStatus::Known(_) => None,
                 ReplayStatus::Fail(fail) => Some(format!(
                     "step {}: {}; expected {}, observed {}",
                     fail.position + 1,
@@ -257,6 +265,10 @@ where
             ReplayStatus::Pass => {
                 counts[0] += 1;
                 out!("PASS    {}", f.display());
+            }
+            ReplayStatus::Known(group) => {
+                counts[4] += 1;
+                out!("KNOWN   {}: fails as recorded ({group})", f.display());
             }
             ReplayStatus::Fail(fail) => {
                 counts[1] += 1;
@@ -288,8 +300,13 @@ where
             }
         }
     }
+    let known = if counts[4] > 0 {
+        format!(", {} known disagreements reproduced", counts[4])
+    } else {
+        String::new()
+    };
     out!(
-        "replayed {} files: {} passed, {} failed, {} stale, {} invalid",
+        "replayed {} files: {} passed, {} failed, {} stale, {} invalid{known}",
         files.len(),
         counts[0],
         counts[1],

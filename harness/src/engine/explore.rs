@@ -31,6 +31,9 @@ pub struct ExploreConfig {
     /// Stop exploring once this many distinct failure groups are known (`None` = keep
     /// going). Checked between units of work, so a run may end with a few more.
     pub max_groups: Option<usize>,
+    /// Regression files record each failure as a known disagreement of the subject (a run on
+    /// another implementation: its files are records, not bugs to fix here).
+    pub record_known: bool,
     /// With dedup: explore depth-first with a deduplication table per first-step subtree
     /// instead of level-order with one global table (fewer merges, less memory).
     pub depth_first: bool,
@@ -44,6 +47,7 @@ impl Default for ExploreConfig {
             dedup: true,
             shard: None,
             max_groups: None,
+            record_known: false,
             depth_first: false,
         }
     }

@@ -42,6 +42,36 @@ pub struct RegressionFile<St> {
     /// How many failing prefixes of the run that found it share its root cause (0: unknown).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub prefixes: u64,
+    /// Set for a disagreement found on another implementation and kept as a record: replayed
+    /// on that subject it must still fail exactly so (else the file is STALE: the subject
+    /// changed); on any other subject it must pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<Known>,
+}
+
+/// A recorded disagreement of one subject (see [`RegressionFile::known`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    /// The subject's driver name (`dmemfs`).
+    pub subject: String,
+    /// How it fails: the failure group's key.
+    pub group: GroupKey,
+    /// What the subject answered at the failing step, as recorded.
+    pub observed: String,
+    /// `defect` (the subject breaks what it promises, or fails with an error outside the
+    /// vocabulary) or `deliberate` (our semantics differ on purpose: a weak point they fix);
+    /// filled in by whoever classified it, like the three fields below.
+    #[serde(default)]
+    pub class: String,
+    /// The root cause in a few words; files with the same cause are one disagreement.
+    #[serde(default)]
+    pub cause: String,
+    /// The semantics line that decides it (`§7 export: never forever [fixed]`).
+    #[serde(default)]
+    pub semantics: String,
+    /// Anything else worth knowing (the subject's source line, say).
+    #[serde(default)]
+    pub note: String,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -82,6 +112,7 @@ pub fn regression_file<S: System>(sys: &S, shrunk: &Shrunk) -> RegressionFile<S:
         findings: f.findings.clone(),
         diff: f.diff(),
         prefixes: 0,
+        known: None,
     }
 }
 
@@ -165,6 +196,8 @@ pub enum ReplayStatus {
     Pass,
     /// A step still fails.
     Fail(StepFailure),
+    /// A recorded disagreement of this subject still fails exactly as recorded.
+    Known(GroupKey),
     /// The spec no longer has some of the file's steps (one reason per missing step).
     Stale(Vec<String>),
     /// The file cannot be read or parsed (the error, displayed).
@@ -177,6 +210,7 @@ impl ReplayStatus {
         match self {
             ReplayStatus::Pass => "PASS",
             ReplayStatus::Fail(_) => "FAIL",
+            ReplayStatus::Known(_) => "KNOWN",
             ReplayStatus::Stale(_) => "STALE",
             ReplayStatus::Invalid(_) => "INVALID",
         }
@@ -233,12 +267,34 @@ where
         Ok(f) => f,
         Err(e) => return ReplayStatus::Invalid(e.to_string()),
     };
-    match resolve(p.system, &file.steps) {
-        Err(stale) => ReplayStatus::Stale(stale),
-        Ok(ids) => match p.run_sequence(&ids) {
+    let ids = match resolve(p.system, &file.steps) {
+        Err(stale) => return ReplayStatus::Stale(stale),
+        Ok(ids) => ids,
+    };
+    let failure = p.run_sequence(&ids);
+    let Some(known) = file.known.filter(|k| k.subject == p.subject.name()) else {
+        return match failure {
             None => ReplayStatus::Pass,
             Some(f) => ReplayStatus::Fail(f),
-        },
+        };
+    };
+    match failure {
+        None => ReplayStatus::Stale(vec![format!(
+            "the recorded disagreement of {} no longer reproduces: every step conforms now ({}; update or delete the file)",
+            known.subject, known.group
+        )]),
+        Some(f) => {
+            let end = f.position.min(ids.len().saturating_sub(1));
+            let group = GroupKey::of(p.system, &ids[..=end], &f);
+            if group == known.group && f.observed == known.observed {
+                ReplayStatus::Known(group)
+            } else {
+                ReplayStatus::Stale(vec![format!(
+                    "{} now fails differently: {group}, observed {} (recorded: {}, observed {})",
+                    known.subject, f.observed, known.group, known.observed
+                )])
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::explore::{self, Exploration, ExploreConfig, Progress};
 use super::group::{Group, GroupKey};
-use super::regression::{self, RegressionFile};
+use super::regression::{self, Known, RegressionFile};
 use super::run::{DriverFor, Parties, StepFailure};
 use super::shrink::{self, Shrunk};
 use super::system::{CheckKind, Finding, StepId, System};
@@ -49,6 +49,17 @@ where
     for (s, prefixes) in shrunk {
         let mut file = regression::regression_file(p.system, &s);
         file.prefixes = prefixes;
+        if cfg.record_known {
+            file.known = Some(Known {
+                subject: p.subject.name().to_string(),
+                group: GroupKey::of(p.system, &s.steps, &s.failure),
+                observed: s.failure.observed.clone(),
+                class: String::new(),
+                cause: String::new(),
+                semantics: String::new(),
+                note: String::new(),
+            });
+        }
         if !seen.insert(file.id.clone()) {
             continue;
         }

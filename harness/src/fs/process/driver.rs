@@ -65,6 +65,85 @@ struct Conn {
     poisoned: bool,
 }
 
+/// Where a run's time with process subjects goes: requests by kind, children started, and the
+/// time spent waiting for answers (summed over threads). Process-wide, read at the end of a run.
+pub mod stats {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    pub(super) static CALLS: AtomicU64 = AtomicU64::new(0);
+    pub(super) static REPLAYED: AtomicU64 = AtomicU64::new(0);
+    pub(super) static OBSERVES: AtomicU64 = AtomicU64::new(0);
+    pub(super) static RESETS: AtomicU64 = AtomicU64::new(0);
+    pub(super) static SPAWNS: AtomicU64 = AtomicU64::new(0);
+    pub(super) static WAIT_NS: AtomicU64 = AtomicU64::new(0);
+
+    pub(super) fn add(c: &AtomicU64, n: u64) {
+        c.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A snapshot of the counters.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct Snapshot {
+        /// Calls of explored steps.
+        pub calls: u64,
+        /// Calls replayed to bring a child to a prefix.
+        pub replayed: u64,
+        pub observes: u64,
+        pub resets: u64,
+        /// Children started (each with a handshake).
+        pub spawns: u64,
+        /// Time waiting for answers, summed over threads.
+        pub wait_ns: u64,
+    }
+
+    /// The counters now.
+    pub fn snapshot() -> Snapshot {
+        let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Snapshot {
+            calls: g(&CALLS),
+            replayed: g(&REPLAYED),
+            observes: g(&OBSERVES),
+            resets: g(&RESETS),
+            spawns: g(&SPAWNS),
+            wait_ns: g(&WAIT_NS),
+        }
+    }
+
+    impl Snapshot {
+        /// What happened between `earlier` and this snapshot.
+        pub fn since(&self, earlier: &Snapshot) -> Snapshot {
+            Snapshot {
+                calls: self.calls - earlier.calls,
+                replayed: self.replayed - earlier.replayed,
+                observes: self.observes - earlier.observes,
+                resets: self.resets - earlier.resets,
+                spawns: self.spawns - earlier.spawns,
+                wait_ns: self.wait_ns - earlier.wait_ns,
+            }
+        }
+
+        /// One line for a run's notes.
+        pub fn describe(&self, wall_seconds: f64) -> String {
+            let total = self.calls + self.replayed + self.observes + self.resets;
+            format!(
+                "where the time went: {total} requests to the subject ({} explored calls, {} replayed to rebuild prefixes, {} observations, {} resets), {} children started, {:.1} s waiting for answers over all threads ({:.0} us a request) in {:.1} s of wall time",
+                self.calls,
+                self.replayed,
+                self.observes,
+                self.resets,
+                self.spawns,
+                self.wait_ns as f64 / 1e9,
+                if total > 0 {
+                    self.wait_ns as f64 / 1e3 / total as f64
+                } else {
+                    0.0
+                },
+                wall_seconds
+            )
+        }
+    }
+}
+
 /// Idle children per thread: few, because a thread works on one branch at a time.
 const POOL: usize = 3;
 
@@ -175,6 +254,7 @@ fn release(mut conn: Conn) {
 impl Wire {
     /// Starts a child and shakes hands.
     fn handshake(spec: &ProcessSpec) -> Result<(Wire, Hello), DriverError> {
+        stats::add(&stats::SPAWNS, 1);
         let child = Child::spawn(&spec.program, &spec.args).map_err(|e| {
             DriverError::with_fault(&spec.name, DriverFault::Crashed, e.to_string())
         })?;
@@ -254,10 +334,10 @@ impl Wire {
     }
 
     fn receive(&mut self, id: u64, what: &str) -> Result<Response, DriverError> {
-        let line = self
-            .child
-            .recv(self.timeout)
-            .map_err(|e| self.child_error(id, what, e))?;
+        let started = std::time::Instant::now();
+        let line = self.child.recv(self.timeout);
+        stats::add(&stats::WAIT_NS, started.elapsed().as_nanos() as u64);
+        let line = line.map_err(|e| self.child_error(id, what, e))?;
         let resp: Response = serde_json::from_str(&line).map_err(|e| {
             let shown: String = line.trim_end().chars().take(300).collect();
             self.failure(
@@ -332,12 +412,25 @@ impl Conn {
         r
     }
 
-    fn call(&mut self, time: u64, call: &Call) -> Result<CallOutcome, DriverError> {
+    /// Runs one explored call; with the `call_observe` capability the answer also brings the
+    /// observation after it.
+    fn call(
+        &mut self,
+        time: u64,
+        call: &Call,
+    ) -> Result<(CallOutcome, Option<Observation>), DriverError> {
+        stats::add(&stats::CALLS, 1);
         let t = self.subject.settable.then_some(time);
+        let observe = self.subject.hello.capabilities.call_observe;
         self.guard(|w| {
-            let id = w.send(Request::Call { time: t, call })?;
-            let resp = w.receive(id, &format!("call {}", call.op()))?;
-            w.outcome(id, call, resp)
+            let id = w.send(Request::Call {
+                time: t,
+                call,
+                observe,
+            })?;
+            let mut resp = w.receive(id, &format!("call {}", call.op()))?;
+            let obs = resp.observation.take();
+            Ok((w.outcome(id, call, resp)?, obs))
         })
     }
 
@@ -345,13 +438,17 @@ impl Conn {
     /// way, else `reset` and all of it. The replay is pipelined (every request written before
     /// the answers are read) and must answer exactly as the first run did.
     fn bring_to(&mut self, history: &[Done]) -> Result<(), DriverError> {
+        // The reset is pipelined with the replay: its answer is read after all are written.
+        let mut reset = None;
         if self.poisoned || !history.starts_with(&self.history) {
-            self.guard(|w| w.request(Request::Reset))?;
+            stats::add(&stats::RESETS, 1);
+            reset = Some(self.guard(|w| w.send(Request::Reset))?);
             self.history.clear();
             self.poisoned = false;
         }
         let start = self.history.len();
         let settable = self.subject.settable;
+        stats::add(&stats::REPLAYED, (history.len() - start) as u64);
         let ids = self.guard(|w| {
             history[start..]
                 .iter()
@@ -359,10 +456,14 @@ impl Conn {
                     w.send(Request::Call {
                         time: settable.then_some(d.time),
                         call: &d.call,
+                        observe: false,
                     })
                 })
                 .collect::<Result<Vec<u64>, DriverError>>()
         })?;
+        if let Some(id) = reset {
+            self.guard(|w| w.receive(id, "reset"))?;
+        }
         for (id, d) in ids.into_iter().zip(&history[start..]) {
             let got = self.guard(|w| {
                 let resp = w.receive(id, &format!("call {}", d.call.op()))?;
@@ -394,8 +495,16 @@ impl Conn {
 }
 
 /// A hash of an observation that a shift of every timestamp by the same amount leaves
-/// unchanged (each timestamp counts relative to `now`).
-fn relative_hash(obs: &Observation, now: u64) -> u64 {
+/// unchanged (each timestamp counts relative to the latest one).
+fn relative_hash(obs: &Observation) -> u64 {
+    let now = obs
+        .nodes
+        .values()
+        .map(|n| match n {
+            NodeObs::Dir { modified, .. } | NodeObs::File { modified, .. } => *modified,
+        })
+        .max()
+        .unwrap_or(0);
     let mut h = std::hash::DefaultHasher::new();
     for (p, n) in &obs.nodes {
         p.hash(&mut h);
@@ -450,21 +559,35 @@ impl Driver for ProcessDriver {
 
     fn apply(&mut self, step: &Call) -> Result<CallOutcome, DriverError> {
         let time = self.time;
-        let outcome = self.with_conn(|c| {
-            let o = c.call(time, step)?;
-            c.history.push(Done {
+        let before = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let (outcome, obs, noop) = self.with_conn(|c| {
+            let (o, obs) = c.call(time, step)?;
+            // A step after which the subject shows exactly what it showed before (a query, a
+            // refused call) is left out of the history: observationally it did nothing (the
+            // run's declared dedup assumption), so the parent's state stays a prefix of this
+            // child's and a sibling step needs no rebuild.
+            let noop = matches!((&before, &obs), (Some(b), Some(a)) if **b == *a);
+            if !noop {
+                c.history.push(Done {
+                    time,
+                    call: step.clone(),
+                    outcome: o.clone(),
+                });
+            }
+            Ok((o, obs, noop))
+        })?;
+        if !noop {
+            self.history.push(Done {
                 time,
                 call: step.clone(),
-                outcome: o.clone(),
+                outcome: outcome.clone(),
             });
-            Ok(o)
-        })?;
-        self.history.push(Done {
-            time,
-            call: step.clone(),
-            outcome: outcome.clone(),
-        });
-        *self.observed.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        *self.observed.get_mut().unwrap_or_else(|e| e.into_inner()) = obs.map(Arc::new);
         Ok(outcome)
     }
 
@@ -475,6 +598,7 @@ impl Driver for ProcessDriver {
         }
         let obs = self.with_conn(|c| {
             c.guard(|w| {
+                stats::add(&stats::OBSERVES, 1);
                 let id = w.send(Request::Observe)?;
                 let resp = w.receive(id, "observe")?;
                 resp.observation.ok_or_else(|| {
@@ -494,9 +618,17 @@ impl Driver for ProcessDriver {
     /// Observational: a black box shows nothing but its observation, so two states with
     /// equal observations (up to a shift of time) count as one. The run's summary says so.
     fn fingerprint(&self) -> Result<u64, DriverError> {
-        let obs = self.observe()?;
-        let now = self.history.last().map_or(0, |d| d.time);
-        Ok(relative_hash(&obs, now))
+        Ok(relative_hash(&self.observe()?))
+    }
+
+    /// Observational, like the fingerprint: a step after which the subject shows exactly the
+    /// observation it showed before (a query, a refused call) left it interchangeable with a
+    /// fork of its parent, so the explorer may run the next sibling step on this very child
+    /// instead of rebuilding the parent's state. `None` while either observation is unknown.
+    fn same_state_as(&self, earlier: &Self) -> Option<bool> {
+        let mine = self.observed.lock().ok()?.clone()?;
+        let theirs = earlier.observed.lock().ok()?.clone()?;
+        Some(Arc::ptr_eq(&self.subject, &earlier.subject) && mine == theirs)
     }
 
     fn fork(&self) -> Result<Self, DriverError> {

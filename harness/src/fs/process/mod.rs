@@ -7,5 +7,5 @@ pub mod child;
 pub mod driver;
 pub mod protocol;
 
-pub use driver::{ProcessDriver, ProcessSpec};
+pub use driver::{ProcessDriver, ProcessSpec, stats};
 pub use protocol::ClockMode;

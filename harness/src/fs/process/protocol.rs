@@ -29,11 +29,15 @@ pub enum Request<'a> {
         config: &'a FsConfig,
         clock: ClockMode,
     },
-    /// One step: the call, at clock value `time` (absent with the system clock).
+    /// One step: the call, at clock value `time` (absent with the system clock); with
+    /// `observe` (a child that offers `call_observe`) the answer carries the observation after
+    /// the call too, saving a round trip.
     Call {
         #[serde(skip_serializing_if = "Option::is_none")]
         time: Option<u64>,
         call: &'a Call,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        observe: bool,
     },
     /// The complete observable state.
     Observe,
@@ -83,6 +87,9 @@ pub struct Capabilities {
     pub snapshot: bool,
     /// The op names it implements.
     pub ops: Vec<String>,
+    /// A call may ask for the observation after it in the same answer.
+    #[serde(default)]
+    pub call_observe: bool,
 }
 
 /// The subject raised an error the adapter cannot map onto exactly one error kind.
