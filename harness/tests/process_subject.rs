@@ -45,6 +45,7 @@ fn script_spec(name: &str, script: String, args: &[&str], timeout_ms: u64) -> Pr
         config: FsConfig::default(),
         timeout: Duration::from_millis(timeout_ms),
         clock: ClockMode::Settable,
+        observe_calls: true,
     }
 }
 

@@ -162,6 +162,7 @@ impl SubjectArgs {
                 ClockArg::Settable => ClockMode::Settable,
                 ClockArg::System => ClockMode::System,
             },
+            observe_calls: true,
         })
     }
 }

@@ -74,6 +74,9 @@ pub struct DriverOptions {
     pub timeout: Duration,
     /// Whether a process subject's clock is set per call (if it can be).
     pub clock: ClockMode,
+    /// Whether a process subject sends its observation with every call's answer (when it can):
+    /// what the explorer wants, and a waste for scenarios that never compare observations.
+    pub observe_calls: bool,
 }
 
 impl Default for DriverOptions {
@@ -82,6 +85,7 @@ impl Default for DriverOptions {
             messages: false,
             timeout: Duration::from_secs(10),
             clock: ClockMode::Settable,
+            observe_calls: true,
         }
     }
 }
@@ -160,6 +164,7 @@ impl Subject {
                 config: *cfg,
                 timeout: opts.timeout,
                 clock: opts.clock,
+                observe_calls: opts.observe_calls,
             })?)),
         }
     }

@@ -58,6 +58,13 @@ fn thread_writes() -> Option<(u64, u64)> {
 impl HostSnapshot {
     /// Takes a snapshot now.
     pub fn take() -> Self {
+        Self::take_with(true)
+    }
+
+    /// A snapshot; `thread_writes` false leaves out the calling thread's write counters (a
+    /// subject in another process: the thread's pipe writes to it are not host writes, and
+    /// the child's own writes are not this thread's).
+    pub fn take_with(thread_writes_too: bool) -> Self {
         let mut cwd = BTreeMap::new();
         if let Ok(dir) = std::env::current_dir() {
             walk(&dir, &mut cwd);
@@ -69,7 +76,11 @@ impl HostSnapshot {
         HostSnapshot {
             cwd,
             temp,
-            thread_writes: thread_writes(),
+            thread_writes: if thread_writes_too {
+                thread_writes()
+            } else {
+                None
+            },
         }
     }
 

@@ -120,8 +120,10 @@ impl Runner {
             vars: BTreeMap::new(),
             steps_run: 0,
         };
+        // Scenarios never compare whole observations: no observation per call.
         let opts = DriverOptions {
             messages: true,
+            observe_calls: false,
             ..self.options
         };
         for (name, cfg) in &sc.filesystems {
@@ -155,10 +157,14 @@ impl Runner {
                 }
             }
         }
-        let before = sc.host_untouched.then(HostSnapshot::take);
+        // Only the core runs on this thread: a process subject's writes are its own.
+        let in_process = self.subject == Subject::Core;
+        let before = sc
+            .host_untouched
+            .then(|| HostSnapshot::take_with(in_process));
         let mut failure = run_steps(&mut st, &sc.steps, "");
         if let (Some(before), None) = (before, &failure) {
-            let after = HostSnapshot::take();
+            let after = HostSnapshot::take_with(in_process);
             let changes = before.changes(&after);
             if !changes.is_empty() {
                 failure = Some(Failure {

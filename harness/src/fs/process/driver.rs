@@ -27,6 +27,8 @@ pub struct ProcessSpec {
     /// Every request's timeout.
     pub timeout: Duration,
     pub clock: ClockMode,
+    /// Ask for the observation with every call's answer, where the child offers it.
+    pub observe_calls: bool,
 }
 
 /// A started subject: how to start more of it and what its handshake said.
@@ -421,7 +423,8 @@ impl Conn {
     ) -> Result<(CallOutcome, Option<Observation>), DriverError> {
         stats::add(&stats::CALLS, 1);
         let t = self.subject.settable.then_some(time);
-        let observe = self.subject.hello.capabilities.call_observe;
+        let observe =
+            self.subject.spec.observe_calls && self.subject.hello.capabilities.call_observe;
         self.guard(|w| {
             let id = w.send(Request::Call {
                 time: t,
