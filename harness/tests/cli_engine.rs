@@ -222,3 +222,90 @@ fn default_specs_list_and_explore_depth_1() {
         "{out}"
     );
 }
+
+/// Writes the toy bug's regression files with `known:` records (as an exploration of another
+/// subject writes them) into a fresh folder.
+fn toy_records(name: &str) -> PathBuf {
+    use harness::engine::explore::{ExploreConfig, NoProgress};
+    use harness::engine::run::Parties;
+    use harness::engine::session;
+    use harness::engine::toy::{ToyBug, ToyDriver, ToySystem};
+    let dir = temp_dir(name);
+    let sys = ToySystem::new();
+    let subject = ToyDriver::with_bug(ToyBug::IncrWraps);
+    let reference = ToyDriver::correct();
+    let cfg = ExploreConfig {
+        depth: 4,
+        record_known: true,
+        ..Default::default()
+    };
+    let p = Parties {
+        system: &sys,
+        subject: &subject,
+        reference: &reference,
+    };
+    let s = session::run(p, &cfg, Some(&dir), &NoProgress);
+    assert_eq!(s.regressions.len(), 1, "the toy bug is one failure group");
+    dir
+}
+
+#[test]
+fn known_records_turn_recorded_groups_into_known_and_flag_new_and_stale_ones() {
+    let dir = toy_records("known");
+    let d = dir.display().to_string();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["explore", "--toy", "incr-bug", "--quiet", "--no-save"];
+        args.extend_from_slice(extra);
+        harness(&args)
+    };
+
+    // The recorded group is found again: KNOWN, exit 0.
+    let o = run(&["--depth", "4", "--known", &d]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("KNOWN "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 of 1 failure groups are recorded (1 records), 0 new, 0 stale"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Too shallow to reach the 3-step witness: neither found nor stale.
+    let o = run(&["--depth", "2", "--known", &d]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 out of this run's reach"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A record that says the subject fails another way: the real group is new and the
+    // record is stale (the subject changed), exit 1.
+    let file = std::fs::read_dir(&dir)
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .expect("a record");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let (head, record) = text.split_once("\nknown:").expect("a known record");
+    let changed = format!(
+        "{head}\nknown:{}",
+        record.replacen("check: outcome", "check: state", 1)
+    );
+    assert_ne!(text, changed, "the record names its check");
+    std::fs::write(&file, changed).expect("write");
+    let o = run(&["--depth", "4", "--known", &d]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("FAIL "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("STALE "), "{}", stdout(&o));
+
+    // A folder without records of this subject is a usage error.
+    let empty = temp_dir("known-empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let o = run(&["--depth", "2", "--known", &empty.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no known-disagreement records"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

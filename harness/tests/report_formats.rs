@@ -152,8 +152,15 @@ fn timing_report_format() {
         }],
         linearizability: None,
     };
+    let core = timing::exploration(&synthetic(None));
+    let mut slow = synthetic(None);
+    slow.seconds *= 250.0;
+    slow.notes = vec!["230000 requests, 229 us per request".into()];
+    let subject = timing::SubjectTiming::of("dmemfs default", &slow, Some(&core));
+    assert!((subject.core_ratio.unwrap() - 250.0).abs() < 1e-6);
     let t = TimingReport {
-        exploration: Some(timing::exploration(&synthetic(None))),
+        exploration: Some(core),
+        subjects: vec![subject],
         latency: Some(latency),
         stress: Some(stress),
     };
@@ -161,6 +168,7 @@ fn timing_report_format() {
     insta::assert_json_snapshot!("timing_json", t);
     let empty = TimingReport {
         exploration: None,
+        subjects: Vec::new(),
         latency: None,
         stress: None,
     };

@@ -4,7 +4,7 @@
 use super::{CliError, Exit, SpecArgs, ToyChoice, out, parse_shard};
 use crate::engine::explore::{self, ExploreConfig, NoProgress, Progress};
 use crate::engine::progress::StderrProgress;
-use crate::engine::regression::{self, ReplayStatus};
+use crate::engine::regression::{self, KnownRecord, ReplayStatus};
 use crate::engine::run::{DriverFor, Parties};
 use crate::engine::session;
 use crate::engine::system::System;
@@ -48,6 +48,12 @@ pub struct ExploreArgs {
     /// Stop once N distinct failure groups are found (0: keep going and find them all).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_failures: usize,
+    /// Recorded known disagreements of the subject (regression files with a `known:` record,
+    /// e.g. scenarios/dmemfs/default): groups found there are reported as KNOWN and do not
+    /// fail the run; a new group fails it, and so does a record the run should have found but
+    /// did not (STALE: the subject changed). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub known: Vec<PathBuf>,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -181,8 +187,26 @@ where
         None => &NoProgress,
     };
     let dir = (!a.no_save).then_some(a.regressions.as_path());
+    let records = if a.known.is_empty() {
+        Vec::new()
+    } else {
+        let r = regression::known_records::<S::Step>(&a.known, p.subject.name())?;
+        if r.is_empty() {
+            return Err(CliError::Usage(format!(
+                "no known-disagreement records of subject `{}` under {}: record them with an explore run of that subject (its regression files carry `known:`), or drop --known",
+                p.subject.name(),
+                a.known
+                    .iter()
+                    .map(|k| k.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        r
+    };
+    let keys: Vec<_> = records.iter().map(|r| r.known.group.clone()).collect();
     let before = stats::snapshot();
-    let mut s = pool.install(|| session::run(p, &cfg, dir, progress));
+    let mut s = pool.install(|| session::run_with_known(p, &cfg, dir, progress, &keys));
     if let Some(b) = &bar {
         b.finish();
     }
@@ -195,12 +219,23 @@ where
     for n in &s.result.notes {
         out!("  note: {n}");
     }
-    for ((f, path), summary) in s.regressions.iter().zip(&s.result.failures) {
+    let triage = Triage::of(&s, &records, a);
+    for (i, ((f, path), summary)) in s.regressions.iter().zip(&s.result.failures).enumerate() {
         let labels: Vec<&str> = f.steps.iter().map(|s| s.label.as_str()).collect();
         let hits = match summary.prefixes {
             1 => String::new(),
             n => format!(" ({n} failing prefixes)"),
         };
+        if let Some(r) = triage.record_of[i].map(|r| &records[r]) {
+            out!("KNOWN {}{hits}: {}", f.id, labels.join(" ; "));
+            out!("  root cause: {}", summary.group);
+            let class = match r.known.class.as_str() {
+                "" => "unclassified".to_string(),
+                c => format!("{c}: {}", r.known.cause),
+            };
+            out!("  recorded: {} ({class})", r.path.display());
+            continue;
+        }
         out!("FAIL {}{hits}: {}", f.id, labels.join(" ; "));
         out!("  root cause: {}", summary.group);
         out!(
@@ -217,6 +252,20 @@ where
             out!("  saved: {}", p.display());
         }
     }
+    for &r in &triage.stale {
+        let r = &records[r];
+        out!(
+            "STALE {}: recorded disagreement not found by this run: {} ({}); the subject changed: update or delete the record",
+            r.id,
+            r.known.group,
+            r.path.display()
+        );
+    }
+    if !records.is_empty() {
+        let line = triage.line(records.len());
+        out!("{line}");
+        s.result.notes.push(line);
+    }
     for e in &s.write_errors {
         eprintln!("error: {e}");
     }
@@ -228,9 +277,78 @@ where
             .write(path)
             .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(Exit::conform_if(
-        s.result.failures.is_empty() && s.failing_nodes == 0,
-    ))
+    Ok(Exit::conform_if(if records.is_empty() {
+        s.result.failures.is_empty() && s.failing_nodes == 0
+    } else {
+        triage.new == 0 && triage.stale.is_empty()
+    }))
+}
+
+/// The failure groups of a run sorted against recorded known disagreements.
+struct Triage {
+    /// Per failure group: the record it matches.
+    record_of: Vec<Option<usize>>,
+    /// Groups no record holds.
+    new: usize,
+    /// Records this run should have found (complete run, deep enough) but did not.
+    stale: Vec<usize>,
+    /// Records the run could not have found (shard, early stop, too shallow).
+    out_of_reach: usize,
+}
+
+impl Triage {
+    fn of<St>(s: &session::Session<St>, records: &[KnownRecord], a: &ExploreArgs) -> Triage {
+        let record_of: Vec<Option<usize>> = s
+            .keys
+            .iter()
+            .zip(&s.known)
+            .map(|(key, &known)| {
+                known
+                    .then(|| records.iter().position(|r| r.known.group == *key))
+                    .flatten()
+            })
+            .collect();
+        let found: Vec<usize> = record_of.iter().flatten().copied().collect();
+        let complete = a.shard.is_none() && a.max_failures == 0;
+        let mut stale = Vec::new();
+        let mut out_of_reach = 0;
+        for (i, r) in records.iter().enumerate() {
+            if found
+                .iter()
+                .any(|&f| records[f].known.group == r.known.group)
+            {
+                continue;
+            }
+            if complete && r.steps <= a.depth {
+                stale.push(i);
+            } else {
+                out_of_reach += 1;
+            }
+        }
+        Triage {
+            new: record_of.iter().filter(|r| r.is_none()).count(),
+            record_of,
+            stale,
+            out_of_reach,
+        }
+    }
+
+    fn line(&self, records: usize) -> String {
+        let known = self.record_of.iter().flatten().count();
+        let mut line = format!(
+            "known disagreements: {known} of {} failure groups are recorded ({records} records), {} new, {} stale",
+            self.record_of.len(),
+            self.new,
+            self.stale.len()
+        );
+        if self.out_of_reach > 0 {
+            line.push_str(&format!(
+                ", {} out of this run's reach (shard, --max-failures or deeper than --depth)",
+                self.out_of_reach
+            ));
+        }
+        line
+    }
 }
 
 fn replay_parties<S, A, B>(p: Parties<'_, S, A, B>, a: &ReplayArgs) -> Result<Exit, CliError>

@@ -20,6 +20,11 @@ pub struct ScenarioArgs {
     /// After a failure, export the failing scenario's filesystems under this directory.
     #[arg(long)]
     pub dump_on_failure: Option<PathBuf>,
+    /// Scenarios the subject is known to fail (another implementation's recorded findings,
+    /// e.g. `--expect-fail 2.3,5.2`): such a failure is reported as KNOWN and does not fail
+    /// the run, while a listed scenario that passes does (STALE: the subject changed).
+    #[arg(long, value_name = "N,...", value_delimiter = ',')]
+    pub expect_fail: Vec<String>,
     #[command(flatten)]
     pub subject: SubjectArgs,
 }
@@ -61,12 +66,32 @@ pub fn scenario(args: &ScenarioArgs) -> Result<Exit, CliError> {
         options: args.subject.options()?,
         dump_on_failure: args.dump_on_failure.clone(),
     };
-    let mut failed = 0;
+    for n in &args.expect_fail {
+        if !chosen.iter().any(|s| &s.number == n) {
+            return Err(CliError::Usage(format!(
+                "--expect-fail {n}: no such scenario among those run (see --list)"
+            )));
+        }
+    }
+    let (mut failed, mut known, mut stale) = (0, 0, 0);
     for s in &chosen {
+        let expected_to_fail = args.expect_fail.contains(&s.number);
         let t = Instant::now();
         let out = runner.run(s);
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         match &out.failure {
+            None if expected_to_fail => {
+                stale += 1;
+                out!(
+                    "STALE {:<5} {}: passes, but --expect-fail lists it (the subject changed: drop it from the list)",
+                    s.number,
+                    s.title
+                );
+            }
+            Some(f) if expected_to_fail => {
+                known += 1;
+                out!("KNOWN {:<5} {}: {f}", s.number, s.title);
+            }
             None => out!(
                 "ok   {:<5} {} ({} steps, {ms:.1} ms)",
                 s.number,
@@ -87,10 +112,15 @@ pub fn scenario(args: &ScenarioArgs) -> Result<Exit, CliError> {
             }
         }
     }
+    let extra = if args.expect_fail.is_empty() {
+        String::new()
+    } else {
+        format!(", {known} known failures, {stale} stale")
+    };
     out!(
-        "{} scenarios, {} passed, {failed} failed",
+        "{} scenarios, {} passed, {failed} failed{extra}",
         chosen.len(),
-        chosen.len() - failed
+        chosen.len() - failed - known - stale
     );
-    Ok(Exit::conform_if(failed == 0))
+    Ok(Exit::conform_if(failed + stale == 0))
 }

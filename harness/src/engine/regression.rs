@@ -326,3 +326,34 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RegressionError
     }
     Ok(())
 }
+
+/// A recorded known disagreement: a regression file with a `known` record of one subject.
+#[derive(Debug, Clone)]
+pub struct KnownRecord {
+    pub path: PathBuf,
+    pub id: String,
+    /// Length of its witness: a run shallower than this cannot be expected to find it.
+    pub steps: usize,
+    pub known: Known,
+}
+
+/// The known-disagreement records of `subject` among the regression files under `paths`
+/// (files without a record, or with another subject's, are left out).
+pub fn known_records<St: serde::de::DeserializeOwned>(
+    paths: &[PathBuf],
+    subject: &str,
+) -> Result<Vec<KnownRecord>, RegressionError> {
+    let mut out = Vec::new();
+    for path in collect_files(paths)? {
+        let file: RegressionFile<St> = read(&path)?;
+        if let Some(known) = file.known.filter(|k| k.subject == subject) {
+            out.push(KnownRecord {
+                path,
+                id: file.id,
+                steps: file.steps.len(),
+                known,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -21,6 +21,11 @@ pub struct Session<St> {
     pub failing_nodes: u64,
     /// Errors writing regression files.
     pub write_errors: Vec<regression::RegressionError>,
+    /// Per entry of `regressions`: its failure group's key.
+    pub keys: Vec<GroupKey>,
+    /// Per entry of `regressions`: whether its group is one of the recorded known
+    /// disagreements given to [`run_with_known`] (such files are not written again).
+    pub known: Vec<bool>,
 }
 
 /// Explores, shrinks one witness per failure group and (with `regressions_dir`) writes a
@@ -30,6 +35,23 @@ pub fn run<S, A, B>(
     cfg: &ExploreConfig,
     regressions_dir: Option<&Path>,
     progress: &dyn Progress,
+) -> Session<S::Step>
+where
+    S: System,
+    A: DriverFor<S>,
+    B: DriverFor<S>,
+{
+    run_with_known(p, cfg, regressions_dir, progress, &[])
+}
+
+/// [`run`], where groups whose key is in `known` (recorded disagreements of the subject) are
+/// marked as such and their files are not written: the records already hold them.
+pub fn run_with_known<S, A, B>(
+    p: Parties<'_, S, A, B>,
+    cfg: &ExploreConfig,
+    regressions_dir: Option<&Path>,
+    progress: &dyn Progress,
+    known: &[GroupKey],
 ) -> Session<S::Step>
 where
     S: System,
@@ -46,13 +68,17 @@ where
     let mut regressions = Vec::new();
     let mut summaries = Vec::new();
     let mut write_errors = Vec::new();
+    let mut known_flags = Vec::new();
+    let mut keys = Vec::new();
     for (s, prefixes) in shrunk {
         let mut file = regression::regression_file(p.system, &s);
         file.prefixes = prefixes;
+        let key = GroupKey::of(p.system, &s.steps, &s.failure);
+        let is_known = known.contains(&key);
         if cfg.record_known {
             file.known = Some(Known {
                 subject: p.subject.name().to_string(),
-                group: GroupKey::of(p.system, &s.steps, &s.failure),
+                group: key.clone(),
                 observed: s.failure.observed.clone(),
                 class: String::new(),
                 cause: String::new(),
@@ -63,7 +89,7 @@ where
         if !seen.insert(file.id.clone()) {
             continue;
         }
-        let path = match regressions_dir {
+        let path = match regressions_dir.filter(|_| !is_known) {
             Some(dir) => match regression::write(dir, &file) {
                 Ok(p) => Some(p),
                 Err(e) => {
@@ -77,6 +103,8 @@ where
         summary.prefixes = prefixes;
         summaries.push(summary);
         regressions.push((file, path));
+        known_flags.push(is_known);
+        keys.push(key);
     }
     let result = to_result(p.system, cfg, &ex, summaries);
     Session {
@@ -84,6 +112,8 @@ where
         regressions,
         failing_nodes: ex.failing_nodes,
         write_errors,
+        keys,
+        known: known_flags,
     }
 }
 

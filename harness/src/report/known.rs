@@ -188,11 +188,18 @@ pub fn markdown(r: &KnownReport, intro: &str) -> String {
                 l.label, l.depth, l.steps, l.seconds, l.steps_per_sec, l.groups, l.failing_prefixes
             );
         }
-        let mut notes: Vec<&String> = r.runs.iter().flat_map(|l| &l.notes).collect();
-        notes.sort();
-        notes.dedup();
-        for n in notes {
-            let _ = writeln!(s, "\nNote: {n}.");
+        // Notes every run shares are said once; the others name their run.
+        let shared = |n: &String| r.runs.iter().all(|l| l.notes.contains(n));
+        let mut said = Vec::new();
+        for l in &r.runs {
+            for n in &l.notes {
+                if !shared(n) {
+                    let _ = writeln!(s, "\nNote ({}): {n}.", l.label);
+                } else if !said.contains(&n) {
+                    said.push(n);
+                    let _ = writeln!(s, "\nNote: {n}.");
+                }
+            }
         }
         s.push('\n');
     }

@@ -26,10 +26,52 @@ pub struct ExplorationTiming {
     pub per_depth: Vec<DepthRow>,
 }
 
+/// The exploration speed of another subject (`explore --subject ...`), beside the core's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectTiming {
+    /// What the run explored (`dmemfs default`).
+    pub label: String,
+    pub depth: u32,
+    pub steps: u64,
+    pub seconds: f64,
+    pub steps_per_sec: f64,
+    /// The core's steps/s divided by this subject's (same spec, same depth, this report's run);
+    /// absent when the report has no core run of the same depth.
+    pub core_ratio: Option<f64>,
+    /// The run's notes that say where the time went.
+    pub notes: Vec<String>,
+}
+
+impl SubjectTiming {
+    /// The timing of run `r` of another subject, compared with `core` (the report's own run).
+    pub fn of(label: &str, r: &RunResult, core: Option<&ExplorationTiming>) -> SubjectTiming {
+        let steps_per_sec = rate(r.steps, r.seconds);
+        SubjectTiming {
+            label: label.to_string(),
+            depth: r.depth,
+            steps: r.steps,
+            seconds: r.seconds,
+            steps_per_sec,
+            core_ratio: core
+                .filter(|c| c.depth == r.depth && steps_per_sec > 0.0)
+                .map(|c| c.steps_per_sec / steps_per_sec),
+            notes: r
+                .notes
+                .iter()
+                .filter(|n| n.contains("requests") || n.contains("per request"))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// The timing report, serialized as `timing.json`. Absent parts are `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimingReport {
     pub exploration: Option<ExplorationTiming>,
+    /// Explorations of other subjects, beside the core's.
+    #[serde(default)]
+    pub subjects: Vec<SubjectTiming>,
     pub latency: Option<LatencyReport>,
     pub stress: Option<StressResult>,
 }
@@ -86,6 +128,25 @@ pub fn markdown(t: &TimingReport) -> String {
             }
             s.push('\n');
         }
+    }
+    if !t.subjects.is_empty() {
+        s.push_str("## Other subjects\n\nThe same exploration against another implementation (`explore --subject`): every step is a request to its process.\n\n");
+        s.push_str("| run | depth | steps | seconds | steps/s | core steps/s ÷ subject's |\n|---|---:|---:|---:|---:|---:|\n");
+        for x in &t.subjects {
+            let ratio = x.core_ratio.map_or("-".to_string(), |r| format!("{r:.0}x"));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2} | {:.0} | {ratio} |",
+                x.label, x.depth, x.steps, x.seconds, x.steps_per_sec
+            );
+        }
+        s.push('\n');
+        for x in &t.subjects {
+            for n in &x.notes {
+                let _ = writeln!(s, "- {}: {n}", x.label);
+            }
+        }
+        s.push('\n');
     }
     s.push_str("## Core latency per operation (microseconds)\n\n");
     match &t.latency {
