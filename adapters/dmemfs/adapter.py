@@ -408,20 +408,35 @@ class Watchdog(threading.Thread):
         self.main_ident = threading.main_thread().ident
         self.current = None  # (request id, op, start monotonic)
         self._reported = None
+        self._waiting = None  # (current, where) of the previous poll's forever-wait
 
     def blocked_forever(self):
-        """Where the main thread waits for a lock it can never get, or None."""
+        """Where the main thread waits for a lock it can never get, or None.
+
+        Only a wait inside ``threading.Condition.wait`` called from ``acquire_read``/
+        ``acquire_write`` with ``deadline`` None counts: the thread sampled anywhere else in
+        those functions (entering the condition, computing the deadline) is still running.
+        """
         frame = sys._current_frames().get(self.main_ident)
         lock_frame = None
+        inner = None  # the frame the lock function called
         f = frame
         while f is not None:
             if (f.f_globals.get("__name__") == "dmemfs._lock"
                     and f.f_code.co_name in ("acquire_read", "acquire_write")):
                 lock_frame = f
                 break
+            inner = f
             f = f.f_back
-        if lock_frame is None or frame is lock_frame:
-            return None  # not in a lock wait (or not yet inside the condition wait)
+        if lock_frame is None or inner is None:
+            return None  # not in a lock function, or in it but not waiting
+        # The frame acquire_* called must be the condition's wait (threading.py), not the
+        # condition's __enter__ or the deadline helpers.
+        called = inner
+        while called.f_back is not lock_frame:
+            called = called.f_back
+        if called.f_code.co_name != "wait" or called.f_globals.get("__name__") != "threading":
+            return None
         if lock_frame.f_locals.get("deadline", 0.0) is not None:
             return None  # a timed wait ends by itself
         caller = lock_frame.f_back
@@ -442,7 +457,10 @@ class Watchdog(threading.Thread):
                 continue
             elapsed = _REAL_TIME.monotonic() - cur[2]
             where = self.blocked_forever()
-            if where is not None:
+            # Seen waiting forever on two polls in a row for the same request: a thread that
+            # is merely passing through the wait (woken, about to leave) is not answered hung.
+            seen, self._waiting = self._waiting, (cur, where) if where is not None else None
+            if where is not None and seen == (cur, where):
                 self.adapter.answer_hung(cur[0], where, elapsed)
                 continue
             if cur is not self._reported and elapsed >= self.LOG_AFTER:

@@ -677,3 +677,46 @@ class Robustness(AdapterCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WatchdogSampling(unittest.TestCase):
+    """``Watchdog.blocked_forever`` on a thread caught at each point of D-MemFS's lock code:
+    only a wait in ``Condition.wait`` with no deadline is forever (a thread entering the
+    condition, which another thread holds for a moment, is still running: it was once
+    answered ``hung`` at depth 5 under load)."""
+
+    def setUp(self) -> None:
+        sys.path.insert(0, HERE)
+        import adapter  # noqa: E402 (the module under test, imported from its folder)
+        from dmemfs._lock import ReadWriteLock
+        self.adapter = adapter
+        self.lock = ReadWriteLock()
+
+    def sample(self, setup, release) -> object:
+        """Runs acquire_read(None) on a thread after `setup`, samples it, then `release`s."""
+        setup()
+        t = threading.Thread(target=self.lock.acquire_read, daemon=True)
+        t.start()
+        time.sleep(0.1)  # long enough for the thread to block where setup makes it block
+        dog = self.adapter.Watchdog(None)
+        dog.main_ident = t.ident
+        where = dog.blocked_forever()
+        release()
+        t.join(5)
+        self.assertFalse(t.is_alive(), "the sampled thread finished once released")
+        return where
+
+    def test_entering_the_condition_is_not_a_forever_wait(self) -> None:
+        cond = self.lock._condition
+        where = self.sample(cond.acquire, cond.release)
+        self.assertIsNone(where)
+
+    def test_waiting_in_the_condition_without_deadline_is(self) -> None:
+        def hold():
+            self.lock._write_held = True
+
+        def free():
+            self.lock.release_write()
+        where = self.sample(hold, free)
+        self.assertIsNotNone(where)
+        self.assertIn("acquire_read", where)
