@@ -1,9 +1,20 @@
 //! Per-file reader/writer lock held by handles from open to close (semantics §4, §9).
 //!
 //! It is a state count inside the file node, not a guard borrowed from the filesystem, so a
-//! handle can own it. Writer-preferring: while a writer waits, new readers wait too, so a stream
-//! of readers cannot starve writers. Not re-entrant: a second open by the same thread counts as
-//! another party.
+//! handle can own it. Not re-entrant: a second open by the same thread counts as another party.
+//!
+//! **Who may take it** (semantics §4: writers are not starved; clause LOCK-12). A writer that
+//! waits counts itself in the word as a *waiting writer* (it *registers*) before it sleeps, and
+//! stays counted until it holds the lock or gives up. While any writer is registered:
+//! - new readers do not get in (writer preference: a stream of readers cannot starve writers);
+//! - a writer that is not registered (a try-once open, or a waiting open's first attempt) does
+//!   not get in either, even when nobody holds the lock: only registered writers compete for
+//!   it once the holders are gone, so a stream of try-once writers cannot overtake a waiting
+//!   writer (before this rule a woken waiter, re-checking the path outside the namespace
+//!   locks, lost the free lock to try-once writers on the other core again and again).
+//!
+//! Among registered writers no order is promised (whoever is awake first takes the lock); a
+//! registered writer can only be passed by other writers that also waited.
 //!
 //! The whole state is one atomic word, so taking and giving back a free lock (every open and
 //! close) is one atomic operation; the mutex and condvar are only for parties that sleep.
@@ -14,6 +25,7 @@
 //! (`loom::thread::yield_now()`, through the sync facade) and then gives up, while `Forever`
 //! waits on the condvar (so loom explores the wake-ups).
 
+use crate::fault;
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::{Condvar, Mutex, lock, yield_now};
 use crate::types::LockWait;
@@ -64,12 +76,23 @@ fn encode(s: LockState) -> u64 {
         | ((u64::from(s.sleepers) << 44) & SLEEPERS)
 }
 
-/// Whether `a` could be taken in word `w` (the busy bit aside).
-fn can_take(w: u64, a: Access) -> bool {
+/// Whether `a` could be taken in word `w` (the busy bit aside). `registered`: the caller is a
+/// writer counted among the waiting writers (see the module documentation).
+fn can_take(w: u64, a: Access, registered: bool) -> bool {
     match a {
+        // Writer preference: a waiting writer holds new readers back.
         Access::Read => w & (WRITER | WAITING_WRITERS) == 0,
-        Access::Write => w & (WRITER | READERS) == 0,
+        // A waiting writer competes only with the holders (and the other waiting writers).
+        Access::Write if registered => w & (WRITER | READERS) == 0,
+        // Fairness: a writer that does not wait never overtakes one that does.
+        Access::Write => w & (WRITER | READERS | overtaken()) == 0,
     }
+}
+
+/// The waiting writers a writer that is not waiting must let go first: all of them (the
+/// planted fault `overtake` ignores them, see `fault`).
+fn overtaken() -> u64 {
+    if fault::OVERTAKE { 0 } else { WAITING_WRITERS }
 }
 
 /// What taking `a` adds to the word.
@@ -91,8 +114,8 @@ pub(crate) struct FileLock {
 /// How a waiting party ends its wait.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Goal {
-    /// Take the lock (`registered`: as a counted waiting writer, which it stops being).
-    Take { registered: bool },
+    /// Take the lock (a registered writer stops being counted as waiting in the same step).
+    Take,
     /// Only wait until it could be taken.
     Available,
 }
@@ -118,12 +141,14 @@ impl FileLock {
         }
     }
 
-    /// One attempt at taking `a` (`extra` is added too, `busy` sets the busy bit): `Ok` with
-    /// the word before, or `Err` with a word in which `a` cannot be taken.
-    fn take(&self, a: Access, extra: u64, busy: bool) -> Result<u64, u64> {
+    /// One attempt at taking `a` (`registered`: as a counted waiting writer, which stops being
+    /// counted in the same step; `busy` sets the busy bit): `Ok` with the word before, or `Err`
+    /// with a word in which `a` cannot be taken.
+    fn take(&self, a: Access, registered: bool, busy: bool) -> Result<u64, u64> {
+        let extra = registration(a, registered);
         let mut w = self.settled();
         loop {
-            if !can_take(w, a) {
+            if !can_take(w, a, registered) {
                 return Err(w);
             }
             let new = w.wrapping_add(hold(a)).wrapping_add(extra) | if busy { BUSY } else { 0 };
@@ -145,9 +170,10 @@ impl FileLock {
         self.cv.notify_all();
     }
 
-    /// Takes the lock if it is free for `a` right now; never waits.
+    /// Takes the lock if it is free for `a` right now; never waits (and, for a writer, never
+    /// overtakes a waiting writer).
     pub(crate) fn try_acquire(&self, a: Access) -> bool {
-        self.take(a, 0, false).is_ok()
+        self.take(a, false, false).is_ok()
     }
 
     /// Takes the lock, waiting as `wait` allows. `false` means the wait timed out.
@@ -168,7 +194,7 @@ impl FileLock {
         let deadline = timeout.and_then(|d| std::time::Instant::now().checked_add(d));
         #[cfg(loom)]
         let deadline = timeout.map(|_| ());
-        if self.wait_for(a, Goal::Take { registered }, deadline) {
+        if self.wait_for(a, registered, Goal::Take, deadline) {
             return true;
         }
         if registered {
@@ -178,24 +204,29 @@ impl FileLock {
     }
 
     /// Waits until `a` can be taken (and takes it, for `Goal::Take`), up to `deadline`
-    /// (`None`: forever). Under loom a deadline means one re-check after a yield.
-    fn wait_for(&self, a: Access, goal: Goal, deadline: Option<Deadline>) -> bool {
+    /// (`None`: forever). `registered`: the caller is a counted waiting writer. Under loom a
+    /// deadline means one re-check after a yield.
+    fn wait_for(
+        &self,
+        a: Access,
+        registered: bool,
+        goal: Goal,
+        deadline: Option<Deadline>,
+    ) -> bool {
         #[cfg(loom)]
         let mut yielded = false;
         let mut g = lock(&self.sleep);
         loop {
             let ready = match goal {
-                Goal::Take { registered } => {
-                    self.take(a, registration(a, registered), false).is_ok()
-                }
-                Goal::Available => can_take(self.settled(), a),
+                Goal::Take => self.take(a, registered, false).is_ok(),
+                Goal::Available => can_take(self.settled(), a, registered),
             };
             if ready {
                 return true;
             }
             // Count ourselves as a sleeper, then look again: a release after this sees us.
             self.word.fetch_add(SLEEPER, Ordering::AcqRel);
-            if can_take(self.settled(), a) {
+            if can_take(self.settled(), a, registered) {
                 self.word.fetch_sub(SLEEPER, Ordering::AcqRel);
                 continue;
             }
@@ -247,7 +278,7 @@ impl FileLock {
         registered: bool,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Option<Result<T, E>> {
-        self.take(a, registration(a, registered), true).ok()?;
+        self.take(a, registered, true).ok()?;
         match f() {
             Ok(v) => {
                 self.word.fetch_and(!BUSY, Ordering::Release);
@@ -266,31 +297,38 @@ impl FileLock {
     /// `try_acquire_with` for an open with nothing to do once it holds the lock (`rb`, or
     /// `r+b` without preallocation): one atomic step, no busy bit to clear afterwards.
     pub(crate) fn try_acquire_registered(&self, a: Access, registered: bool) -> bool {
-        self.take(a, registration(a, registered), false).is_ok()
+        self.take(a, registered, false).is_ok()
     }
 
-    /// Counts the caller as a waiting writer: new readers wait behind it (writer preference)
-    /// while it waits outside every other lock.
+    /// Counts the caller as a waiting writer: new readers (writer preference) and writers
+    /// that do not wait (fairness) stay out until it holds the lock or gives up, while it waits
+    /// outside every other lock.
     pub(crate) fn register_writer(&self) {
         self.word.fetch_add(WAITING_WRITER, Ordering::AcqRel);
     }
 
-    /// Stops counting the caller as a waiting writer (it gave up) and wakes the readers that
-    /// were held back for it.
+    /// Stops counting the caller as a waiting writer (it gave up, or the path now names
+    /// another file) and wakes the readers that were held back for it.
     pub(crate) fn unregister_writer(&self) {
         let prev = self.word.fetch_sub(WAITING_WRITER, Ordering::AcqRel);
-        if prev & SLEEPERS != 0 {
+        if prev & SLEEPERS != 0 && !fault::SILENT_GIVE_UP {
             self.wake();
         }
     }
 
-    /// Waits until the lock could be taken for `a`, without taking it (the caller then takes
-    /// it together with its side effect under the namespace locks). `false`: the deadline
-    /// passed. Under loom a deadline means one re-check after a yield.
-    pub(crate) fn wait_available(&self, a: Access, deadline: Option<std::time::Instant>) -> bool {
+    /// Waits until the lock could be taken for `a` (`registered`: by a counted waiting
+    /// writer), without taking it (the caller then takes it together with its side effect
+    /// under the namespace locks). `false`: the deadline passed. Under loom a deadline means
+    /// one re-check after a yield.
+    pub(crate) fn wait_available(
+        &self,
+        a: Access,
+        registered: bool,
+        deadline: Option<std::time::Instant>,
+    ) -> bool {
         #[cfg(loom)]
         let deadline = deadline.map(|_| ());
-        self.wait_for(a, Goal::Available, deadline)
+        self.wait_for(a, registered, Goal::Available, deadline)
     }
 
     /// Gives back one hold of kind `a` and wakes the waiters. The caller holds `a` (handles
@@ -308,7 +346,9 @@ impl FileLock {
                 prev & !WRITER
             }
         };
-        if now & (WRITER | READERS) == 0 && now & SLEEPERS != 0 {
+        // Every sleeper waits for the holders to be gone (a reader also for the waiting
+        // writers, whose `unregister_writer` wakes it): nothing to do while holders remain.
+        if now & (WRITER | READERS) == 0 && now & SLEEPERS != 0 && !fault::NO_WAKE {
             self.wake();
         }
     }
@@ -407,6 +447,44 @@ mod tests {
         assert_eq!(l.state(), LockState::default());
     }
 
+    // spec: LOCK-12, LOCK-11
+    #[test]
+    fn a_writer_that_does_not_wait_never_overtakes_a_waiting_one() {
+        use crate::sync::atomic::AtomicU64;
+        for _ in 0..50 {
+            let l = Arc::new(FileLock::default());
+            let got = Arc::new(AtomicU64::new(0));
+            assert!(l.try_acquire(Access::Read));
+            let (l2, got2) = (Arc::clone(&l), Arc::clone(&got));
+            let w = std::thread::spawn(move || {
+                assert!(l2.acquire(Access::Write, LockWait::Forever));
+                got2.store(1, Ordering::SeqCst);
+                l2.release(Access::Write);
+            });
+            while l.state().waiting_writers == 0 {
+                crate::sync::yield_now();
+            }
+            // The writer is registered: from here on, until it has had the lock, neither a
+            // writer that does not wait nor a new reader gets in, free lock or not.
+            assert!(!l.try_acquire(Access::Read), "a new reader overtook");
+            l.release(Access::Read);
+            loop {
+                if l.try_acquire(Access::Write) {
+                    assert_eq!(got.load(Ordering::SeqCst), 1, "a try-once writer overtook");
+                    l.release(Access::Write);
+                    break;
+                }
+                if l.try_acquire(Access::Read) {
+                    assert_eq!(got.load(Ordering::SeqCst), 1, "a new reader overtook");
+                    l.release(Access::Read);
+                }
+                crate::sync::yield_now();
+            }
+            w.join().unwrap();
+            assert_eq!(l.state(), LockState::default());
+        }
+    }
+
     // spec: LOCK-4, LOCK-11
     #[test]
     fn writer_timeout_unregisters() {
@@ -467,6 +545,41 @@ mod loom_tests {
             }
             l.release(Access::Read);
             w.join().unwrap();
+            assert_eq!(l.state(), LockState::default());
+        });
+    }
+
+    // A writer that does not wait (try-once) and a new reader, each trying once at any point:
+    // once they have seen the writer registered, they get the lock only after it had it.
+    // spec: LOCK-12, LOCK-11, CONC-13
+    #[test]
+    fn loom_lock_waiting_writer_is_not_overtaken() {
+        use crate::sync::atomic::AtomicU64;
+        use crate::sync::atomic::Ordering::SeqCst;
+        model(|| {
+            let l = Arc::new(FileLock::default());
+            let got = Arc::new(AtomicU64::new(0));
+            assert!(l.try_acquire(Access::Read));
+            let (l2, got2) = (Arc::clone(&l), Arc::clone(&got));
+            let w = loom::thread::spawn(move || {
+                assert!(l2.acquire(Access::Write, LockWait::Forever));
+                got2.store(1, SeqCst);
+                l2.release(Access::Write);
+            });
+            let (l3, got3) = (Arc::clone(&l), Arc::clone(&got));
+            let t = loom::thread::spawn(move || {
+                let waiting = l3.state().waiting_writers > 0;
+                if l3.try_acquire(Access::Write) {
+                    assert!(
+                        !waiting || got3.load(SeqCst) == 1,
+                        "a try-once writer overtook a waiting writer"
+                    );
+                    l3.release(Access::Write);
+                }
+            });
+            l.release(Access::Read);
+            w.join().unwrap();
+            t.join().unwrap();
             assert_eq!(l.state(), LockState::default());
         });
     }

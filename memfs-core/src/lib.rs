@@ -27,8 +27,9 @@
 //!   *exclusive* mode (namespace write-locked). Files are `Arc<FileNode>`s (`file_node`), so a
 //!   handle owns its file without borrowing the filesystem.
 //! - **File locks** (`file_lock`): a reader/writer state per file in one atomic word (a mutex
-//!   and condvar only for sleepers), writer-preferring, not re-entrant, with try-once /
-//!   deadline / forever waits. Nobody waits for a file lock while holding a namespace or
+//!   and condvar only for sleepers), writer-preferring and fair to waiting writers (while a
+//!   writer waits, neither new readers nor writers that do not wait get in), not re-entrant,
+//!   with try-once / deadline / forever waits. Nobody waits for a file lock while holding a namespace or
 //!   directory lock: `open` looks up and try-locks with the parent directory read-locked; on
 //!   contention it lets go, waits, then re-validates that the same node is still linked at the
 //!   path (retrying or failing with `NotFound` otherwise). The bulk readers (copy, export) do
@@ -90,14 +91,16 @@
 //! - `chunk`: sequential chunks and their inline-or-shared bytes.
 //! - `context`: `FsContext`, what files and handles share with their filesystem: quota, chunk
 //!   count, settings, guard warnings.
+//! - `fault`: the planted-fault switches (all `false` unless built with `--cfg memfs_fault`),
+//!   which prove that the loom models and stress checks find the faults they are for.
 //! - `quota`: the atomic byte quota. `seqlock`: the stats seqlock. `memory_guard`: the host
 //!   memory check. `path`: normalization and path helpers. `fxhash`: the child-map hasher.
 //! - `tests`, `loom_models`: unit tests and loom models of whole operations.
 //!
 //! **Dependencies** form a DAG; each module uses only modules on earlier lines:
-//! 1. `sync`, `error`, `probe`, `fxhash` (no crate module)
+//! 1. `sync`, `error`, `probe`, `fxhash`, `fault` (no crate module)
 //! 2. `clock`, `quota`, `seqlock`, `chunk` (sync); `path` (error); `types` (clock, error)
-//! 3. `config` (clock, probe, sync, types); `file_lock` (sync, types); `storage` (chunk,
+//! 3. `config` (clock, probe, sync, types); `file_lock` (fault, sync, types); `storage` (chunk,
 //!    clock, error, quota, sync, types)
 //! 4. `memory_guard` (config, error, probe, sync)
 //! 5. `context` (clock, config, error, memory_guard, quota, storage, sync, types)
@@ -116,6 +119,7 @@ mod context;
 mod copy;
 pub mod error;
 mod export_import;
+mod fault;
 mod file_lock;
 mod file_node;
 mod fingerprint;

@@ -99,7 +99,7 @@ impl MemoryFileSystem {
             });
             // Wait outside every namespace lock, then decide again from the path: the file
             // may have been removed or replaced meanwhile.
-            if !f.lock.wait_available(access, dl) {
+            if !f.lock.wait_available(access, registered.is_some(), dl) {
                 unregister(registered);
                 return Err(MfsError::lock_timeout(p));
             }

@@ -629,3 +629,194 @@ fn stats_pairs_count_and_usage_from_one_state() {
         },
     );
 }
+
+// ---- liveness and fairness: opens that wait (semantics §4, §9) --------------------------------
+//
+// The models above open try-once, so a release that forgot to wake anyone would pass them. In
+// these, readers and writers wait through the open path (a writer registers as waiting, sleeps
+// outside the namespace locks, wakes, looks the path up again and takes the lock). loom has no
+// time: `Forever` sleeps on the lock's condvar until a release wakes it, so a missing wake-up
+// leaves a thread blocked forever and loom reports the deadlock; a finite timeout re-checks
+// once after a yield and then gives up (a writer that stops waiting).
+
+fn forever() -> OpenOptions {
+    OpenOptions::new().lock_timeout(LockWait::Forever)
+}
+
+/// Opens `p` in `mode` waiting forever and writes `data`.
+fn wait_and_write(fs: &MemoryFileSystem, p: &str, mode: OpenMode, data: &[u8]) {
+    let mut h = fs.open_with(p, mode, &forever()).expect("a waiting open");
+    h.write_data(data).expect("write");
+    h.close();
+}
+
+// A writer holds the file; a reader and a writer wait forever. The holder's close must wake
+// them (and the first of them to finish must wake the other): both complete, the reader sees
+// one whole version, the last writer's content stays.
+// spec: LOCK-13, LOCK-5, LOCK-7, CONC-2, CONC-3, CONC-13
+#[test]
+fn waiting_reader_and_writer_are_woken_by_a_writers_close() {
+    explore_bounded(
+        "waiting_reader_and_writer_are_woken_by_a_writers_close",
+        Some(4),
+        || {
+            let fs = new_fs(&[("/f", b"old")]);
+            let mut h = fs
+                .open_with("/f", OpenMode::ReadWrite, &try_once())
+                .expect("hold");
+            let (fs_r, fs_w) = (fs.clone(), fs.clone());
+            let reader = thread::spawn(move || {
+                let mut r = fs_r
+                    .open_with("/f", OpenMode::Read, &forever())
+                    .expect("a waiting rb open");
+                let d = r.read_data(None).expect("read");
+                r.close();
+                d
+            });
+            let writer = thread::spawn(move || wait_and_write(&fs_w, "/f", OpenMode::Write, b"W!"));
+            h.write_data(b"new").expect("write");
+            h.close();
+            let seen = reader.join().expect("reader");
+            writer.join().expect("writer");
+            assert!(
+                seen == b"new" || seen == b"W!",
+                "reader saw {:?}",
+                String::from_utf8_lossy(&seen)
+            );
+            assert_eq!(read(&fs, "/f").as_deref(), Some(&b"W!"[..]));
+            assert_consistent(&fs);
+        },
+    );
+}
+
+// Two readers hold the file; a writer waits forever (registered, outside the namespace locks).
+// Only the last reader's close frees the lock for it, and that close must wake it.
+// spec: LOCK-13, LOCK-5, LOCK-7, LOCK-11, CONC-3, CONC-13
+#[test]
+fn a_waiting_writer_is_woken_by_the_last_readers_close() {
+    explore_bounded(
+        "a_waiting_writer_is_woken_by_the_last_readers_close",
+        Some(4),
+        || {
+            let fs = new_fs(&[("/f", b"old")]);
+            let r1 = fs.open_with("/f", OpenMode::Read, &try_once()).expect("r1");
+            let mut r2 = fs.open_with("/f", OpenMode::Read, &try_once()).expect("r2");
+            let fs_w = fs.clone();
+            let writer = thread::spawn(move || wait_and_write(&fs_w, "/f", OpenMode::Write, b"W!"));
+            let other = thread::spawn(move || drop(r1));
+            assert_eq!(r2.read_data(None).expect("read"), b"old");
+            r2.close();
+            other.join().expect("other reader");
+            writer.join().expect("writer");
+            assert_eq!(read(&fs, "/f").as_deref(), Some(&b"W!"[..]));
+            assert_consistent(&fs);
+        },
+    );
+}
+
+// A writer waits with a finite timeout (under loom: one re-check, then it gives up) while a
+// reader holds the file; a second reader, held back by the waiting writer (writer
+// preference), waits forever. The holder keeps its lock until that reader is done, so only the
+// writer's giving up can let it in: giving up must wake it.
+// spec: LOCK-13, LOCK-4, LOCK-11, CONC-13
+#[test]
+fn a_writer_that_gives_up_wakes_the_readers_it_held_back() {
+    explore_bounded(
+        "a_writer_that_gives_up_wakes_the_readers_it_held_back",
+        Some(4),
+        || {
+            let fs = new_fs(&[("/f", b"old")]);
+            let mut h = fs
+                .open_with("/f", OpenMode::Read, &try_once())
+                .expect("hold");
+            let (fs_r, fs_w) = (fs.clone(), fs.clone());
+            let writer = thread::spawn(move || {
+                let opts = OpenOptions::new().lock_timeout(LockWait::For(Duration::from_secs(1)));
+                match fs_w.open_with("/f", OpenMode::Write, &opts) {
+                    Ok(mut w) => {
+                        w.write_data(b"W!").expect("write");
+                        w.close();
+                        true
+                    }
+                    Err(e) => {
+                        assert!(is_lock_timeout(&e), "{e}");
+                        false
+                    }
+                }
+            });
+            let reader = thread::spawn(move || {
+                let mut r = fs_r
+                    .open_with("/f", OpenMode::Read, &forever())
+                    .expect("a waiting rb open");
+                let d = r.read_data(None).expect("read");
+                r.close();
+                d
+            });
+            // The reader finishes while `h` is still held: the writer cannot have had the lock.
+            assert_eq!(reader.join().expect("reader"), b"old");
+            assert_eq!(h.read_data(None).expect("read"), b"old");
+            h.close();
+            let wrote = writer.join().expect("writer");
+            let end = read(&fs, "/f").expect("file");
+            assert_eq!(end, if wrote { &b"W!"[..] } else { &b"old"[..] });
+            assert_consistent(&fs);
+        },
+    );
+}
+
+// Fairness: a reader holds the file, a writer waits forever. A third thread probes with a
+// try-once rb open: if that fails, the writer is registered (the only thing that keeps a reader
+// out beside a reader). From then on a try-once wb open of the same file may succeed only after
+// the waiting writer has had the lock, whatever the order of the holder's close.
+// spec: LOCK-12, LOCK-11, LOCK-3, CONC-13
+#[test]
+fn a_try_once_writer_never_overtakes_a_waiting_writer() {
+    explore_bounded(
+        "a_try_once_writer_never_overtakes_a_waiting_writer",
+        Some(4),
+        || {
+            let fs = new_fs(&[("/f", b"old")]);
+            let h = fs
+                .open_with("/f", OpenMode::Read, &try_once())
+                .expect("hold");
+            let got = Arc::new(loom::sync::atomic::AtomicBool::new(false));
+            let (fs_w, got_w) = (fs.clone(), got.clone());
+            let writer = thread::spawn(move || {
+                let mut w = fs_w
+                    .open_with("/f", OpenMode::Write, &forever())
+                    .expect("a waiting wb open");
+                got_w.store(true, Ordering::SeqCst);
+                w.write_data(b"W!").expect("write");
+                w.close();
+            });
+            let (fs_t, got_t) = (fs.clone(), got.clone());
+            let other = thread::spawn(move || {
+                let registered = match fs_t.open_with("/f", OpenMode::Read, &try_once()) {
+                    Ok(r) => {
+                        drop(r);
+                        false
+                    }
+                    Err(e) => {
+                        assert!(is_lock_timeout(&e), "{e}");
+                        true
+                    }
+                };
+                match fs_t.open_with("/f", OpenMode::Write, &try_once()) {
+                    Ok(mut t) => {
+                        assert!(
+                            !registered || got_t.load(Ordering::SeqCst),
+                            "a try-once wb open overtook the waiting writer"
+                        );
+                        t.write_data(b"T").expect("write");
+                        t.close();
+                    }
+                    Err(e) => assert!(is_lock_timeout(&e), "{e}"),
+                }
+            });
+            drop(h);
+            writer.join().expect("writer");
+            other.join().expect("other");
+            assert_consistent(&fs);
+        },
+    );
+}
