@@ -309,3 +309,94 @@ fn known_records_turn_recorded_groups_into_known_and_flag_new_and_stale_ones() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn any_depth_runs_or_is_refused_and_counts_saturate() {
+    // The toy's state space is tiny: with deduplication depth 20, 50 and 1000 finish at once,
+    // while their raw sequence counts (7^n) pass u64 and u128.
+    for (depth, count) in [
+        ("20", "93090977347214000 sequences"),
+        ("50", "more than 1.8e19 sequences"),
+        ("1000", "more than 1.8e19 sequences"),
+    ] {
+        let o = harness(&[
+            "explore",
+            "--toy",
+            "correct",
+            "--depth",
+            depth,
+            "-q",
+            "--no-save",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "depth {depth}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = stdout(&o);
+        assert!(out.starts_with(&format!("depth {depth}: {count}")), "{out}");
+    }
+    let refused: [(&[&str], &str); 5] = [
+        (&["--depth", "1001"], "--depth 1001: choose 1 to 1000"),
+        (&["--depth", "0"], "--depth 0: choose 1 to 1000"),
+        (&["--time", "0s"], "a zero --time explores nothing"),
+        (&["--time", "soon"], "`soon` is not a duration"),
+        (
+            &["--time", "1s", "--no-dedup"],
+            "--time deepens level by level",
+        ),
+    ];
+    for (args, message) in refused {
+        let mut a = vec!["explore", "--toy", "correct", "-q", "--no-save"];
+        a.extend_from_slice(args);
+        let o = harness(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let o = harness(&[
+        "explore",
+        "--toy",
+        "correct",
+        "--shard",
+        "1000000000/4",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("need 1 <= I <= N"));
+}
+
+#[test]
+fn time_budget_deepens_until_spent_and_says_how_deep() {
+    // The real specs never run out of new states within a second: the budget decides.
+    let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
+    let o = harness(&[
+        "explore",
+        "--time",
+        "1s",
+        "-q",
+        "--no-save",
+        "--specs",
+        specs,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = stdout(&o);
+    let note = out
+        .lines()
+        .find(|l| l.contains("stopped by --time: every sequence up to depth"))
+        .unwrap_or_else(|| panic!("no --time note: {out}"));
+    let reached: u32 = note
+        .split("up to depth ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.trim_end_matches(';').parse().ok())
+        .unwrap_or_else(|| panic!("no depth in {note}"));
+    assert!(reached >= 1, "{note}");
+    assert!(out.starts_with(&format!("depth {reached}: ")), "{out}");
+}

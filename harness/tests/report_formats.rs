@@ -151,6 +151,16 @@ fn timing_report_format() {
             ..Default::default()
         }],
         linearizability: None,
+        seed_comparison: Some(harness::results::stress::SeedComparison {
+            runs: 5,
+            core_best_ms: 20.0,
+            core_cpu_ms: 30.0,
+            core_runs_ms: vec![20.0, 21.0, 22.0, 23.0, 24.0],
+            dmemfs_best_ms: 5000.0,
+            dmemfs_runs_ms: vec![5000.0, 5100.0, 5200.0, 5300.0, 5400.0],
+            ratio: 250.0,
+            cores: 2,
+        }),
     };
     let core = timing::exploration(&synthetic(None));
     let mut slow = synthetic(None);

@@ -1,4 +1,4 @@
-//! Every stress suite once at full size (seed workload 50x1000, ST-01..ST-06): all threads
+//! Every stress suite once at full size (seed workload 50x1000, ST-01..ST-08): all threads
 //! finish (watchdog), no unexpected error, and the end-of-run verification holds (contents,
 //! counts vs the walked tree, used bytes recomputed, used <= quota at every monitor sample).
 
@@ -73,4 +73,22 @@ fn st05_directory_tree() {
 #[test]
 fn st06_stat_during_real_renames() {
     run("st06");
+}
+
+// Liveness: every wait (deadline 5 s, holds of one small write) is served, and served before
+// its deadline; a reader held back by a writer that gives up is let in by the giving up.
+// memfs-core/faults/run shows this suite failing on the planted faults no_wake and
+// silent_give_up, on which ST-01..ST-06 stay green.
+// spec: LOCK-13, LOCK-5, LOCK-7, CONC-13
+#[test]
+fn st07_every_wait_is_served() {
+    run("st07");
+}
+
+// Fairness: while a writer waits, no try-once writer and no new reader gets the lock (counted
+// exactly, per round); memfs-core/faults/run shows it failing on the planted fault overtake.
+// spec: LOCK-12, LOCK-11, CONC-13
+#[test]
+fn st08_a_waiting_writer_is_never_overtaken() {
+    run("st08");
 }

@@ -91,7 +91,7 @@
 //! - `chunk`: sequential chunks and their inline-or-shared bytes.
 //! - `context`: `FsContext`, what files and handles share with their filesystem: quota, chunk
 //!   count, settings, guard warnings.
-//! - `fault`: the planted-fault switches (all `false` unless built with `--cfg memfs_fault`),
+//! - `fault`: the planted-fault switches (all `false` unless built with a `fault-*` feature),
 //!   which prove that the loom models and stress checks find the faults they are for.
 //! - `quota`: the atomic byte quota. `seqlock`: the stats seqlock. `memory_guard`: the host
 //!   memory check. `path`: normalization and path helpers. `fxhash`: the child-map hasher.

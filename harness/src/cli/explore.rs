@@ -15,12 +15,30 @@ use crate::results::io::write_json;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+/// The deepest `--depth` accepted: far past what any budget reaches, small enough that the
+/// per-depth tables stay small.
+pub const MAX_DEPTH: usize = 1000;
+
+/// `60s`, `1m30s`, `500ms` (humantime's syntax).
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration ({e}); write it like 60s, 2m or 500ms"))?;
+    if d.is_zero() {
+        return Err("a zero --time explores nothing; give a budget like 60s".into());
+    }
+    Ok(d)
+}
+
 /// `explore` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ExploreArgs {
-    /// Longest sequence length.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub depth: usize,
+    /// Longest sequence length (1 to 1000; default 3, or 1000 with --time).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Deepen level by level until this much time is spent (`60s`, `2m`, `1h30m`), then
+    /// report the deepest depth explored completely; with --depth, stop there at the latest.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub time: Option<std::time::Duration>,
     /// At most K occurrences of one step in a sequence.
     #[arg(long, value_name = "K")]
     pub max_repeat: Option<u32>,
@@ -165,8 +183,22 @@ where
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
+    let depth = a
+        .depth
+        .unwrap_or(if a.time.is_some() { MAX_DEPTH } else { 3 });
+    if depth == 0 || depth > MAX_DEPTH {
+        return Err(CliError::Usage(format!(
+            "--depth {depth}: choose 1 to {MAX_DEPTH} (each level multiplies the sequences by the alphabet; use --time 60s to go as deep as a time budget allows)"
+        )));
+    }
+    if a.time.is_some() && a.no_dedup {
+        return Err(CliError::Usage(
+            "--time deepens level by level, which needs deduplication: drop --no-dedup".into(),
+        ));
+    }
     let cfg = ExploreConfig {
-        depth: a.depth,
+        depth,
+        deadline: a.time.map(|t| std::time::Instant::now() + t),
         max_repeat: a.max_repeat,
         dedup: !a.no_dedup,
         shard: a.shard,
@@ -319,7 +351,7 @@ impl Triage {
             {
                 continue;
             }
-            if complete && r.steps <= a.depth {
+            if complete && r.steps <= s.result.depth as usize {
                 stale.push(i);
             } else {
                 out_of_reach += 1;

@@ -99,7 +99,7 @@ pub enum Command {
     Replay(explore::ReplayArgs),
     /// List the spec's actions or clauses.
     List(explore::ListArgs),
-    /// Run the stress suites (seed workload, ST-01..ST-06) and optionally check linearizability.
+    /// Run the stress suites (seed workload, ST-01..ST-06, liveness ST-07, fairness ST-08) and optionally check linearizability.
     Stress(stress::StressArgs),
     /// Traceability gate: every clause referenced, every reference valid, every clause exercised.
     Trace(trace::TraceArgs),

@@ -12,7 +12,7 @@ use std::time::Duration;
 /// Arguments of `harness stress`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StressArgs {
-    /// Run only this suite (seed, st01 .. st06); default: all.
+    /// Run only this suite (seed, st01 .. st08); default: all.
     #[arg(long)]
     pub suite: Option<String>,
     /// Runs per suite; the median wall time is reported.
@@ -34,6 +34,10 @@ pub struct StressArgs {
     /// Watchdog: seconds every thread of a run has to finish.
     #[arg(long, default_value_t = 60)]
     pub timeout_secs: u64,
+    /// Also time the seed workload on memfs-core and on D-MemFS 0.4.1 side by side (best of
+    /// --runs each; needs adapters/dmemfs/install), for the timing report.
+    #[arg(long)]
+    pub seed_compare: bool,
 }
 
 /// `harness stress`: 0 every run verified, 1 a failure, 2 bad usage.
@@ -106,10 +110,35 @@ pub fn stress(args: &StressArgs) -> Result<Exit, CliError> {
             }
         }
     }
+    let mut seed_comparison = None;
+    if args.seed_compare {
+        let dir = std::path::Path::new("adapters/dmemfs");
+        match crate::stress::seed_compare::compare(
+            args.runs,
+            &dir.join(".venv/bin/python"),
+            &dir.join("seed_workload.py"),
+        ) {
+            Ok(c) => {
+                out!(
+                    "seed workload, best of {}: memfs-core {:.2} ms wall ({:.1} ms CPU, wall/CPU {:.2}; {} cores), D-MemFS 0.4.1 {:.1} ms: {:.0}x",
+                    c.runs,
+                    c.core_best_ms,
+                    c.core_cpu_ms,
+                    c.core_best_ms / c.core_cpu_ms.max(f64::MIN_POSITIVE),
+                    c.cores,
+                    c.dmemfs_best_ms,
+                    c.ratio
+                );
+                seed_comparison = Some(c);
+            }
+            Err(e) => return Err(CliError::Usage(format!("--seed-compare: {e}"))),
+        }
+    }
     if let Some(path) = &args.json {
         let result = StressResult {
             suites: summaries,
             linearizability: lin,
+            seed_comparison,
         };
         write_json(path, &result)?;
     }

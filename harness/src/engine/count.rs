@@ -19,6 +19,9 @@ pub fn sequences_by_length(caps: &[Option<u32>], max_len: usize) -> Vec<u128> {
     for m in 1..=max_len {
         f[m] = f[m - 1].saturating_mul(unlimited);
     }
+    if capped.is_empty() {
+        return f;
+    }
     let binom = binomials(max_len);
     for cap in capped {
         let mut g = vec![0u128; max_len + 1];

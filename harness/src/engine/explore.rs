@@ -37,6 +37,9 @@ pub struct ExploreConfig {
     /// With dedup: explore depth-first with a deduplication table per first-step subtree
     /// instead of level-order with one global table (fewer merges, less memory).
     pub depth_first: bool,
+    /// Level-order only: stop once this instant has passed (checked before each level and
+    /// between batches), keeping every level completed so far (`explore --time`).
+    pub deadline: Option<Instant>,
 }
 
 impl Default for ExploreConfig {
@@ -49,6 +52,7 @@ impl Default for ExploreConfig {
             max_groups: None,
             record_known: false,
             depth_first: false,
+            deadline: None,
         }
     }
 }
@@ -90,6 +94,9 @@ pub struct Exploration {
     pub groups: Groups,
     /// The run stopped early: `max_groups` groups were found.
     pub stopped_early: bool,
+    /// The deadline cut the run while it explored this level (1-based): the levels before it
+    /// are complete, this one is partial.
+    pub stopped_by_time: Option<usize>,
     pub coverage: CoverageCounter,
     pub wall: Duration,
 }

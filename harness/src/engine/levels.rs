@@ -118,15 +118,32 @@ where
     }
     let mut states: HashSet<(u64, u64)> = HashSet::new();
     let mut frontier = vec![root];
+    let out_of_time = || cfg.deadline.is_some_and(|d| Instant::now() >= d);
     'levels: for depth in 1..=cfg.depth {
+        if depth > 1 && out_of_time() {
+            out.stopped_by_time = Some(depth);
+            break 'levels;
+        }
         let level_start = Instant::now();
         let remaining = cfg.depth - depth;
+        // Without a repeat cap a subtree's size depends only on its remaining depth.
+        let uncapped = cfg
+            .max_repeat
+            .is_none()
+            .then(|| subtree(a, cfg, remaining, &[]) - 1);
+        let below =
+            |seq: &[StepId]| uncapped.unwrap_or_else(|| subtree(a, cfg, remaining, seq) - 1);
         let mut next = Vec::new();
         let mut frontier_iter = std::mem::take(&mut frontier).into_iter();
         loop {
             let batch: Vec<Node<S, A, B>> = frontier_iter.by_ref().take(BATCH).collect();
             if batch.is_empty() {
                 break;
+            }
+            if depth > 1 && out_of_time() {
+                out.stopped_by_time = Some(depth);
+                out.time_per_depth[depth - 1] = level_start.elapsed();
+                break 'levels;
             }
             let outs: Vec<BatchOut<S, A, B>> = batch
                 .into_par_iter()
@@ -141,7 +158,7 @@ where
                     match c {
                         Child::Failed(f) => {
                             out.failing_nodes += 1;
-                            covered += subtree(a, cfg, remaining, &f.steps) - 1;
+                            covered = covered.saturating_add(below(&f.steps));
                             out.groups.add(sys, f.steps, f.failure);
                         }
                         Child::Passed { node, key, state } => {
@@ -156,7 +173,7 @@ where
                             if fresh {
                                 next.push(node);
                             } else {
-                                covered += subtree(a, cfg, remaining, &node.seq) - 1;
+                                covered = covered.saturating_add(below(&node.seq));
                             }
                         }
                     }
@@ -173,6 +190,15 @@ where
         frontier = next;
     }
     out.distinct_states = states.len() as u64;
+    if let Some(cut) = out.stopped_by_time {
+        // Report the levels that ran: the complete ones and the partial one.
+        out.steps_per_depth.truncate(cut);
+        out.time_per_depth.truncate(cut);
+        out.sequences = (0..a)
+            .filter(|s| cfg.in_shard(*s))
+            .map(|s| count::sequences_starting_with(a, cut - 1, cfg.max_repeat, s))
+            .fold(0u128, |x, y| x.saturating_add(y));
+    }
     out.wall = start.elapsed();
     out
 }

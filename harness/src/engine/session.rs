@@ -146,8 +146,26 @@ fn to_result<S: System>(
     ex: &Exploration,
     failures: Vec<crate::results::FailureSummary>,
 ) -> RunResult {
+    let mut notes = Vec::new();
+    if ex.stopped_early {
+        notes.push(format!(
+            "stopped early: {} failure groups found (--max-failures); the space was not covered",
+            ex.groups.len()
+        ));
+    }
+    let depth = match ex.stopped_by_time {
+        Some(cut) => {
+            let partial = ex.steps_per_depth.get(cut - 1).copied().unwrap_or(0);
+            notes.push(format!(
+                "stopped by --time: every sequence up to depth {} explored; depth {cut} partial ({partial} steps)",
+                cut - 1
+            ));
+            cut - 1
+        }
+        None => cfg.depth,
+    };
     RunResult {
-        depth: cfg.depth as u32,
+        depth: u32::try_from(depth).unwrap_or(u32::MAX),
         shard: cfg.shard,
         alphabet: sys.steps().len() as u64,
         sequences: u64::try_from(ex.sequences).unwrap_or(u64::MAX),
@@ -170,14 +188,7 @@ fn to_result<S: System>(
             .coverage
             .to_coverage(sys.action_names(), sys.clause_ids()),
         outcome_keys: sys.outcome_keys().iter().map(|k| k.to_string()).collect(),
-        notes: if ex.stopped_early {
-            vec![format!(
-                "stopped early: {} failure groups found (--max-failures); the space was not covered",
-                ex.groups.len()
-            )]
-        } else {
-            Vec::new()
-        },
+        notes,
     }
 }
 
@@ -192,10 +203,15 @@ pub fn summary_line(r: &RunResult, failing_nodes: u64) -> String {
         .shard
         .map(|(i, n)| format!(" shard {i}/{n}"))
         .unwrap_or_default();
+    // The raw count saturates (a^n passes u64 from about depth 10 on with 90 letters).
+    let sequences = if r.sequences == u64::MAX {
+        "more than 1.8e19".to_string()
+    } else {
+        r.sequences.to_string()
+    };
     format!(
-        "depth {}{shard}: {} sequences (alphabet {}), {} steps executed, {} distinct states, {:.2} s, {:.0} steps/s, {} failures ({} failing prefixes)",
+        "depth {}{shard}: {sequences} sequences (alphabet {}), {} steps executed, {} distinct states, {:.2} s, {:.0} steps/s, {} failures ({} failing prefixes)",
         r.depth,
-        r.sequences,
         r.alphabet,
         r.steps,
         r.distinct_states,

@@ -174,6 +174,33 @@ pub fn markdown(t: &TimingReport) -> String {
             s.push('\n');
         }
     }
+    if let Some(c) = t.stress.as_ref().and_then(|st| st.seed_comparison.as_ref()) {
+        s.push_str("## Seed workload: memfs-core vs D-MemFS 0.4.1\n\n50 threads x 1000 of mkdir, write, read back, timed alike on both (first thread started to last joined), best of each in the same run (`harness stress --seed-compare`).\n\n");
+        s.push_str("| subject | best ms | runs ms | CPU ms (best run) | wall/CPU |\n|---|---:|---|---:|---:|\n");
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "| memfs-core | {:.2} | {} | {:.1} | {:.2} (bound {:.2} on {} cores) |",
+            c.core_best_ms,
+            list(&c.core_runs_ms),
+            c.core_cpu_ms,
+            c.core_best_ms / c.core_cpu_ms.max(f64::MIN_POSITIVE),
+            1.0 / c.cores.max(1) as f64,
+            c.cores
+        );
+        let _ = writeln!(
+            s,
+            "| D-MemFS 0.4.1 | {:.1} | {} | - | - |\n\nD-MemFS / memfs-core: **{:.0}x**.\n",
+            c.dmemfs_best_ms,
+            list(&c.dmemfs_runs_ms),
+            c.ratio
+        );
+    }
     s.push_str("## Stress suites\n\n");
     match &t.stress {
         None => s.push_str(

@@ -11,6 +11,26 @@ pub struct StressResult {
     pub suites: Vec<StressSuite>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linearizability: Option<LinSummary>,
+    /// The seed workload on memfs-core and on D-MemFS, side by side (`--seed-compare`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_comparison: Option<SeedComparison>,
+}
+
+/// The seed workload (50 x 1000, timed from the first thread's start to the last one's join)
+/// on memfs-core and on D-MemFS 0.4.1 in one run: best of `runs` each.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SeedComparison {
+    pub runs: usize,
+    pub core_best_ms: f64,
+    /// The process's CPU time over the best core run (workers, spawning and joining them).
+    pub core_cpu_ms: f64,
+    pub core_runs_ms: Vec<f64>,
+    pub dmemfs_best_ms: f64,
+    pub dmemfs_runs_ms: Vec<f64>,
+    /// D-MemFS's best divided by the core's best.
+    pub ratio: f64,
+    /// Cores the machine offers (wall/CPU cannot go below 1/cores).
+    pub cores: usize,
 }
 
 /// One suite over all its runs.

@@ -7,6 +7,7 @@ pub mod latency;
 pub mod progress;
 pub mod report;
 pub mod runner;
+pub mod seed_compare;
 pub mod suites;
 pub mod tally;
 pub mod verify;

@@ -34,6 +34,14 @@ impl Tally {
             ));
         }
     }
+    /// Counts `e` under `key` beside its kind (a breakdown the report shows: which of the
+    /// timeouts came from waits that could have been served).
+    pub fn count_as(&mut self, e: &MfsError, key: &str) {
+        *self
+            .errors
+            .entry(format!("{}: {key}", error_key(e)))
+            .or_default() += 1;
+    }
     /// Records a failed check.
     pub fn fail(&mut self, msg: String) {
         if self.failures.len() < MAX_FAILURES {

@@ -164,9 +164,14 @@ pub(super) fn st02(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
                     &[&data[..LEN / 2], &data[LEN / 2..]],
                 ) {
                     Ok(()) => written += 1,
-                    Err(f) => ctx
-                        .tally
-                        .error(f.error(), &[ErrorKind::WouldBlock], "create"),
+                    Err(f) => {
+                        ctx.tally
+                            .error(f.error(), &[ErrorKind::WouldBlock], "create");
+                        // The writers that wait 2 ms are the ones fairness is for (LOCK-12).
+                        if t % 2 == 1 && f.error().kind() == ErrorKind::WouldBlock {
+                            ctx.tally.count_as(f.error(), "waiting writers");
+                        }
+                    }
                 }
                 match read_all(&wfs, ctx, PATH, Some(LockWait::For(Duration::ZERO))) {
                     Ok(got) if parse_payload("st02", &got, LEN).is_some() => {}

@@ -1,9 +1,11 @@
 //! The stress suites: the seed workload (50 x 1000) and D-MemFS's ST-01..ST-06 (seed 004
 //! §22) at full size, with their gaps closed: barrier start, watchdog, real renames in ST-06,
-//! per-operation checks, and an exact end-of-run verification of contents, counts and usage.
+//! per-operation checks, and an exact end-of-run verification of contents, counts and usage;
+//! and ST-07/ST-08, which check that waiters are served (liveness, fairness), not only safety.
 
 mod files;
 mod tree;
+mod waits;
 
 use super::runner::{MonitorReport, RunOutput};
 use super::verify::verify_tree;
@@ -14,6 +16,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tree::{st04, st05, st06};
+use waits::{st07, st08};
+
+pub use waits::LONG as LIVENESS_DEADLINE;
 
 /// How a suite is run.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +65,7 @@ pub struct Suite {
 }
 
 /// Every suite, in order.
-pub const SUITES: [Suite; 7] = [
+pub const SUITES: [Suite; 9] = [
     Suite {
         name: "seed",
         about: "50 threads x 1000: mkdir, write own file, read back",
@@ -95,6 +100,16 @@ pub const SUITES: [Suite; 7] = [
         name: "st06",
         about: "10 renamers + 10 stat-ers x 500, real renames",
         run: st06,
+    },
+    Suite {
+        name: "st07",
+        about: "liveness: 16 waiters x 400 with 5 s deadlines (any timeout fails) + 100 give-up rounds",
+        run: st07,
+    },
+    Suite {
+        name: "st08",
+        about: "fairness: 300 rounds of a waiting writer vs 6 try-once openers (any overtake fails)",
+        run: st08,
     },
 ];
 

@@ -1,0 +1,374 @@
+//! Suites that check waiters are served, not only that nothing breaks: ST-07 (liveness: a
+//! waiter whose deadline is far longer than any hold must never time out) and ST-08
+//! (fairness: a waiting writer is not overtaken by try-once writers or new readers).
+//!
+//! Every other suite waits try-once or a few milliseconds and counts `LockTimeout` as an
+//! allowed outcome, so a release that forgot to wake its waiters would only make them slower.
+//! Here every wait has [`LONG`] to finish while holders hold for a few writes: any timeout is
+//! a failure, reported with what every thread held or waited for at that moment, and so is a
+//! wait served only at its deadline (its last look found the lock free, but no release woke
+//! it). A wait that never ends is the runner's watchdog's: a failure with a dump of every
+//! thread.
+
+use super::{RunCfg, SuiteRun, build, finish, labels};
+use crate::stress::StressError;
+use crate::stress::progress::OpCode;
+use crate::stress::runner::{Ctx, run_workers};
+use memfs_core::{
+    ErrorKind, FileHandle, LockWait, MemoryFileSystem, MfsError, OpenMode, OpenOptions,
+};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A waiter's deadline: seconds, against holds of a few microseconds of work.
+pub const LONG: Duration = Duration::from_secs(5);
+
+/// How long a writer that is meant to give up waits.
+const SHORT: Duration = Duration::from_millis(20);
+
+fn open(
+    fs: &MemoryFileSystem,
+    path: &str,
+    mode: OpenMode,
+    wait: Duration,
+) -> Result<FileHandle, MfsError> {
+    fs.open_with(
+        path,
+        mode,
+        &OpenOptions {
+            preallocate: 0,
+            lock_timeout: Some(LockWait::For(wait)),
+        },
+    )
+}
+
+fn is_lock_timeout(e: &MfsError) -> bool {
+    e.kind() == ErrorKind::WouldBlock
+}
+
+/// What each thread holds or waits for right now, for the report of a timeout.
+#[derive(Debug)]
+struct Board {
+    rows: Mutex<Vec<String>>,
+}
+
+impl Board {
+    fn new(labels: &[String]) -> Arc<Board> {
+        Arc::new(Board {
+            rows: Mutex::new(labels.iter().map(|l| format!("{l}: idle")).collect()),
+        })
+    }
+    fn set(&self, id: usize, what: String) {
+        if let Ok(mut r) = self.rows.lock()
+            && let Some(slot) = r.get_mut(id)
+        {
+            *slot = what;
+        }
+    }
+    fn dump(&self) -> String {
+        self.rows
+            .lock()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("thread {i:>2}: {s}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+}
+
+// ST-07: 16 threads hand four files to each other with waits of LONG (rb and wb mixed, holds
+// of one small write or read), plus a conductor that plays the give-up round: a reader held
+// back by a waiting writer must be let in when that writer gives up (LOCK-13), and nobody
+// else will release the lock for it.
+pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
+    const WAITERS: usize = 16;
+    const FILES: usize = 4;
+    let n = cfg.iters(400);
+    let rounds = cfg.iters(100);
+    let fs = build(16 * 1024 * 1024)?;
+    fs.mkdir("/st07", false)?;
+    for f in 0..FILES {
+        fs.open(&format!("/st07/f{f}"), OpenMode::Write)?.close();
+    }
+    let names = labels(&[("conductor", 1), ("waiter", WAITERS)]);
+    let board = Board::new(&names);
+    let wfs = fs.clone();
+    let out = run_workers(Some(&fs), names, cfg.deadline, move |ctx| {
+        if ctx.id == 0 {
+            give_up_rounds(&wfs, ctx, rounds, &board);
+            return 0u64;
+        }
+        let mut served = 0u64;
+        for i in 0..n {
+            ctx.iter(i);
+            let path = format!("/st07/f{}", (ctx.id as u64 + i) % FILES as u64);
+            let write = (ctx.id as u64 + i).is_multiple_of(3);
+            let mode = if write {
+                OpenMode::Write
+            } else {
+                OpenMode::Read
+            };
+            let m = if write { "wb" } else { "rb" };
+            ctx.op(if write {
+                OpCode::OpenWrite
+            } else {
+                OpCode::OpenRead
+            });
+            board.set(ctx.id, format!("waits for {m} {path}"));
+            let started = Instant::now();
+            match open(&wfs, &path, mode, LONG) {
+                Ok(mut h) => {
+                    if started.elapsed() >= LONG {
+                        // Only its deadline's last look found the lock: nobody woke it.
+                        ctx.tally.fail(format!(
+                            "LOCK-13: {m} {path} was served only at its deadline ({:?}): no release woke it",
+                            started.elapsed()
+                        ));
+                    }
+                    board.set(ctx.id, format!("holds {m} {path}"));
+                    if write {
+                        ctx.op(OpCode::Write);
+                        if let Err(e) = h.write_data(b"0123456789abcdef") {
+                            ctx.tally.error(&e, &[], "write");
+                        }
+                    } else {
+                        ctx.op(OpCode::Read);
+                        if let Err(e) = h.read_data(None) {
+                            ctx.tally.error(&e, &[], "read");
+                        }
+                    }
+                    ctx.op(OpCode::Close);
+                    h.close();
+                    board.set(ctx.id, "idle".into());
+                    served += 1;
+                }
+                Err(e) if is_lock_timeout(&e) => ctx.tally.fail(format!(
+                    "LOCK-13: {m} {path} timed out after {:?} (deadline {LONG:?}, holds are a few writes long): {}",
+                    started.elapsed(),
+                    board.dump()
+                )),
+                Err(e) => ctx.tally.error(&e, &[], "open"),
+            }
+        }
+        served
+    })?;
+    let run = finish("st07", &fs, out, |served, _, fail| {
+        let want = n * WAITERS as u64;
+        let got: u64 = served.iter().sum();
+        if got != want {
+            fail.push(format!("LOCK-13: {got} of {want} waits were served"));
+        }
+    });
+    Ok(run)
+}
+
+/// One give-up round after another on `/st07/g`: a holder takes rb, a writer waits SHORT for
+/// wb and gives up, a reader that came while the writer waited (held back by it) waits LONG;
+/// the holder lets go only once the reader is in, so only the writer's giving up can let the
+/// reader in.
+fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: &Board) {
+    const PATH: &str = "/st07/g";
+    if let Err(e) = fs.open(PATH, OpenMode::Write).map(|mut h| h.close()) {
+        ctx.tally.error(&e, &[], "give-up file");
+        return;
+    }
+    for r in 0..rounds {
+        ctx.iter(r);
+        ctx.op(OpCode::OpenRead);
+        let mut holder = match open(fs, PATH, OpenMode::Read, LONG) {
+            Ok(h) => h,
+            Err(e) => {
+                ctx.tally.error(&e, &[], "give-up round holder");
+                continue;
+            }
+        };
+        board.set(0, format!("round {r}: holds rb {PATH}"));
+        let reader_in = AtomicBool::new(false);
+        let failure: Mutex<Option<String>> = Mutex::new(None);
+        std::thread::scope(|s| {
+            let writer = s.spawn(|| open(fs, PATH, OpenMode::Write, SHORT).map(|mut h| h.close()));
+            // The writer counts as waiting once a try-once reader is held back (LOCK-12).
+            let registered = loop {
+                if writer.is_finished() {
+                    break false;
+                }
+                match open(fs, PATH, OpenMode::Read, Duration::ZERO) {
+                    Ok(mut h) => h.close(),
+                    Err(_) => break true,
+                }
+                std::thread::yield_now();
+            };
+            if registered {
+                s.spawn(|| {
+                    let started = Instant::now();
+                    match open(fs, PATH, OpenMode::Read, LONG) {
+                        Ok(mut h) => {
+                            if started.elapsed() >= LONG
+                                && let Ok(mut f) = failure.lock()
+                            {
+                                *f = Some(format!(
+                                    "LOCK-13: round {r}: a reader held back by a waiting writer got in only at its deadline ({:?}): the writer's giving up did not wake it",
+                                    started.elapsed()
+                                ));
+                            }
+                            reader_in.store(true, Ordering::SeqCst);
+                            h.close();
+                        }
+                        Err(e) => {
+                            if let Ok(mut f) = failure.lock() {
+                                *f = Some(format!(
+                                    "LOCK-13: round {r}: a reader held back by a waiting writer was not let in when the writer gave up: {e} after {:?} (the only holder, a reader, waits for it)",
+                                    started.elapsed()
+                                ));
+                            }
+                            reader_in.store(true, Ordering::SeqCst);
+                        }
+                    }
+                });
+            }
+            // The writer gives up (or, if the holder was quicker, wins): either is fine; what
+            // the round checks is the reader.
+            let _ = writer.join();
+            while registered && !reader_in.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+        });
+        holder.close();
+        board.set(0, "idle".into());
+        if let Ok(mut f) = failure.lock()
+            && let Some(msg) = f.take()
+        {
+            ctx.tally.fail(msg);
+        }
+    }
+}
+
+// ST-08: rounds in which a writer waits (LONG) for a file a reader holds, then 6 threads
+// try-once wb and rb in a loop while the reader lets go: none of them may get the lock
+// before the waiting writer has had it (LOCK-12). Counted exactly: the writer raises a flag
+// while it holds the lock, so a competitor that gets in with the flag down got in while the
+// writer waited.
+pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
+    const COMPETITORS: usize = 6;
+    const PATH: &str = "/st08/f";
+    let rounds = cfg.iters(300);
+    let fs = build(16 * 1024 * 1024)?;
+    fs.mkdir("/st08", false)?;
+    fs.open(PATH, OpenMode::Write)?.close();
+    let wfs = fs.clone();
+    let overtakes = Arc::new(AtomicU64::new(0));
+    let counted = overtakes.clone();
+    let out = run_workers(
+        Some(&fs),
+        labels(&[("conductor", 1)]),
+        cfg.deadline,
+        move |ctx| {
+            let fs = &*wfs;
+            for r in 0..rounds {
+                ctx.iter(r);
+                ctx.op(OpCode::OpenRead);
+                let mut holder = match open(fs, PATH, OpenMode::Read, LONG) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        ctx.tally.error(&e, &[], "holder");
+                        continue;
+                    }
+                };
+                let writer_in = AtomicBool::new(false);
+                let stop = AtomicBool::new(false);
+                let round_overtakes = AtomicU64::new(0);
+                let mut writer_result: Option<Result<Result<bool, MfsError>, String>> = None;
+                let mut registered = false;
+                std::thread::scope(|s| {
+                    let writer = s.spawn(|| {
+                        let started = Instant::now();
+                        let mut h = open(fs, PATH, OpenMode::Write, LONG)?;
+                        writer_in.store(true, Ordering::SeqCst);
+                        let late = started.elapsed() >= LONG;
+                        // hold it a moment so competitors see the flag up, not the lock free
+                        std::thread::yield_now();
+                        h.close();
+                        Ok::<bool, MfsError>(late)
+                    });
+                    // Registered once a try-once reader is held back while a reader holds.
+                    let start = Instant::now();
+                    while start.elapsed() < LONG && !writer.is_finished() {
+                        match open(fs, PATH, OpenMode::Read, Duration::ZERO) {
+                            Ok(mut h) => h.close(),
+                            Err(_) => {
+                                registered = true;
+                                break;
+                            }
+                        }
+                        std::thread::yield_now();
+                    }
+                    for c in 0..COMPETITORS {
+                        let (writer_in, stop, round_overtakes) =
+                            (&writer_in, &stop, &round_overtakes);
+                        s.spawn(move || {
+                            let mode = if c % 2 == 0 {
+                                OpenMode::Write
+                            } else {
+                                OpenMode::Read
+                            };
+                            while !stop.load(Ordering::SeqCst) {
+                                if let Ok(mut h) = open(fs, PATH, mode, Duration::ZERO) {
+                                    if !writer_in.load(Ordering::SeqCst) {
+                                        round_overtakes.fetch_add(1, Ordering::SeqCst);
+                                    }
+                                    h.close();
+                                }
+                                if writer_in.load(Ordering::SeqCst) {
+                                    break;
+                                }
+                            }
+                        });
+                    }
+                    ctx.op(OpCode::Close);
+                    holder.close();
+                    writer_result = Some(
+                        writer
+                            .join()
+                            .map_err(|_| "the waiting writer panicked".to_string()),
+                    );
+                    stop.store(true, Ordering::SeqCst);
+                });
+                if !registered {
+                    ctx.tally.fail(format!(
+                        "LOCK-12: round {r}: new try-once readers kept getting a file while a writer waited for it"
+                    ));
+                }
+                match writer_result {
+                    Some(Ok(Ok(false))) | None => {}
+                    Some(Ok(Ok(true))) => ctx.tally.fail(format!(
+                        "LOCK-13: round {r}: the waiting writer got the lock only at its deadline ({LONG:?}): the reader's close did not wake it"
+                    )),
+                    Some(Ok(Err(e))) if is_lock_timeout(&e) => ctx.tally.fail(format!(
+                        "LOCK-12: round {r}: the waiting writer was starved: {e} after {LONG:?}"
+                    )),
+                    Some(Ok(Err(e))) => ctx.tally.error(&e, &[], "waiting writer"),
+                    Some(Err(panic)) => ctx.tally.fail(format!("round {r}: {panic}")),
+                }
+                let o = round_overtakes.load(Ordering::SeqCst);
+                if o > 0 {
+                    counted.fetch_add(o, Ordering::SeqCst);
+                    ctx.tally.fail(format!(
+                        "LOCK-12: round {r}: {o} try-once opens got the lock while a writer waited for it"
+                    ));
+                }
+            }
+        },
+    )?;
+    let mut run = finish("st08", &fs, out, |_, _, _| {});
+    let o = overtakes.load(Ordering::SeqCst);
+    if o > 0 {
+        run.failures.push(format!(
+            "LOCK-12: {o} overtakes of a waiting writer over {rounds} rounds"
+        ));
+    }
+    Ok(run)
+}
