@@ -19,6 +19,9 @@ use std::path::PathBuf;
 /// per-depth tables stay small.
 pub const MAX_DEPTH: usize = 1000;
 
+/// The most worker threads `--threads` accepts (each holds forks of the drivers).
+pub const MAX_THREADS: usize = 1024;
+
 /// `60s`, `1m30s`, `500ms` (humantime's syntax).
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let d = humantime::parse_duration(s)
@@ -207,7 +210,15 @@ where
         record_known: !notes.is_empty(),
         ..Default::default()
     };
-    let threads = a.threads.unwrap_or(0);
+    let threads = match a.threads {
+        None => 0, // rayon: one per core
+        Some(n @ 1..=MAX_THREADS) => n,
+        Some(n) => {
+            return Err(CliError::Usage(format!(
+                "--threads {n}: choose 1 to {MAX_THREADS} (leave it out for one per core)"
+            )));
+        }
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -389,7 +400,27 @@ where
     A: DriverFor<S>,
     B: DriverFor<S>,
 {
-    let files = regression::collect_files(&a.paths)?;
+    let all = regression::collect_files(&a.paths)?;
+    // Use-case scenarios (scenarios/*.yaml) live beside the regressions: recognise them and
+    // say how to run them instead of calling them invalid regression files.
+    let (scenarios, files): (Vec<PathBuf>, Vec<PathBuf>) = all
+        .into_iter()
+        .partition(|f| regression::read::<S::Step>(f).is_err() && crate::scenario::load(f).is_ok());
+    for f in &scenarios {
+        let number = crate::scenario::load(f)
+            .map(|s| s.number)
+            .unwrap_or_default();
+        out!(
+            "SKIP    {}: a use-case scenario, not a regression file: run it with `harness scenario {number}`",
+            f.display()
+        );
+    }
+    if files.is_empty() && !scenarios.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{} scenario file(s) and no regression file given: scenarios run with `harness scenario` (all) or `harness scenario N`",
+            scenarios.len()
+        )));
+    }
     let mut counts = [0usize; 5];
     let mut cases = Vec::new();
     for f in &files {
@@ -455,8 +486,16 @@ where
     } else {
         String::new()
     };
+    let skipped = if scenarios.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} scenario files skipped (run them with `harness scenario`)",
+            scenarios.len()
+        )
+    };
     out!(
-        "replayed {} files: {} passed, {} failed, {} stale, {} invalid{known}",
+        "replayed {} files: {} passed, {} failed, {} stale, {} invalid{known}{skipped}",
         files.len(),
         counts[0],
         counts[1],
