@@ -47,6 +47,21 @@ fn is_lock_timeout(e: &MfsError) -> bool {
     e.kind() == ErrorKind::WouldBlock
 }
 
+/// Waits until a writer is counted as waiting for `path` while only readers hold it: a
+/// try-once reader is then held back (LOCK-12). `false` if the writer finished first (`done`),
+/// or if new readers kept getting in for [`LONG`] (readers not held back by a waiting writer).
+fn writer_waits(fs: &MemoryFileSystem, path: &str, done: impl Fn() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < LONG && !done() {
+        match open(fs, path, OpenMode::Read, Duration::ZERO) {
+            Ok(mut h) => h.close(),
+            Err(_) => return true,
+        }
+        std::thread::yield_now();
+    }
+    false
+}
+
 /// What each thread holds or waits for right now, for the report of a timeout.
 #[derive(Debug)]
 struct Board {
@@ -191,17 +206,7 @@ fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: 
         let failure: Mutex<Option<String>> = Mutex::new(None);
         std::thread::scope(|s| {
             let writer = s.spawn(|| open(fs, PATH, OpenMode::Write, SHORT).map(|mut h| h.close()));
-            // The writer counts as waiting once a try-once reader is held back (LOCK-12).
-            let registered = loop {
-                if writer.is_finished() {
-                    break false;
-                }
-                match open(fs, PATH, OpenMode::Read, Duration::ZERO) {
-                    Ok(mut h) => h.close(),
-                    Err(_) => break true,
-                }
-                std::thread::yield_now();
-            };
+            let registered = writer_waits(fs, PATH, || writer.is_finished());
             if registered {
                 s.spawn(|| {
                     let started = Instant::now();
@@ -294,18 +299,7 @@ pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
                         h.close();
                         Ok::<bool, MfsError>(late)
                     });
-                    // Registered once a try-once reader is held back while a reader holds.
-                    let start = Instant::now();
-                    while start.elapsed() < LONG && !writer.is_finished() {
-                        match open(fs, PATH, OpenMode::Read, Duration::ZERO) {
-                            Ok(mut h) => h.close(),
-                            Err(_) => {
-                                registered = true;
-                                break;
-                            }
-                        }
-                        std::thread::yield_now();
-                    }
+                    registered = writer_waits(fs, PATH, || writer.is_finished());
                     for c in 0..COMPETITORS {
                         let (writer_in, stop, round_overtakes) =
                             (&writer_in, &stop, &round_overtakes);
