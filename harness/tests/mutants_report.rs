@@ -15,11 +15,22 @@ fn listed_mutants_still_point_at_the_code() {
             panic!("unparsable report line: {line}");
         };
         let (file, rest) = loc.split_once(':').expect("file:line");
-        let n: usize = rest.split(':').next().and_then(|s| s.parse().ok()).expect("line no");
-        let src = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert!(n >= 1 && n <= src.lines().count(), "{file}:{n} is past the end");
+        let n: usize = rest
+            .split(':')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("line no");
+        let src =
+            std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            n >= 1 && n <= src.lines().count(),
+            "{file}:{n} is past the end"
+        );
         let name = func.rsplit("::").next().unwrap_or(func);
-        assert!(src.contains(&format!("fn {name}")), "{file} no longer defines fn {name}");
+        assert!(
+            src.contains(&format!("fn {name}")),
+            "{file} no longer defines fn {name}"
+        );
         checked += 1;
     }
     assert!(report.contains("| TOTAL |"), "report has no TOTAL row");
