@@ -24,3 +24,4 @@ pub mod results;
 pub mod scenario;
 pub mod stress;
 pub mod trace;
+pub mod walk;

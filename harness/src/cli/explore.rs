@@ -23,7 +23,7 @@ pub const MAX_DEPTH: usize = 1000;
 pub const MAX_THREADS: usize = 1024;
 
 /// `60s`, `1m30s`, `500ms` (humantime's syntax).
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let d = humantime::parse_duration(s)
         .map_err(|e| format!("`{s}` is not a duration ({e}); write it like 60s, 2m or 500ms"))?;
     if d.is_zero() {
@@ -172,7 +172,15 @@ fn with_parties(spec: &SpecArgs, c: Command<'_>) -> Result<Exit, CliError> {
             &[],
         );
     }
-    let run = FsRun::load_with(&spec.specs, &spec.subject.subject, spec.subject.options()?)?;
+    // Replay resolves files against the walk alphabet (a superset of the explorer's), so the
+    // files `harness walk` saves replay too.
+    let walk = matches!(c, Command::Replay(_));
+    let run = FsRun::load_walk(
+        &spec.specs,
+        &spec.subject.subject,
+        spec.subject.options()?,
+        walk,
+    )?;
     c.go(run.parties(), &run.notes)
 }
 

@@ -8,6 +8,7 @@ pub mod report;
 pub mod scenario;
 pub mod stress;
 pub mod trace;
+pub mod walk;
 
 use crate::fs::process::ClockMode;
 use crate::fs::subject::{DriverOptions, LoadError, Subject};
@@ -107,6 +108,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Run numbered use-case scenarios (`harness scenario 2.1`, `harness scenario --list`).
     Scenario(scenario::ScenarioArgs),
+    /// Random walks over the spec's wider `walk:` domains (fixed by --seed), shrunk and saved.
+    Walk(walk::WalkArgs),
 }
 
 /// Where the specs are and what is checked against them (every subcommand that reads them).
@@ -204,6 +207,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Trace(a) => ("trace", trace::trace(&a)),
         Command::Report(a) => ("report", report::report(&a)),
         Command::Scenario(a) => ("scenario", scenario::scenario(&a)),
+        Command::Walk(a) => ("walk", walk::walk(&a)),
     };
     match result {
         Ok(exit) => exit,

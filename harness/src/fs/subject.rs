@@ -274,7 +274,17 @@ impl FsRun {
         subject: &Subject,
         opts: DriverOptions,
     ) -> Result<FsRun, LoadError> {
-        let mut system = FsSystem::load(dir)?;
+        Self::load_walk(dir, subject, opts, false)
+    }
+
+    /// [`FsRun::load_with`]; with `walk`, the system's alphabet is the spec's `walk:` one.
+    pub fn load_walk(
+        dir: &Path,
+        subject: &Subject,
+        opts: DriverOptions,
+        walk: bool,
+    ) -> Result<FsRun, LoadError> {
+        let mut system = FsSystem::load_walk(dir, walk)?;
         let cfg = system.fs_config();
         let subject = subject.driver(&cfg, opts)?;
         let mut notes = Vec::new();

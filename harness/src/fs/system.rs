@@ -103,7 +103,12 @@ impl FsSystem {
 
     /// Loads the specs of `dir` (the loader's `file:line:col` errors on failure).
     pub fn load(dir: &Path) -> Result<FsSystem, SpecErrors> {
-        crate::fs::spec::load_specs(dir).map(FsSystem::new)
+        Self::load_walk(dir, false)
+    }
+
+    /// [`FsSystem::load`]; with `walk`, over the spec's wider `walk:` alphabet (a superset).
+    pub fn load_walk(dir: &Path, walk: bool) -> Result<FsSystem, SpecErrors> {
+        crate::fs::spec::load_specs_with(dir, walk).map(FsSystem::new)
     }
 
     fn clause_names(&self, idx: impl IntoIterator<Item = u16>) -> Vec<String> {

@@ -72,8 +72,73 @@ fn apply_config(cfg: &mut FsConfig, c: &Spanned<RawConfig>, e: &mut Errs) {
     }
 }
 
-/// Compiles parsed files into a spec, or returns every problem found.
-pub fn compile(files: &[Parsed], errors: &mut Vec<SpecError>) -> Option<Spec> {
+/// Wider walk domains by kind (see `RawFile::walk`).
+type WalkDomains = HashMap<ArgKind, Vec<Arg>>;
+
+/// Validates every file's `walk:` section (known kinds, values of their kind, no kind twice,
+/// no empty list); `mode` is refused since an action's mode is what the action is.
+fn walk_domains(files: &[Parsed], slots: u8, errors: &mut Vec<SpecError>) -> WalkDomains {
+    let mut out: WalkDomains = HashMap::new();
+    for f in files {
+        let mut e = Errs {
+            file: &f.file,
+            src: &f.src,
+            out: errors,
+        };
+        for (name, vals) in &f.raw.walk {
+            let kinds = ArgKind::ALL
+                .iter()
+                .filter(|(k, _)| *k != ArgKind::Mode)
+                .map(|(_, n)| *n);
+            let kind = match ArgKind::parse(&name.value) {
+                Some(k) if k != ArgKind::Mode => k,
+                Some(_) => {
+                    e.at(&name.referenced, "`walk:` cannot widen `mode`: each open action is one mode; list another kind");
+                    continue;
+                }
+                None => {
+                    let s = suggest(&name.value, kinds);
+                    e.at(
+                        &name.referenced,
+                        format!("unknown kind `{}` in `walk:`{s}", name.value),
+                    );
+                    continue;
+                }
+            };
+            if out.contains_key(&kind) {
+                e.at(
+                    &name.referenced,
+                    format!("`walk:` lists kind `{}` twice", name.value),
+                );
+                continue;
+            }
+            if vals.value.is_empty() {
+                e.at(
+                    &vals.referenced,
+                    format!("`walk:` kind `{}` has no values", name.value),
+                );
+                continue;
+            }
+            let mut vs = Vec::new();
+            for v in &vals.value {
+                match convert(&v.value, kind, slots) {
+                    Ok(a) => {
+                        if !vs.contains(&a) {
+                            vs.push(a);
+                        }
+                    }
+                    Err(m) => e.at(&v.referenced, format!("walk `{}`: {m}", name.value)),
+                }
+            }
+            out.insert(kind, vs);
+        }
+    }
+    out
+}
+
+/// Compiles parsed files into a spec, or returns every problem found; with `walk`, every parameter whose kind has a `walk:` domain ranges over it
+/// (the alphabet `harness walk` draws from). The section is validated either way.
+pub fn compile_with(files: &[Parsed], errors: &mut Vec<SpecError>, walk: bool) -> Option<Spec> {
     let start = errors.len();
     // Clauses first: everything else refers to them.
     let mut clauses: Vec<Clause> = Vec::new();
@@ -195,6 +260,8 @@ pub fn compile(files: &[Parsed], errors: &mut Vec<SpecError>) -> Option<Spec> {
         }
     }
     let domain_names: Vec<String> = domains.keys().cloned().collect();
+    let walk_doms = walk_domains(files, cfg.slots, errors);
+    let walk_doms = if walk { Some(&walk_doms) } else { None };
 
     // Invariants.
     let mut invariants: Vec<CCheck> = Vec::new();
@@ -251,6 +318,7 @@ pub fn compile(files: &[Parsed], errors: &mut Vec<SpecError>) -> Option<Spec> {
                 &cfg,
                 &domains,
                 &domain_names,
+                walk_doms,
                 &index,
                 &ids,
                 &mut e,
@@ -283,6 +351,7 @@ fn action(
     cfg: &FsConfig,
     domains: &HashMap<String, (ArgKind, Vec<Arg>)>,
     domain_names: &[String],
+    walk: Option<&WalkDomains>,
     index: &HashMap<String, u16>,
     ids: &[&str],
     e: &mut Errs,
@@ -564,34 +633,43 @@ fn action(
     }
     let op = op?;
 
-    // Expansion: ranged parameters in declared order (cartesian), times the cases.
-    let ranged: Vec<usize> = (0..params.len())
-        .filter(|i| params[*i].values.is_some())
-        .collect();
-    let rows: Vec<Vec<(usize, Arg)>> = if cases.is_empty() {
-        vec![Vec::new()]
-    } else {
-        cases
-    };
-    let mut bindings: Vec<Vec<Option<Arg>>> = Vec::new();
-    for row in &rows {
-        let mut partial: Vec<Vec<Option<Arg>>> = vec![vec![None; params.len()]];
-        for (i, a) in row {
-            partial[0][*i] = Some(a.clone());
-        }
-        for &i in &ranged {
-            let vals = params[i].values.as_deref().unwrap_or(&[]);
-            let mut next = Vec::new();
-            for b in &partial {
-                for v in vals {
-                    let mut nb = b.clone();
-                    nb[i] = Some(v.clone());
-                    next.push(nb);
-                }
+    // Expansion: ranged parameters in declared order (cartesian), times the cases. A walk
+    // adds the bindings with every parameter of a widened kind ranging over its walk domain
+    // (the cases keep only what they set for the others): a superset of the explorer's
+    // alphabet, so every regression file resolves against it.
+    let values: Vec<Option<Vec<Arg>>> = params.iter().map(|p| p.values.clone()).collect();
+    let mut bindings = expand(&values, &cases);
+    if let Some(w) = walk {
+        let mut wide = values.clone();
+        let mut widened = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            if let Some(vs) = w.get(&p.kind).filter(|_| p.kind != ArgKind::Mode) {
+                wide[i] = Some(vs.clone());
+                widened.push(i);
             }
-            partial = next;
         }
-        bindings.extend(partial);
+        let mut kept: Vec<Vec<(usize, Arg)>> = Vec::new();
+        for row in &cases {
+            let row: Vec<(usize, Arg)> = row
+                .iter()
+                .filter(|(i, _)| !widened.contains(i))
+                .cloned()
+                .collect();
+            if !kept.contains(&row) {
+                kept.push(row);
+            }
+        }
+        let kept = if kept.iter().all(Vec::is_empty) {
+            Vec::new()
+        } else {
+            kept
+        };
+        let known: std::collections::HashSet<Vec<Option<Arg>>> = bindings.iter().cloned().collect();
+        for b in expand(&wide, &kept) {
+            if !known.contains(&b) {
+                bindings.push(b);
+            }
+        }
     }
     if bindings.len() > 10_000 {
         e.at(
@@ -658,4 +736,36 @@ fn action(
         line: 0,
     };
     Some((info, out))
+}
+
+/// Every binding of the parameters: those with values range over them (cartesian, in
+/// declared order), the others take each case's values (`cases` empty: no case parameters).
+fn expand(values: &[Option<Vec<Arg>>], cases: &[Vec<(usize, Arg)>]) -> Vec<Vec<Option<Arg>>> {
+    let none = [Vec::new()];
+    let rows: &[Vec<(usize, Arg)>] = if cases.is_empty() { &none } else { cases };
+    let mut bindings: Vec<Vec<Option<Arg>>> = Vec::new();
+    for row in rows {
+        let mut partial: Vec<Vec<Option<Arg>>> = vec![vec![None; values.len()]];
+        for (i, a) in row {
+            partial[0][*i] = Some(a.clone());
+        }
+        for vals in values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+        {
+            let (i, vals) = vals;
+            let mut next = Vec::new();
+            for b in &partial {
+                for v in vals {
+                    let mut nb = b.clone();
+                    nb[i] = Some(v.clone());
+                    next.push(nb);
+                }
+            }
+            partial = next;
+        }
+        bindings.extend(partial);
+    }
+    bindings
 }

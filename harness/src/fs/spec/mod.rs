@@ -395,6 +395,12 @@ impl Spec {
 
 /// Loads every `*.yaml` file of a directory (sorted by name) as one spec.
 pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
+    load_specs_with(dir, false)
+}
+
+/// [`load_specs`]; with `walk`, the alphabet is expanded over the spec's `walk:` domains
+/// (what `harness walk` draws from, and what `replay` falls back to for its files).
+pub fn load_specs_with(dir: &Path, walk: bool) -> Result<Spec, SpecErrors> {
     let rd = std::fs::read_dir(dir).map_err(|e| {
         SpecErrors(vec![SpecError {
             file: dir.display().to_string(),
@@ -413,12 +419,17 @@ pub fn load_specs(dir: &Path) -> Result<Spec, SpecErrors> {
             msg: "no .yaml files in the spec directory".into(),
         }]));
     }
-    load_spec_files(&files)
+    load_spec_files_with(&files, walk)
 }
 
 /// Loads the given files as one spec. A file with `extends: DIR` has the `*.yaml` files of
 /// that directory (relative to the file) loaded before it.
 pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
+    load_spec_files_with(files, false)
+}
+
+/// [`load_spec_files`], over the `walk:` domains if `walk`.
+pub fn load_spec_files_with(files: &[PathBuf], walk: bool) -> Result<Spec, SpecErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     let mut seen = Vec::new();
@@ -429,7 +440,7 @@ pub fn load_spec_files(files: &[PathBuf]) -> Result<Spec, SpecErrors> {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    match load_spec_sources(&named) {
+    match load_spec_sources_with(&named, walk) {
         Ok(s) if errors.is_empty() => Ok(s),
         Ok(_) => Err(SpecErrors(errors)),
         Err(SpecErrors(mut more)) => {
@@ -513,6 +524,11 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Loads spec text given as (display name, bytes) pairs: what the file loaders use, and
 /// what tests feed malformed input through.
 pub fn load_spec_sources(sources: &[(&str, &[u8])]) -> Result<Spec, SpecErrors> {
+    load_spec_sources_with(sources, false)
+}
+
+/// [`load_spec_sources`], over the `walk:` domains if `walk`.
+pub fn load_spec_sources_with(sources: &[(&str, &[u8])], walk: bool) -> Result<Spec, SpecErrors> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (name, bytes) in sources {
@@ -558,7 +574,7 @@ pub fn load_spec_sources(sources: &[(&str, &[u8])]) -> Result<Spec, SpecErrors> 
             }
         }
     }
-    let spec = compile::compile(&parsed, &mut errors);
+    let spec = compile::compile_with(&parsed, &mut errors, walk);
     match spec {
         Some(s) if errors.is_empty() => Ok(s),
         _ => Err(SpecErrors(errors)),

@@ -23,6 +23,11 @@ pub struct RawFile {
     pub invariants: Vec<Spanned<RawCheck>>,
     #[serde(default)]
     pub actions: Vec<Spanned<RawAction>>,
+    /// Wider domains for `harness walk`, by argument kind (`path: [...]`, `int: [...]`):
+    /// a walk binds every parameter of that kind (mode aside) to them instead of its own
+    /// values and cases.
+    #[serde(default)]
+    pub walk: IndexMap<Spanned<String>, Spanned<Vec<Spanned<RawVal>>>>,
 }
 
 /// A numbered requirement.
