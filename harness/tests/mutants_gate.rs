@@ -2,13 +2,14 @@
 //! failure, so that `cargo mutants` (see `.cargo/mutants.toml`) judges a mutant of memfs-core
 //! by the harness alone, not by memfs-core's unit tests. Layers: depth-4 exploration of the
 //! default spec and each storage variant, every scenario, every committed regression.
-//! The seeded walk (`harness walk --seed`, another branch) goes in `walk_layer` below.
+//! and a seeded walk (`harness walk --seed 1`).
 
 use harness::engine::explore::{ExploreConfig, NoProgress};
 use harness::engine::regression::{self, ReplayStatus};
 use harness::engine::session;
 use harness::fs::subject::{FsRun, Subject};
 use harness::scenario::{Runner, load_dir};
+use harness::walk::{WalkConfig, walk};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -54,10 +55,28 @@ fn regression_layer() -> Result<usize, String> {
     Ok(files.len())
 }
 
-/// Placeholder for the seeded random walk layer (`harness walk --seed`) once it is merged:
-/// return `Err` on a non-conforming walk. Until then it checks nothing and says so.
-fn walk_layer() -> Result<&'static str, String> {
-    Ok("walk layer not present on this branch")
+/// The seeded random walk (`harness walk --seed 1`) on the default spec's walk alphabet.
+fn walk_layer() -> Result<u32, String> {
+    let run = FsRun::load_walk(
+        &root().join("specs"),
+        &Subject::Core,
+        Default::default(),
+        true,
+    )
+    .map_err(|e| e.to_string())?;
+    let cfg = WalkConfig {
+        seed: 1,
+        cases: 500,
+        steps: 40,
+        time: None,
+        max_failures: 1,
+    };
+    let system = std::sync::Arc::new(run.system);
+    let o = walk(system, &run.subject, &run.reference, &cfg)?;
+    match o.groups.iter().next() {
+        None => Ok(o.cases),
+        Some(g) => Err(format!("walk: {}", g.key)),
+    }
 }
 
 #[test]
@@ -73,5 +92,5 @@ fn harness_layers_find_the_core_conforming() {
     }
     assert!(scenario_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
     assert!(regression_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
-    walk_layer().unwrap_or_else(|e| panic!("{e}"));
+    assert!(walk_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
 }

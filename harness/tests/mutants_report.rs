@@ -27,6 +27,12 @@ fn listed_mutants_still_point_at_the_code() {
             "{file}:{n} is past the end"
         );
         let name = func.rsplit("::").next().unwrap_or(func);
+        // cargo-mutants names a mutant outside any function (a `const` item) `None`: only
+        // its line can be checked.
+        if name == "None" {
+            checked += 1;
+            continue;
+        }
         assert!(
             src.contains(&format!("fn {name}")),
             "{file} no longer defines fn {name}"

@@ -12,6 +12,8 @@ use crate::engine::shrink::{Shrunk, shrink_while};
 use crate::engine::system::{StepId, System};
 use crate::fs::model::ModelState;
 use crate::fs::system::FsSystem;
+use proptest::arbitrary::any;
+use proptest::sample::Index;
 use proptest::strategy::{BoxedStrategy, Just, Strategy};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use proptest_state_machine::ReferenceStateMachine;
@@ -57,6 +59,9 @@ struct Ctx {
     by_action: Arc<Vec<Vec<StepId>>>,
 }
 
+/// Steps drawn per transition, of which the first the model accepts is usually taken.
+const CANDIDATES: usize = 8;
+
 thread_local! {
     static CTX: RefCell<Option<Ctx>> = const { RefCell::new(None) };
 }
@@ -81,13 +86,40 @@ impl ReferenceStateMachine for SpecMachine {
         Just(m).boxed()
     }
 
-    fn transitions(_: &ModelState) -> BoxedStrategy<StepId> {
-        let by = with_ctx(|c| Arc::clone(&c.by_action)).unwrap_or_default();
+    fn transitions(state: &ModelState) -> BoxedStrategy<StepId> {
+        let Some((system, by)) = with_ctx(|c| (Arc::clone(&c.system), Arc::clone(&c.by_action)))
+        else {
+            return Just(0).boxed();
+        };
         if by.is_empty() {
             return Just(0).boxed();
         }
-        (0..by.len())
-            .prop_flat_map(move |a| proptest::sample::select(by[a].clone()))
+        // A uniform draw is mostly refused steps (an open on a missing parent, a read on a
+        // closed slot) and long walks would rarely build deep state. So draw CANDIDATES steps
+        // (an action uniformly, then one of its steps) and, three times in four, take the first
+        // one the model accepts; else (or if none is accepted) the first: refusals stay in.
+        let state = state.clone();
+        let draw = (0..by.len(), any::<Index>());
+        (any::<u8>(), proptest::collection::vec(draw, CANDIDATES))
+            .prop_map(move |(coin, cands)| {
+                let ids: Vec<StepId> = cands
+                    .iter()
+                    .map(|(a, i)| {
+                        let v = &by[*a];
+                        v[i.index(v.len())]
+                    })
+                    .collect();
+                let accepted = |id: &&StepId| {
+                    let mut m = state.clone();
+                    system.predict(&mut m, **id).outcome.is_ok()
+                };
+                let pick = if coin % 4 == 0 {
+                    None
+                } else {
+                    ids.iter().find(accepted)
+                };
+                pick.or(ids.first()).copied().unwrap_or(0)
+            })
             .boxed()
     }
 
@@ -173,9 +205,17 @@ fn run<A: DriverFor<FsSystem>, B: DriverFor<FsSystem>>(
         }
         let tree = strategy.new_tree(&mut runner).map_err(|e| e.to_string())?;
         cases += 1;
-        let result = runner.run_one(tree, |(_, seq, _)| {
-            steps.set(steps.get() + seq.len() as u64);
-            match p.run_sequence(&seq) {
+        let result = runner.run_one(tree, |(_, seq, seen)| {
+            let failure = p.run_sequence(&seq);
+            // The sequential strategy's shrinker first drops the transitions the test never
+            // ran; it learns how many ran from this counter (left at 0 it would shrink every
+            // failure to the empty sequence).
+            let ran = failure.as_ref().map_or(seq.len(), |f| f.position + 1);
+            if let Some(seen) = seen {
+                seen.store(ran, std::sync::atomic::Ordering::SeqCst);
+            }
+            steps.set(steps.get() + ran as u64);
+            match failure {
                 None => Ok(()),
                 Some(f) => Err(TestCaseError::fail(f.message())),
             }

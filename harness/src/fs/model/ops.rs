@@ -183,6 +183,8 @@ fn walk_into(st: &ModelState, p: &str, out: &mut Vec<(String, Vec<String>, Vec<S
 
 /// `glob(pattern)`: sorted, unique normalized paths matching the pattern (semantics §6).
 pub fn glob(st: &ModelState, pattern: &str) -> Vec<String> {
+    // A `\` separates parts, as it does in a path (GLOB-9).
+    let pattern = pattern.replace('\\', "/");
     let parts: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
     let mut out: Vec<String> = st
         .nodes()
