@@ -116,8 +116,8 @@ fn coverage_report_format() {
     insta::assert_json_snapshot!("coverage_json", r);
 }
 
-#[test]
-fn timing_report_format() {
+/// Latency, stress, seed comparison and another subject's timing beside the synthetic run.
+fn timing_fixture() -> TimingReport {
     let latency = LatencyReport {
         ops: 30,
         seed: 42,
@@ -168,12 +168,18 @@ fn timing_report_format() {
     slow.notes = vec!["230000 requests, 229 us per request".into()];
     let subject = timing::SubjectTiming::of("dmemfs default", &slow, Some(&core));
     assert!((subject.core_ratio.unwrap() - 250.0).abs() < 1e-6);
-    let t = TimingReport {
+    TimingReport {
         exploration: Some(core),
         subjects: vec![subject],
         latency: Some(latency),
         stress: Some(stress),
-    };
+    }
+}
+
+#[test]
+fn timing_report_format() {
+    let t = timing_fixture();
+    assert!((t.subjects[0].core_ratio.unwrap() - 250.0).abs() < 1e-6);
     insta::assert_snapshot!("timing_md", timing::markdown(&t));
     insta::assert_json_snapshot!("timing_json", t);
     let empty = TimingReport {
@@ -224,8 +230,8 @@ fn junit_format() {
     );
 }
 
-#[test]
-fn trace_report_format() {
+/// Clause definitions and references: one dangling, one unreachable, one test-only.
+fn scan_fixture() -> Scan {
     let at = |file: &str, line| Loc {
         file: file.into(),
         line,
@@ -237,7 +243,7 @@ fn trace_report_format() {
         unreachable: unreachable.map(String::from),
         at: at("specs/clauses.yaml", line),
     };
-    let scan = Scan {
+    Scan {
         clauses: vec![
             def("MKDIR-1", "mkdir creates parents", None, 3),
             def("OPEN-4", "rb of a missing file | NotFound", None, 7),
@@ -282,7 +288,12 @@ fn trace_report_format() {
         ],
         problems: vec![],
         notes: vec![],
-    };
+    }
+}
+
+#[test]
+fn trace_report_format() {
+    let scan = scan_fixture();
     let run = synthetic(None);
     let v = gate::check(&scan, Some(&run.coverage));
     insta::assert_snapshot!(
@@ -290,4 +301,83 @@ fn trace_report_format() {
         gate::markdown(&v, Some("exploration at depth 2"))
     );
     insta::assert_snapshot!("trace_junit_xml", gate::junit(&v).to_xml());
+}
+
+/// The page's structure and text: the charts' SVG bytes, the stylesheet and the script are
+/// elided (their drawing is plotters' business; the browser test checks they run).
+fn html_structure(page: &str) -> String {
+    fn elide(s: &str, open: &str, close: &str, with: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find(open) {
+            out.push_str(&rest[..i]);
+            match rest[i..].find(close) {
+                Some(j) => {
+                    out.push_str(with);
+                    rest = &rest[i + j + close.len()..];
+                }
+                None => {
+                    rest = &rest[i..];
+                    break;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+    let s = elide(page, "<svg", "</svg>", "<svg>[chart]</svg>");
+    let s = elide(&s, "<style>", "</style>", "<style>[page.css]</style>");
+    elide(&s, "<script>\n", "</script>", "<script>[page.js]</script>")
+}
+
+#[test]
+fn html_report_structure() {
+    use harness::report::html::{self, FailureView, HtmlInputs};
+    let run = synthetic(None);
+    let cov = coverage::build(&run, &declared());
+    let verdict = gate::check(&scan_fixture(), Some(&run.coverage));
+    let t = timing_fixture();
+    let witness: harness::engine::regression::RegressionFile<serde_json::Value> =
+        serde_saphyr::from_str(
+            "id: open_rb-1a2b\nsteps: []\nfailing_step: 2\nexpected: Err(IsADirectory)\n\
+             observed: Ok\nreference: Err(IsADirectory)\nmessage: m\nclauses: [OPEN-3]\n\
+             findings: []\ndiff: ['slot 0: core has an open handle, oracle has none']\n",
+        )
+        .expect("a regression file");
+    let mut failures = vec![FailureView {
+        summary: run.failures[0].clone(),
+        file: Some(witness),
+    }];
+    failures.push(FailureView {
+        summary: FailureSummary {
+            id: "gone-0000".into(),
+            steps: vec!["mkdir(path=/<b>)".into()],
+            message: "a witness whose file was deleted".into(),
+            ..Default::default()
+        },
+        file: None,
+    });
+    let page = html::render(&HtmlInputs {
+        sources: vec!["run synthetic.json".into()],
+        run: Some(&run),
+        coverage: Some(&cov),
+        gate: Some(&verdict),
+        failures,
+        timing: Some(&t),
+        known: vec![],
+    });
+    // Self-contained: nothing is fetched when the page is viewed.
+    for remote in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(remote), "the page refers to `{remote}`");
+    }
+    assert!(
+        page.contains("mkdir(path=/&lt;b&gt;)"),
+        "step text is escaped"
+    );
+    assert_eq!(
+        page.matches("<svg").count(),
+        3,
+        "depth, latency and stress charts"
+    );
+    insta::assert_snapshot!("html_structure", html_structure(&page));
 }

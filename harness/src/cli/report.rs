@@ -1,14 +1,18 @@
-//! `harness report`: coverage and timing reports (Markdown + JSON) from one run result or the
-//! merged shards of a sharded run, with the core's latency profile (measured now, or read from
-//! a file) and stress times.
+//! `harness report`: coverage and timing reports (Markdown + JSON) and the HTML page of both
+//! (`index.html`) from one run result or the merged shards of a sharded run, with the core's
+//! latency profile (measured now, or read from a file), stress times, the trace gate's verdict
+//! per clause and other subjects' recorded disagreements.
 
 use super::{CliError, Exit, out};
 use crate::engine::regression::{self, RegressionFile};
+use crate::report::html::{self, FailureView, HtmlInputs};
+use crate::report::known::KnownReport;
 use crate::report::{coverage, known, timing};
 use crate::results::io::{load_run, merge_runs, read_json, write_json, write_text};
 use crate::results::latency::LatencyReport;
 use crate::results::stress::StressResult;
 use crate::trace::scan::Scan;
+use crate::trace::{Places, gate, scan_all, union_of_runs};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `harness report`.
@@ -56,6 +60,24 @@ pub struct ReportArgs {
     /// Also write JUnit XML with one test case per conformance failure.
     #[arg(long)]
     pub junit: Option<PathBuf>,
+    /// Where to write the HTML page of the whole report [default: OUT/index.html].
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Do not write the HTML page.
+    #[arg(long, conflicts_with = "html")]
+    pub no_html: bool,
+    /// Scenario directory the trace gate scans for clause references (for the page's per-clause
+    /// verdict).
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Further run results the page's trace gate verdict counts (the storage variants reach
+    /// clauses the default configuration cannot), as `harness trace --check --run` takes them.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub gate_run: Vec<PathBuf>,
+    /// Another subject's disagreement report (`report --known` writes `OUT/SUBJECT.json`) to
+    /// show on the page, e.g. `--known-report reports/dmemfs.json`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub known_report: Vec<PathBuf>,
 }
 
 /// `harness report`: 0 written (even with failures in the run: the report shows them), 2 bad
@@ -77,6 +99,7 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     if let (Some(r), true) = (&run, args.merge.len() > 1) {
         write_json(&args.out.join("run-merged.json"), r)?;
     }
+    let mut cov_report = None;
     if let Some(r) = &run {
         let mut scan = Scan::default();
         if args.specs.is_dir() {
@@ -98,6 +121,7 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
                 CliError::Usage(format!("{}: cannot write JUnit XML: {e}", j.display()))
             })?;
         }
+        cov_report = Some(cov);
     }
     let stress: Option<StressResult> = match &args.stress {
         None => None,
@@ -136,8 +160,94 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     };
     write_text(&args.out.join("timing.md"), &timing::markdown(&t))?;
     write_json(&args.out.join("timing.json"), &t)?;
+    if !args.no_html {
+        let page = html_page(args, &inputs, run.as_ref(), cov_report.as_ref(), &t)?;
+        let path = args
+            .html
+            .clone()
+            .unwrap_or_else(|| args.out.join("index.html"));
+        write_text(&path, &page)?;
+        out!("HTML report: {}", path.display());
+    }
     out!("reports written to {}", args.out.display());
     Ok(Exit::Conform)
+}
+
+/// The HTML page: the same results, the trace gate over the run (and `--gate-run`), each
+/// failure's regression file when it can be read, and the `--known-report` files.
+fn html_page(
+    args: &ReportArgs,
+    inputs: &[PathBuf],
+    run: Option<&crate::results::RunResult>,
+    cov: Option<&coverage::CoverageReport>,
+    t: &timing::TimingReport,
+) -> Result<String, CliError> {
+    let mut sources: Vec<String> = inputs
+        .iter()
+        .map(|p| format!("run {}", p.display()))
+        .collect();
+    let verdict = match run {
+        Some(r) if args.specs.is_dir() => {
+            let mut runs = vec![r.clone()];
+            for f in &args.gate_run {
+                runs.push(load_run(f)?);
+                sources.push(format!("gate run {}", f.display()));
+            }
+            // Test tags count as references, as in `harness trace`; the source trees are the
+            // project's, looked up from where the report is made.
+            let places = Places {
+                specs: args.specs.clone(),
+                scenarios: args.scenarios.clone(),
+                sources: ["memfs-core", "harness"]
+                    .iter()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_dir())
+                    .collect(),
+            };
+            Some(gate::check(
+                &scan_all(&places),
+                Some(&union_of_runs(runs).coverage),
+            ))
+        }
+        _ => None,
+    };
+    let failures = run.map_or_else(Vec::new, |r| {
+        r.failures
+            .iter()
+            .map(|f| FailureView {
+                summary: f.clone(),
+                // A witness file that is gone or unreadable only loses its diff on the page.
+                file: f
+                    .file
+                    .as_ref()
+                    .and_then(|p| regression::read(Path::new(p)).ok()),
+            })
+            .collect()
+    });
+    let mut known: Vec<KnownReport> = Vec::new();
+    for f in &args.known_report {
+        known.push(read_json(
+            f,
+            "a disagreement report",
+            "produce one with `harness report --known DIR` (it writes OUT/SUBJECT.json)",
+        )?);
+        sources.push(format!("disagreements {}", f.display()));
+    }
+    if let Some(p) = &args.stress {
+        sources.push(format!("stress {}", p.display()));
+    }
+    for (label, f) in &args.subject_run {
+        sources.push(format!("{label} {}", f.display()));
+    }
+    Ok(html::render(&HtmlInputs {
+        sources,
+        run,
+        coverage: cov,
+        gate: verdict.as_ref(),
+        failures,
+        timing: Some(t),
+        known: known.iter().collect(),
+    }))
 }
 
 /// `LABEL=FILE`.
