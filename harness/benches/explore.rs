@@ -15,6 +15,7 @@ fn toy(c: &mut Criterion) {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     let cfg = ExploreConfig {
         depth: 6,

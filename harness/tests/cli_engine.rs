@@ -243,6 +243,7 @@ fn toy_records(name: &str) -> PathBuf {
         system: &sys,
         subject: &subject,
         reference: &reference,
+        verify_shortcuts: false,
     };
     let s = session::run(p, &cfg, Some(&dir), &NoProgress);
     assert_eq!(s.regressions.len(), 1, "the toy bug is one failure group");

@@ -134,6 +134,7 @@ fn find_fault(fault: Fault, depth: usize) {
         system: &sys,
         subject: &core,
         reference: &oracle,
+        verify_shortcuts: false,
     };
     let baseline = session::run(real, &cfg, None, &NoProgress);
     let known: HashSet<String> = baseline
@@ -151,6 +152,7 @@ fn find_fault(fault: Fault, depth: usize) {
         system: &sys,
         subject: &faulty,
         reference: &oracle,
+        verify_shortcuts: false,
     };
     let dir = temp_dir(&format!("{fault:?}"));
     let run = session::run(p, &cfg, Some(&dir), &NoProgress);

@@ -54,6 +54,7 @@ fn without_dedup_every_sequence_is_one_executed_step() {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     let prog = CountingProgress::default();
     let e = explore(p, &cfg(3, false), &prog);
@@ -79,6 +80,7 @@ fn dedup_executes_fewer_steps_and_reaches_the_same_states() {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     let full = explore(p, &cfg(4, false), &NoProgress);
     assert_eq!(full.steps, 7 + 49 + 343 + 2401);
@@ -124,6 +126,7 @@ fn max_repeat_caps_the_space() {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     let c = ExploreConfig {
         depth: 3,
@@ -149,6 +152,7 @@ fn results_do_not_depend_on_thread_count() {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     for (dedup, depth_first) in [(true, false), (true, true), (false, true)] {
         let c = ExploreConfig {
@@ -179,6 +183,7 @@ fn shards_partition_the_space_exactly_once() {
         system: &sys,
         subject: &s,
         reference: &r,
+        verify_shortcuts: false,
     };
     let whole = explore(p, &cfg(3, false), &NoProgress);
     for n in 1..=8u32 {
@@ -218,6 +223,7 @@ fn planted_bug_is_shrunk_saved_and_replayed() {
         system: &sys,
         subject: &bad,
         reference: &good,
+        verify_shortcuts: false,
     };
     let dir = temp_dir("toy-incr");
     let run = session::run(p, &cfg(4, true), Some(&dir), &NoProgress);
@@ -239,6 +245,7 @@ fn planted_bug_is_shrunk_saved_and_replayed() {
             system: &sys,
             subject: &good,
             reference: &good,
+            verify_shortcuts: false,
         };
         assert_eq!(regression::replay_file(fixed, path), ReplayStatus::Pass);
     }
@@ -258,6 +265,7 @@ fn shrinking_reaches_a_one_minimal_sequence() {
         system: &sys,
         subject: &bad,
         reference: &good,
+        verify_shortcuts: false,
     };
     // get, set(1), del, set(0), get, add(1): fails at the add; minimal is set(0), add(1).
     let seq = [5, 3, 4, 2, 5, 1];
@@ -283,6 +291,7 @@ fn a_file_naming_a_missing_step_is_stale() {
         system: &sys,
         subject: &bad,
         reference: &good,
+        verify_shortcuts: false,
     };
     let dir = temp_dir("toy-stale");
     let run = session::run(p, &cfg(2, true), Some(&dir), &NoProgress);

@@ -146,6 +146,7 @@ fn walk_finds(fault: Fault) {
         system: &sys,
         subject: &faulty,
         reference: &oracle,
+        verify_shortcuts: false,
     };
     let cfg = ExploreConfig {
         depth: 4,
@@ -170,11 +171,13 @@ fn walk_finds(fault: Fault) {
         system: wsys.as_ref(),
         subject: &faulty,
         reference: &oracle,
+        verify_shortcuts: false,
     };
     let real = Parties {
         system: wsys.as_ref(),
         subject: &core,
         reference: &oracle,
+        verify_shortcuts: false,
     };
     let dir = temp_dir(&format!("{fault:?}"));
     for (key, s) in &found.shrunk {

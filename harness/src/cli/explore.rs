@@ -48,6 +48,10 @@ pub struct ExploreArgs {
     /// Execute every prefix, even when it reaches an already explored state.
     #[arg(long)]
     pub no_dedup: bool,
+    /// Observe every state even where a driver says it did not change, and fail where it did:
+    /// proves the subject's `same_state_as` and digest claims the explorer trusts (slower).
+    #[arg(long)]
+    pub verify_shortcuts: bool,
     /// Explore only shard I of N (1-based), split by first step.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
@@ -142,7 +146,14 @@ impl Command<'_> {
         B: DriverFor<S>,
     {
         match self {
-            Command::Explore(a) => explore_parties(p, a, notes),
+            Command::Explore(a) => explore_parties(
+                Parties {
+                    verify_shortcuts: a.verify_shortcuts,
+                    ..p
+                },
+                a,
+                notes,
+            ),
             Command::Replay(a) => {
                 for n in notes {
                     out!("note: {n}");
@@ -168,6 +179,7 @@ fn with_parties(spec: &SpecArgs, c: Command<'_>) -> Result<Exit, CliError> {
                 system: &sys,
                 subject: &subject,
                 reference: &reference,
+                verify_shortcuts: false,
             },
             &[],
         );

@@ -14,6 +14,11 @@ pub struct Parties<'a, S, A, B> {
     pub system: &'a S,
     pub subject: &'a A,
     pub reference: &'a B,
+    /// Observe even where a driver says its state did not change (`Driver::same_state_as`
+    /// or an unchanged observation digest) and fail the step if the observation differs: the
+    /// shortcut trusts the subject's own claim, and a wrong claim would hide a wrong state
+    /// (`explore --verify-shortcuts`; slower, for proving the claims, not for every run).
+    pub verify_shortcuts: bool,
 }
 
 impl<S, A, B> Clone for Parties<'_, S, A, B> {
@@ -264,6 +269,10 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         };
         let unchanged = keep_s.is_some() && keep_r.is_some();
         scratch.clear();
+        if self.verify_shortcuts {
+            self.verify_kept(keep_s, || subject.observe(), subject.name(), scratch);
+            self.verify_kept(keep_r, || reference.observe(), reference.name(), scratch);
+        }
         let check = StepCheck {
             step,
             position,
@@ -314,6 +323,31 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         let findings = std::mem::take(scratch);
         let fail = self.failure(sys, position, &prediction, &out_s, &out_r, findings);
         (model, Err(fail))
+    }
+
+    /// With `verify_shortcuts`: a driver that kept its parent's observation must still show it.
+    fn verify_kept(
+        &self,
+        kept: Option<&Seen<S::Obs>>,
+        observe: impl FnOnce() -> Result<S::Obs, DriverError>,
+        name: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(kept) = kept else { return };
+        match observe() {
+            Ok(now) if self.system.same_obs(&now, &kept.obs) => {}
+            Ok(now) => {
+                let mut f = Finding::new(
+                    CheckKind::State,
+                    format!(
+                        "{name} said its state did not change (same_state_as or observation digest) but what it shows changed: the explorer's shortcut would have hidden this"
+                    ),
+                );
+                f.diff = self.system.diff(&now, &kept.obs, (name, "before the step"));
+                out.push(f);
+            }
+            Err(e) => out.push(driver_finding(&e)),
+        }
     }
 
     fn failure(

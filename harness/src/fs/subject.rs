@@ -324,6 +324,7 @@ impl FsRun {
             system: &self.system,
             subject: &self.subject,
             reference: &self.reference,
+            verify_shortcuts: false,
         }
     }
 }

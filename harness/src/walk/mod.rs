@@ -182,6 +182,7 @@ fn run<A: DriverFor<FsSystem>, B: DriverFor<FsSystem>>(
         system: sys,
         subject,
         reference,
+        verify_shortcuts: false,
     };
     let started = Instant::now();
     let config = Config {

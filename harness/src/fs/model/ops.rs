@@ -222,7 +222,15 @@ fn match_name(p: &[u8], s: &[u8]) -> bool {
         Some(b'*') => (0..=s.len()).any(|k| match_name(&p[1..], &s[k..])),
         Some(b'?') => !s.is_empty() && match_name(&p[1..], &s[1..]),
         Some(b'[') => {
-            let Some(close) = p.iter().skip(2).position(|&c| c == b']').map(|i| i + 2) else {
+            // A `]` right after `[` or `[!` is a member, not the end (as fnmatch reads it; the
+            // walk found `[!]a]` read as an empty negated class).
+            let first = if p.get(1) == Some(&b'!') { 2 } else { 1 };
+            let Some(close) = p
+                .iter()
+                .skip(first + 1)
+                .position(|&c| c == b']')
+                .map(|i| i + first + 1)
+            else {
                 return !s.is_empty() && s[0] == b'[' && match_name(&p[1..], &s[1..]);
             };
             if s.is_empty() {
@@ -258,6 +266,14 @@ mod tests {
     fn glob_names() {
         assert!(match_name(b"*", b"abc"));
         assert!(match_name(b"a?c", b"abc"));
+        assert!(
+            match_name(b"[!]a]", b"b"),
+            "`]` first in a negated class is a member"
+        );
+        assert!(!match_name(b"[!]a]", b"]"));
+        assert!(match_name(b"[]a]", b"]"));
+        assert!(!match_name(b"[!]", b"x"), "unclosed: `[!]` is literal");
+        assert!(match_name(b"[ab", b"[ab"));
         assert!(match_name(b"[ab]c", b"bc"));
         assert!(!match_name(b"[!ab]c", b"bc"));
         assert!(match_name(b"[a-c]", b"b"));
