@@ -48,16 +48,21 @@ fn scenario_layer() -> Result<usize, String> {
     Ok(all.len())
 }
 
-fn regression_layer() -> Result<usize, String> {
-    // As `harness replay` resolves them: against the walk alphabet, a superset of the
-    // explorer's, so the witnesses `harness walk` saved replay too.
-    let run = FsRun::load_walk(
+/// The default spec on the core with the walk alphabet (a superset of the explorer's).
+fn walk_run() -> Result<FsRun, String> {
+    FsRun::load_walk(
         &root().join("specs"),
         &Subject::Core,
         Default::default(),
         true,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+fn regression_layer() -> Result<usize, String> {
+    // As `harness replay` resolves them: against the walk alphabet, a superset of the
+    // explorer's, so the witnesses `harness walk` saved replay too.
+    let run = walk_run()?;
     let files = regression::collect_files(&[root().join("scenarios/regressions")])
         .map_err(|e| e.to_string())?;
     for f in &files {
@@ -71,13 +76,7 @@ fn regression_layer() -> Result<usize, String> {
 
 /// The seeded random walk (`harness walk --seed 1`) on the default spec's walk alphabet.
 fn walk_layer() -> Result<u32, String> {
-    let run = FsRun::load_walk(
-        &root().join("specs"),
-        &Subject::Core,
-        Default::default(),
-        true,
-    )
-    .map_err(|e| e.to_string())?;
+    let run = walk_run()?;
     let cfg = WalkConfig {
         seed: 1,
         cases: 500,
