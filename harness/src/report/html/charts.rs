@@ -6,6 +6,7 @@ use crate::report::timing::DepthRow;
 use crate::results::latency::OpLatency;
 use crate::results::stress::StressSuite;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -53,6 +54,50 @@ pub fn steps_per_depth(rows: &[DepthRow]) -> Option<String> {
         &bars,
         false,
     )
+}
+
+/// The axis text of a bar chart.
+struct Mesh<'a> {
+    x_labels: usize,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    x_label: &'a dyn Fn(&f64) -> String,
+}
+
+/// Draws the mesh, the bars and their whiskers on a chart of either y scale.
+fn body<Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, Y>>,
+    mesh: &Mesh<'_>,
+    y_label: &dyn Fn(&f64) -> String,
+    bars: &[Bar],
+    floor: f64,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(mesh.x_labels)
+        .x_desc(mesh.x_desc)
+        .y_desc(mesh.y_desc)
+        .x_label_formatter(mesh.x_label)
+        .y_label_formatter(y_label)
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(bars.iter().enumerate().map(|(i, b)| {
+            let i = i as f64;
+            Rectangle::new([(i - 0.38, floor), (i + 0.38, b.value)], BAR.filled())
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
+            let (lo, hi) = b.whisker?;
+            Some(PathElement::new(
+                vec![(i as f64, lo), (i as f64, hi)],
+                BLACK.stroke_width(2),
+            ))
+        }))
+        .map_err(err)?;
+    Ok(())
 }
 
 /// One bar: its height and an optional (low, high) whisker.
@@ -106,59 +151,23 @@ fn bar_chart(
             .x_label_area_size(36)
             .y_label_area_size(72);
         let x = -0.5f64..n - 0.5;
-        // The two scales are different types: draw through one generic body.
-        fn body<Y: Ranged<ValueType = f64>>(
-            chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, Y>>,
-            bars: &[Bar],
-            floor: f64,
-        ) -> Result<(), String> {
-            chart
-                .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                    let i = i as f64;
-                    Rectangle::new([(i - 0.38, floor), (i + 0.38, b.value)], BAR.filled())
-                }))
-                .map_err(err)?;
-            chart
-                .draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
-                    let (lo, hi) = b.whisker?;
-                    Some(PathElement::new(
-                        vec![(i as f64, lo), (i as f64, hi)],
-                        BLACK.stroke_width(2),
-                    ))
-                }))
-                .map_err(err)?;
-            Ok(())
-        }
+        // The two scales are different types: mesh and bars go through one generic body.
+        let mesh = Mesh {
+            x_labels: bars.len() * 2 + 1,
+            x_desc,
+            y_desc,
+            x_label: &label,
+        };
         if log {
             let mut chart = builder
                 .build_cartesian_2d(x, (floor..top * 1.5).log_scale())
                 .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_labels(bars.len() * 2 + 1)
-                .x_desc(x_desc)
-                .y_desc(y_desc)
-                .x_label_formatter(&label)
-                .y_label_formatter(&|v| format!("{v}"))
-                .draw()
-                .map_err(err)?;
-            body(&mut chart, bars, floor)
+            body(&mut chart, &mesh, &|v| format!("{v}"), bars, floor)
         } else {
             let mut chart = builder
                 .build_cartesian_2d(x, floor..top * 1.1)
                 .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_labels(bars.len() * 2 + 1)
-                .x_desc(x_desc)
-                .y_desc(y_desc)
-                .x_label_formatter(&label)
-                .y_label_formatter(&|v| format!("{v:.0}"))
-                .draw()
-                .map_err(err)?;
-            body(&mut chart, bars, floor)
+            body(&mut chart, &mesh, &|v| format!("{v:.0}"), bars, floor)
         }
     })
 }
