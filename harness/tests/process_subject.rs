@@ -7,7 +7,7 @@
 use harness::engine::system::{Driver, DriverError, DriverFault};
 use harness::fs::call::Call;
 use harness::fs::config::FsConfig;
-use harness::fs::process::{ClockMode, ProcessDriver, ProcessSpec};
+use harness::fs::process::{ClockMode, ProcessDriver, ProcessSpec, START_TIMEOUT};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -44,6 +44,7 @@ fn script_spec(name: &str, script: String, args: &[&str], timeout_ms: u64) -> Pr
         args: a,
         config: FsConfig::default(),
         timeout: Duration::from_millis(timeout_ms),
+        start_timeout: START_TIMEOUT,
         clock: ClockMode::Settable,
         observe_calls: true,
     }
@@ -158,14 +159,22 @@ fn another_protocol_version_is_refused_at_the_handshake() {
 
 #[test]
 fn a_silent_child_times_out_at_the_handshake() {
-    let e = ProcessDriver::start(spec("silent", &[], 300)).expect_err("no hello");
+    let e = ProcessDriver::start(ProcessSpec {
+        start_timeout: Duration::from_millis(300),
+        ..spec("silent", &[], 300)
+    })
+    .expect_err("no hello");
     assert_eq!(e.fault, DriverFault::Timeout, "{e}");
     assert!(e.message.contains("request 0 (hello)"), "{e}");
 }
 
 #[test]
 fn a_stderr_flood_is_quoted_by_its_last_lines_only() {
-    let e = ProcessDriver::start(spec("stderr_flood", &[], 1_000)).expect_err("no hello");
+    let e = ProcessDriver::start(ProcessSpec {
+        start_timeout: Duration::from_secs(1),
+        ..spec("stderr_flood", &[], 1_000)
+    })
+    .expect_err("no hello");
     assert_eq!(e.fault, DriverFault::Timeout, "{e}");
     let lines = e.message.lines().count();
     assert!((2..=20).contains(&lines), "{lines} lines quoted:\n{e}");

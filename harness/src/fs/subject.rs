@@ -11,7 +11,7 @@ use crate::fs::config::FsConfig;
 use crate::fs::drivers::core::CoreDriver;
 use crate::fs::drivers::oracle::OracleDriver;
 use crate::fs::observation::Observation;
-use crate::fs::process::{ClockMode, ProcessDriver, ProcessSpec};
+use crate::fs::process::{ClockMode, ProcessDriver, ProcessSpec, START_TIMEOUT};
 use crate::fs::spec::SpecErrors;
 use crate::fs::system::FsSystem;
 use std::fmt;
@@ -163,6 +163,7 @@ impl Subject {
                 args: c.args,
                 config: *cfg,
                 timeout: opts.timeout,
+                start_timeout: opts.timeout.max(START_TIMEOUT),
                 clock: opts.clock,
                 observe_calls: opts.observe_calls,
             })?)),

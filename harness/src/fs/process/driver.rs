@@ -26,6 +26,9 @@ pub struct ProcessSpec {
     pub config: FsConfig,
     /// Every request's timeout.
     pub timeout: Duration,
+    /// How long a new child may take to start and answer `hello`: starting an interpreter
+    /// on a loaded machine can take longer than any call should (see [`START_TIMEOUT`]).
+    pub start_timeout: Duration,
     pub clock: ClockMode,
     /// Ask for the observation with every call's answer, where the child offers it.
     pub observe_calls: bool,
@@ -39,6 +42,10 @@ struct Subject {
     /// Whether the call timestamps go to the child (`clock: settable` accepted).
     settable: bool,
 }
+
+/// The least time a new child gets to start and answer `hello`, whatever the per-request
+/// timeout: a slow start under load is not a finding about the subject.
+pub const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One step of a driver's history: the clock value, the call and what it answered (a replay
 /// must answer the same, or the child is not deterministic).
@@ -264,7 +271,7 @@ impl Wire {
             child,
             next_id: 0,
             name: spec.name.clone(),
-            timeout: spec.timeout,
+            timeout: spec.start_timeout,
         };
         let req = Request::Hello {
             protocol: VERSION,
@@ -272,6 +279,7 @@ impl Wire {
             clock: spec.clock,
         };
         let resp = wire.request(req)?;
+        wire.timeout = spec.timeout;
         let Some(hello) = resp.hello else {
             return Err(wire.failure(
                 DriverFault::Protocol,

@@ -7,5 +7,5 @@ pub mod child;
 pub mod driver;
 pub mod protocol;
 
-pub use driver::{ProcessDriver, ProcessSpec, stats};
+pub use driver::{ProcessDriver, ProcessSpec, START_TIMEOUT, stats};
 pub use protocol::ClockMode;
