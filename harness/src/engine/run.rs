@@ -283,6 +283,7 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
             reference: &out_r,
             obs: obs_s.as_ref(),
             obs_unchanged: keep_s.is_some(),
+            subject_same: exact_s,
         };
         sys.check(&check, cov, scratch);
         if !sys.same_outcome(&out_s, &out_r) {

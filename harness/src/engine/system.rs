@@ -117,6 +117,11 @@ pub struct StepCheck<'a, S: System + ?Sized> {
     /// the first step. A system may skip re-evaluating checks that are pure functions of an
     /// unchanged state (see `FsSystem::check`).
     pub obs_unchanged: bool,
+    /// The subject driver's exact answer ([`Driver::same_state_as`] against the state it was
+    /// forked from) whether the step left it exactly as it was, what it does not show
+    /// included; `None` where the driver cannot tell or the step ran without its parent at
+    /// hand (a replayed sequence). A system checks it against what its model says changed.
+    pub subject_same: Option<bool>,
 }
 
 /// Something that executes steps: the implementation under test, a naive oracle, or later an

@@ -7,6 +7,7 @@ use crate::fs::call::{Call, CallOutcome, ErrKind};
 use crate::fs::compare::Timestamps;
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
+use crate::fs::model::checks::Trace;
 use crate::fs::observation::Observation;
 use crate::fs::spec::{PostResult, Spec, SpecErrors, Verdict};
 use std::cell::RefCell;
@@ -208,6 +209,10 @@ impl System for FsSystem {
                 c.outcome,
                 c.obs,
                 settled,
+                Trace {
+                    model_unchanged: self.same_model(c.model_before, c.model_after),
+                    subject_same: c.subject_same,
+                },
                 &mut buf,
             );
             for r in buf.iter() {

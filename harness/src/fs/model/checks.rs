@@ -17,6 +17,20 @@ pub struct PostCtx<'a> {
     pub cfg: &'a FsConfig,
     pub outcome: &'a CallOutcome,
     pub obs: &'a Observation,
+    /// What is known about the step's trace beyond the observation.
+    pub trace: Trace,
+}
+
+/// Whether a step changed anything, as the model and the subject's driver see it: what
+/// `left_no_trace` compares (an observation cannot show storage layout, lock words or
+/// internal usage, an exact driver comparison can).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// The model state after the step is the one before it (a failed call, a query).
+    pub model_unchanged: bool,
+    /// The subject driver's exact answer whether its whole state is the one before the
+    /// step (`Driver::same_state_as`); `None` where it cannot tell.
+    pub subject_same: Option<bool>,
 }
 
 /// A check: `Ok` or what went wrong.
@@ -84,6 +98,22 @@ pub(super) fn p(a: &[Arg], i: usize) -> Result<&str, Mismatch> {
 
 /// Checks of the value a call returned, against the predicted next state.
 pub static CHECKS: &[CheckDef] = &[
+    CheckDef {
+        name: "left_no_trace",
+        params: &[],
+        doc: "invariant: a step the model says changes nothing (a failed call, a query) leaves the subject exactly as it was, internal state included, where its driver can tell",
+        f: |c, _| {
+            match c.trace {
+            Trace {
+                model_unchanged: true,
+                subject_same: Some(false),
+            } => Err(Mismatch(
+                "the model says this step changes nothing, but the subject is no longer in the state it had before it (something no observation shows changed: storage layout, a lock, usage or a timestamp kept internally)".into(),
+            )),
+            _ => Ok(()),
+        }
+        },
+    },
     CheckDef {
         name: "returns_unit",
         params: &[],

@@ -47,7 +47,7 @@ pub use error::{SpecError, SpecErrors};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
 use crate::fs::model::Mismatch;
 use crate::fs::model::args::Arg;
-use crate::fs::model::checks::{CheckFn, PostCtx};
+use crate::fs::model::checks::{CheckFn, PostCtx, Trace};
 use crate::fs::model::conditions::CondFn;
 use crate::fs::model::effects::EffectFn;
 use crate::fs::model::{self, FsConfig, ModelState};
@@ -277,7 +277,7 @@ impl Spec {
         obs: &Observation,
     ) -> Vec<PostResult> {
         let mut out = Vec::new();
-        self.check_post_into(step, next, outcome, obs, false, &mut out);
+        self.check_post_into(step, next, outcome, obs, false, Trace::default(), &mut out);
         out
     }
 
@@ -287,7 +287,9 @@ impl Spec {
     /// step was checked against, and every invariant held there. An invariant that reads only
     /// the state (never the outcome) is a pure function of them and its (constant) arguments,
     /// so it holds again: it is neither evaluated nor reported a second time (its clauses are
-    /// [`Spec::settled_clauses`], which the caller counts as checked).
+    /// [`Spec::settled_clauses`], which the caller counts as checked). `trace`: what the
+    /// model and the subject's driver say the step changed (see `left_no_trace`).
+    #[allow(clippy::too_many_arguments)]
     pub fn check_post_into(
         &self,
         step: usize,
@@ -295,6 +297,7 @@ impl Spec {
         outcome: &CallOutcome,
         obs: &Observation,
         settled: bool,
+        trace: Trace,
         out: &mut Vec<PostResult>,
     ) {
         let ctx = PostCtx {
@@ -302,6 +305,7 @@ impl Spec {
             cfg: &self.config,
             outcome,
             obs,
+            trace,
         };
         let posts = match (self.steps.get(step), outcome) {
             (Some(s), CallOutcome::Ok(_)) => &s.post[..],
