@@ -3,14 +3,19 @@
 //! by the harness alone, not by memfs-core's unit tests. Layers: depth-4 exploration of the
 //! default spec and each storage variant (the default one with `--verify-shortcuts`: a
 //! mutant that makes the core claim a changed state unchanged is caught where it claims it),
-//! every scenario, every committed regression, and a seeded walk (`harness walk --seed 1`).
+//! every scenario, every committed regression, a seeded walk (`harness walk --seed 1`), and
+//! the concurrency the one-threaded explorer never has: every stress suite (`harness stress`)
+//! at a small scale, ST-07/ST-08's waits shortened to 1 s so that a wait no release ends
+//! fails in seconds, not in the mutant's timeout, and a short linearizability history.
 
 use harness::engine::explore::{ExploreConfig, NoProgress};
 use harness::engine::regression::{self, ReplayStatus};
 use harness::engine::run::Parties;
 use harness::engine::session;
+use harness::fs::linearize::record_and_check;
 use harness::fs::subject::{FsRun, Subject};
 use harness::scenario::{Runner, load_dir};
+use harness::stress::{RunCfg, SUITES};
 use harness::walk::{WalkConfig, walk};
 use std::path::{Path, PathBuf};
 
@@ -92,6 +97,27 @@ fn walk_layer() -> Result<u32, String> {
     }
 }
 
+/// Every stress suite once at 5% of its published size (all threads, a tenth of a second
+/// each on the real core), then a short linearizability history; the first failure ends it.
+fn stress_layer() -> Result<usize, String> {
+    let cfg = RunCfg {
+        scale: 0.05,
+        deadline: std::time::Duration::from_secs(30),
+        long_wait: std::time::Duration::from_secs(1),
+    };
+    for s in SUITES.iter() {
+        let run = (s.run)(&cfg).map_err(|e| format!("stress {}: {e}", s.name))?;
+        if let Some(f) = run.failures.first() {
+            return Err(format!("stress {}: {f}", s.name));
+        }
+    }
+    let lin = record_and_check(3000, cfg.deadline).map_err(|e| format!("linearizability: {e}"))?;
+    if !lin.linearizable {
+        return Err(format!("linearizability: {lin}"));
+    }
+    Ok(SUITES.len())
+}
+
 #[test]
 fn harness_layers_find_the_core_conforming() {
     let r = root();
@@ -106,4 +132,5 @@ fn harness_layers_find_the_core_conforming() {
     assert!(scenario_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
     assert!(regression_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
     assert!(walk_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
+    assert!(stress_layer().unwrap_or_else(|e| panic!("{e}")) > 0);
 }

@@ -63,6 +63,7 @@ pub fn stress(args: &StressArgs) -> Result<Exit, CliError> {
     let cfg = RunCfg {
         scale: args.scale,
         deadline: Duration::from_secs(args.timeout_secs.max(1)),
+        ..RunCfg::default()
     };
     let mut ok = true;
     let mut summaries = Vec::new();

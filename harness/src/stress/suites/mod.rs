@@ -28,6 +28,10 @@ pub struct RunCfg {
     pub scale: f64,
     /// Watchdog deadline for all threads to finish.
     pub deadline: Duration,
+    /// How long the waiters of ST-07 and ST-08 wait: far longer than any hold (a few small
+    /// writes), so a timeout, or a wait served only at this deadline, is a failure.
+    /// Shorter in the mutation gate, where a wait that no release ends costs its full length.
+    pub long_wait: Duration,
 }
 
 impl Default for RunCfg {
@@ -35,6 +39,7 @@ impl Default for RunCfg {
         RunCfg {
             scale: 1.0,
             deadline: Duration::from_secs(60),
+            long_wait: LIVENESS_DEADLINE,
         }
     }
 }

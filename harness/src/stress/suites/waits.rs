@@ -4,11 +4,11 @@
 //!
 //! Every other suite waits try-once or a few milliseconds and counts `LockTimeout` as an
 //! allowed outcome, so a release that forgot to wake its waiters would only make them slower.
-//! Here every wait has [`LONG`] to finish while holders hold for a few writes: any timeout is
-//! a failure, reported with what every thread held or waited for at that moment, and so is a
-//! wait served only at its deadline (its last look found the lock free, but no release woke
-//! it). A wait that never ends is the runner's watchdog's: a failure with a dump of every
-//! thread.
+//! Here every wait has `RunCfg::long_wait` ([`LONG`] by default) to finish while holders
+//! hold for a few writes: any timeout is a failure, reported with what every thread held or
+//! waited for at that moment, and so is a wait served only at its deadline (its last look
+//! found the lock free, but no release woke it). A wait that never ends is the runner's
+//! watchdog's: a failure with a dump of every thread.
 
 use super::{RunCfg, SuiteRun, build, finish, labels};
 use crate::stress::StressError;
@@ -21,12 +21,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A waiter's deadline: seconds, against holds of a few microseconds of work.
+/// A waiter's deadline by default (`RunCfg::long_wait`): seconds, against holds of a few
+/// microseconds of work.
 pub const LONG: Duration = Duration::from_secs(5);
 
 /// How long a writer that is meant to give up waits.
 const SHORT: Duration = Duration::from_millis(20);
 
+/// Opens with this open's own lock timeout (the filesystem default is 30 s: a per-open
+/// timeout that did not take would make every try-once open a long wait).
 fn open(
     fs: &MemoryFileSystem,
     path: &str,
@@ -36,10 +39,7 @@ fn open(
     fs.open_with(
         path,
         mode,
-        &OpenOptions {
-            preallocate: 0,
-            lock_timeout: Some(LockWait::For(wait)),
-        },
+        &OpenOptions::new().lock_timeout(LockWait::For(wait)),
     )
 }
 
@@ -49,10 +49,15 @@ fn is_lock_timeout(e: &MfsError) -> bool {
 
 /// Waits until a writer is counted as waiting for `path` while only readers hold it: a
 /// try-once reader is then held back (LOCK-12). `false` if the writer finished first (`done`),
-/// or if new readers kept getting in for [`LONG`] (readers not held back by a waiting writer).
-fn writer_waits(fs: &MemoryFileSystem, path: &str, done: impl Fn() -> bool) -> bool {
+/// or if new readers kept getting in for `long` (readers not held back by a waiting writer).
+fn writer_waits(
+    fs: &MemoryFileSystem,
+    path: &str,
+    long: Duration,
+    done: impl Fn() -> bool,
+) -> bool {
     let start = Instant::now();
-    while start.elapsed() < LONG && !done() {
+    while start.elapsed() < long && !done() {
         match open(fs, path, OpenMode::Read, Duration::ZERO) {
             Ok(mut h) => h.close(),
             Err(_) => return true,
@@ -95,7 +100,7 @@ impl Board {
     }
 }
 
-// ST-07: 16 threads hand four files to each other with waits of LONG (rb and wb mixed, holds
+// ST-07: 16 threads hand four files to each other with waits of `long_wait` (rb and wb mixed, holds
 // of one small write or read), plus a conductor that plays the give-up round: a reader held
 // back by a waiting writer must be let in when that writer gives up (LOCK-13), and nobody
 // else will release the lock for it.
@@ -104,6 +109,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const FILES: usize = 4;
     let n = cfg.iters(400);
     let rounds = cfg.iters(100);
+    let long = cfg.long_wait;
     let fs = build(16 * 1024 * 1024)?;
     fs.mkdir("/st07", false)?;
     for f in 0..FILES {
@@ -114,7 +120,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     let wfs = fs.clone();
     let out = run_workers(Some(&fs), names, cfg.deadline, move |ctx| {
         if ctx.id == 0 {
-            give_up_rounds(&wfs, ctx, rounds, &board);
+            give_up_rounds(&wfs, ctx, rounds, long, &board);
             return 0u64;
         }
         let mut served = 0u64;
@@ -135,9 +141,12 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
             });
             board.set(ctx.id, format!("waits for {m} {path}"));
             let started = Instant::now();
-            match open(&wfs, &path, mode, LONG) {
+            // Waiter 1 asks for a timeout too large for the clock: it must wait like
+            // forever (a wait that never ends is the watchdog's), never fail at once.
+            let wait = if ctx.id == 1 { Duration::MAX } else { long };
+            match open(&wfs, &path, mode, wait) {
                 Ok(mut h) => {
-                    if started.elapsed() >= LONG {
+                    if started.elapsed() >= long {
                         // Only its deadline's last look found the lock: nobody woke it.
                         ctx.tally.fail(format!(
                             "LOCK-13: {m} {path} was served only at its deadline ({:?}): no release woke it",
@@ -162,7 +171,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
                     served += 1;
                 }
                 Err(e) if is_lock_timeout(&e) => ctx.tally.fail(format!(
-                    "LOCK-13: {m} {path} timed out after {:?} (deadline {LONG:?}, holds are a few writes long): {}",
+                    "LOCK-13: {m} {path} timed out after {:?} (deadline {long:?}, holds are a few writes long): {}",
                     started.elapsed(),
                     board.dump()
                 )),
@@ -182,10 +191,16 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
 }
 
 /// One give-up round after another on `/st07/g`: a holder takes rb, a writer waits SHORT for
-/// wb and gives up, a reader that came while the writer waited (held back by it) waits LONG;
+/// wb and gives up, a reader that came while the writer waited (held back by it) waits `long`;
 /// the holder lets go only once the reader is in, so only the writer's giving up can let the
 /// reader in.
-fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: &Board) {
+fn give_up_rounds(
+    fs: &MemoryFileSystem,
+    ctx: &mut Ctx<'_>,
+    rounds: u64,
+    long: Duration,
+    board: &Board,
+) {
     const PATH: &str = "/st07/g";
     if let Err(e) = fs.open(PATH, OpenMode::Write).map(|mut h| h.close()) {
         ctx.tally.error(&e, &[], "give-up file");
@@ -194,7 +209,7 @@ fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: 
     for r in 0..rounds {
         ctx.iter(r);
         ctx.op(OpCode::OpenRead);
-        let mut holder = match open(fs, PATH, OpenMode::Read, LONG) {
+        let mut holder = match open(fs, PATH, OpenMode::Read, long) {
             Ok(h) => h,
             Err(e) => {
                 ctx.tally.error(&e, &[], "give-up round holder");
@@ -206,13 +221,13 @@ fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: 
         let failure: Mutex<Option<String>> = Mutex::new(None);
         std::thread::scope(|s| {
             let writer = s.spawn(|| open(fs, PATH, OpenMode::Write, SHORT).map(|mut h| h.close()));
-            let registered = writer_waits(fs, PATH, || writer.is_finished());
+            let registered = writer_waits(fs, PATH, long, || writer.is_finished());
             if registered {
                 s.spawn(|| {
                     let started = Instant::now();
-                    match open(fs, PATH, OpenMode::Read, LONG) {
+                    match open(fs, PATH, OpenMode::Read, long) {
                         Ok(mut h) => {
-                            if started.elapsed() >= LONG
+                            if started.elapsed() >= long
                                 && let Ok(mut f) = failure.lock()
                             {
                                 *f = Some(format!(
@@ -252,7 +267,7 @@ fn give_up_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, board: 
     }
 }
 
-// ST-08: rounds in which a writer waits (LONG) for a file a reader holds, then 6 threads
+// ST-08: rounds in which a writer waits (`long_wait`) for a file a reader holds, then 6 threads
 // try-once wb and rb in a loop while the reader lets go: none of them may get the lock
 // before the waiting writer has had it (LOCK-12). Counted exactly: the writer raises a flag
 // while it holds the lock, so a competitor that gets in with the flag down got in while the
@@ -261,6 +276,7 @@ pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const COMPETITORS: usize = 6;
     const PATH: &str = "/st08/f";
     let rounds = cfg.iters(300);
+    let long = cfg.long_wait;
     let fs = build(16 * 1024 * 1024)?;
     fs.mkdir("/st08", false)?;
     fs.open(PATH, OpenMode::Write)?.close();
@@ -276,7 +292,7 @@ pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
             for r in 0..rounds {
                 ctx.iter(r);
                 ctx.op(OpCode::OpenRead);
-                let mut holder = match open(fs, PATH, OpenMode::Read, LONG) {
+                let mut holder = match open(fs, PATH, OpenMode::Read, long) {
                     Ok(h) => h,
                     Err(e) => {
                         ctx.tally.error(&e, &[], "holder");
@@ -291,15 +307,15 @@ pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
                 std::thread::scope(|s| {
                     let writer = s.spawn(|| {
                         let started = Instant::now();
-                        let mut h = open(fs, PATH, OpenMode::Write, LONG)?;
+                        let mut h = open(fs, PATH, OpenMode::Write, long)?;
                         writer_in.store(true, Ordering::SeqCst);
-                        let late = started.elapsed() >= LONG;
+                        let late = started.elapsed() >= long;
                         // hold it a moment so competitors see the flag up, not the lock free
                         std::thread::yield_now();
                         h.close();
                         Ok::<bool, MfsError>(late)
                     });
-                    registered = writer_waits(fs, PATH, || writer.is_finished());
+                    registered = writer_waits(fs, PATH, long, || writer.is_finished());
                     for c in 0..COMPETITORS {
                         let (writer_in, stop, round_overtakes) =
                             (&writer_in, &stop, &round_overtakes);
@@ -339,10 +355,10 @@ pub(super) fn st08(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
                 match writer_result {
                     Some(Ok(Ok(false))) | None => {}
                     Some(Ok(Ok(true))) => ctx.tally.fail(format!(
-                        "LOCK-13: round {r}: the waiting writer got the lock only at its deadline ({LONG:?}): the reader's close did not wake it"
+                        "LOCK-13: round {r}: the waiting writer got the lock only at its deadline ({long:?}): the reader's close did not wake it"
                     )),
                     Some(Ok(Err(e))) if is_lock_timeout(&e) => ctx.tally.fail(format!(
-                        "LOCK-12: round {r}: the waiting writer was starved: {e} after {LONG:?}"
+                        "LOCK-12: round {r}: the waiting writer was starved: {e} after {long:?}"
                     )),
                     Some(Ok(Err(e))) => ctx.tally.error(&e, &[], "waiting writer"),
                     Some(Err(panic)) => ctx.tally.fail(format!("round {r}: {panic}")),
