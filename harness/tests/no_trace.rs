@@ -63,6 +63,9 @@ impl Driver for Leaky {
     fn same_state_as(&self, earlier: &Self) -> Option<bool> {
         self.inner.same_state_as(&earlier.inner)
     }
+    fn sees_internal_state(&self) -> bool {
+        self.inner.sees_internal_state()
+    }
     fn fork(&self) -> Result<Self, DriverError> {
         Ok(Leaky {
             inner: self.inner.fork()?,

@@ -71,6 +71,9 @@ impl Driver for Liar {
             self.inner.same_state_as(&earlier.inner)
         }
     }
+    fn sees_internal_state(&self) -> bool {
+        self.inner.sees_internal_state()
+    }
     fn fork(&self) -> Result<Self, DriverError> {
         Ok(Liar {
             inner: self.inner.fork()?,

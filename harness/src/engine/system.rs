@@ -117,10 +117,11 @@ pub struct StepCheck<'a, S: System + ?Sized> {
     /// the first step. A system may skip re-evaluating checks that are pure functions of an
     /// unchanged state (see `FsSystem::check`).
     pub obs_unchanged: bool,
-    /// The subject driver's exact answer ([`Driver::same_state_as`] against the state it was
-    /// forked from) whether the step left it exactly as it was, what it does not show
-    /// included; `None` where the driver cannot tell or the step ran without its parent at
-    /// hand (a replayed sequence). A system checks it against what its model says changed.
+    /// Whether the step left the subject exactly as it was, what it does not show included:
+    /// its driver's exact answer ([`Driver::same_state_as`] against the state it was forked
+    /// from) or else its complete-state digests before and after; `None` where the driver
+    /// cannot see its internal state ([`Driver::sees_internal_state`]) or neither is at hand
+    /// (a sequence's first step). A system checks it against what its model says changed.
     pub subject_same: Option<bool>,
 }
 
@@ -164,6 +165,13 @@ pub trait Driver: Send + Sized {
     fn same_state_as(&self, earlier: &Self) -> Option<bool> {
         let _ = earlier;
         None
+    }
+    /// Whether [`Driver::same_state_as`] and [`Driver::observation_digest`] cover the driver's
+    /// complete internal state, not only what [`Driver::observe`] shows (an in-process
+    /// implementation: yes; a black box judged by its observation: no). Only then can a
+    /// system check that a step which should change nothing left no trace (`StepCheck::subject_same`).
+    fn sees_internal_state(&self) -> bool {
+        false
     }
     /// An independent copy of this driver in the same state.
     fn fork(&self) -> Result<Self, DriverError>;

@@ -232,6 +232,12 @@ impl Driver for SubjectDriver {
             _ => None,
         }
     }
+    fn sees_internal_state(&self) -> bool {
+        match self {
+            SubjectDriver::Core(d) => d.sees_internal_state(),
+            SubjectDriver::Process(d) => d.sees_internal_state(),
+        }
+    }
     fn fork(&self) -> Result<Self, DriverError> {
         match self {
             SubjectDriver::Core(d) => d.fork().map(SubjectDriver::Core),

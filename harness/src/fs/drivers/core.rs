@@ -229,6 +229,11 @@ impl Driver for CoreDriver {
         )
     }
 
+    /// `same_as_fork_of` and the fingerprint compare everything: layout, locks, usage.
+    fn sees_internal_state(&self) -> bool {
+        true
+    }
+
     fn fork(&self) -> Result<Self, DriverError> {
         let slots = self.exec.slots();
         let (fs, handles) = with_handles(slots, |refs| self.exec.fs().fork(refs))

@@ -84,6 +84,11 @@ impl Driver for OracleDriver {
         Some(self.cfg == earlier.cfg && self.exec.same_state(&earlier.exec))
     }
 
+    /// Its state comparison and fingerprint cover its whole state.
+    fn sees_internal_state(&self) -> bool {
+        true
+    }
+
     fn fork(&self) -> Result<Self, DriverError> {
         Ok(self.clone())
     }

@@ -28,8 +28,8 @@ pub struct PostCtx<'a> {
 pub struct Trace {
     /// The model state after the step is the one before it (a failed call, a query).
     pub model_unchanged: bool,
-    /// The subject driver's exact answer whether its whole state is the one before the
-    /// step (`Driver::same_state_as`); `None` where it cannot tell.
+    /// The subject driver's answer whether its complete state, internal parts included, is
+    /// the one before the step (`StepCheck::subject_same`); `None` where it cannot tell.
     pub subject_same: Option<bool>,
 }
 
@@ -108,7 +108,7 @@ pub static CHECKS: &[CheckDef] = &[
                 model_unchanged: true,
                 subject_same: Some(false),
             } => Err(Mismatch(
-                "the model says this step changes nothing, but the subject is no longer in the state it had before it (something no observation shows changed: storage layout, a lock, usage or a timestamp kept internally)".into(),
+                "the model says this step changes nothing, but the subject's complete state (what it shows and what it keeps internally: storage layout, locks, usage) is no longer the one it had before the step".into(),
             )),
             _ => Ok(()),
         }
