@@ -6,7 +6,7 @@
 
 use harness::engine::regression::{self, ReplayStatus};
 use harness::fs::subject::{FsRun, Subject};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Replays every file under `dir` on the core with the specs of `specs`; returns the problems.
 fn replay_all(specs: &Path, dir: &Path) -> (usize, Vec<String>) {
@@ -43,13 +43,28 @@ fn every_committed_regression_replays_as_passing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     // (specs, folder): D-MemFS's records are kept per spec they were found on.
     let mut sets = vec![(root.join("specs"), root.join("scenarios/regressions"))];
-    for spec in ["default", "sequential", "random_access", "zero_overhead"] {
-        let specs = if spec == "default" {
-            root.join("specs")
-        } else {
-            root.join("specs/variants").join(spec)
+    // One folder per spec: `default` for specs/, any other name for specs/variants/<name>.
+    let mut dmemfs: Vec<PathBuf> = std::fs::read_dir(root.join("scenarios/dmemfs"))
+        .expect("scenarios/dmemfs")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dmemfs.sort();
+    for dir in dmemfs {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let specs = match name.as_deref() {
+            Some("default") => root.join("specs"),
+            Some(v) => root.join("specs/variants").join(v),
+            None => continue,
         };
-        sets.push((specs, root.join("scenarios/dmemfs").join(spec)));
+        assert!(
+            specs.is_dir(),
+            "{} holds records of a spec that does not exist ({})",
+            dir.display(),
+            specs.display()
+        );
+        sets.push((specs, dir));
     }
     let mut total = 0;
     let mut bad = Vec::new();
