@@ -155,13 +155,13 @@ impl Subject {
     ) -> Result<SubjectDriver, DriverError> {
         match self.command()? {
             None => Ok(SubjectDriver::Core(
-                CoreDriver::new(*cfg)?.with_messages(opts.messages),
+                CoreDriver::new(cfg.clone())?.with_messages(opts.messages),
             )),
             Some(c) => Ok(SubjectDriver::Process(ProcessDriver::start(ProcessSpec {
                 name: c.name,
                 program: c.program,
                 args: c.args,
-                config: *cfg,
+                config: cfg.clone(),
                 timeout: opts.timeout,
                 clock: opts.clock,
                 observe_calls: opts.observe_calls,

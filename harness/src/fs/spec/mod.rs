@@ -35,6 +35,7 @@
 //! spec directory first and overrides its `config:` keys (storage variants).
 mod calls;
 mod compile;
+mod config;
 pub mod error;
 pub mod expr;
 mod list;
@@ -45,11 +46,13 @@ mod values;
 pub use error::{SpecError, SpecErrors};
 
 use crate::fs::call::{Call, CallOutcome, ErrKind};
+use crate::fs::config::GuardMode;
 use crate::fs::model::Mismatch;
 use crate::fs::model::args::Arg;
 use crate::fs::model::checks::{CheckFn, PostCtx};
 use crate::fs::model::conditions::CondFn;
 use crate::fs::model::effects::EffectFn;
+use crate::fs::model::guard::{self, Decision, RequestFn};
 use crate::fs::model::{self, FsConfig, ModelState};
 use crate::fs::observation::Observation;
 use std::ops::Range;
@@ -96,6 +99,8 @@ pub struct ActionInfo {
 #[derive(Debug, Clone)]
 pub(crate) enum CExpr {
     Cond(CondFn, Box<[Arg]>),
+    /// A memory-guard condition: holds unless the guard refuses the request.
+    Guard(RequestFn, Box<[Arg]>),
     Not(Box<CExpr>),
     All(Vec<CExpr>),
     Any(Vec<CExpr>),
@@ -105,6 +110,7 @@ impl CExpr {
     fn eval(&self, st: &ModelState, cfg: &FsConfig) -> bool {
         match self {
             CExpr::Cond(f, a) => f(st, cfg, a),
+            CExpr::Guard(f, a) => guard::decide(cfg, f(st, cfg, a)) != Decision::Refuse,
             CExpr::Not(x) => !x.eval(st, cfg),
             CExpr::All(v) => v.iter().all(|x| x.eval(st, cfg)),
             CExpr::Any(v) => v.iter().any(|x| x.eval(st, cfg)),
@@ -154,17 +160,25 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Each evaluated precondition's clauses with whether it held, in order.
+    /// Each evaluated precondition's clauses with whether it held, in order. A memory-guard
+    /// precondition counts only where the guard checks allocations (`per_write`): elsewhere it
+    /// holds by construction and decided nothing, so it names no clause (in coverage, and in
+    /// the clauses of a failure, which group failures: a spec without a guard groups as before).
     pub fn pre_results<'a>(&self, spec: &'a Spec) -> impl Iterator<Item = (ClauseIdx, bool)> + 'a {
         let n = usize::from(self.evaluated);
         let failed = self.failed;
+        let guard_on = spec.config.memory_guard == GuardMode::PerWrite;
         let pres = spec
             .steps
             .get(self.step as usize)
             .map_or(&[][..], |s| &s.pre[..n.min(s.pre.len())]);
         pres.iter().enumerate().flat_map(move |(i, p)| {
             let held = !(failed && i + 1 == n);
-            p.clauses.iter().map(move |c| (*c, held))
+            let counts = guard_on || !matches!(p.cond, CExpr::Guard(..));
+            p.clauses
+                .iter()
+                .filter(move |_| counts)
+                .map(move |c| (*c, held))
         })
     }
 }
@@ -224,7 +238,8 @@ impl Spec {
         ModelState::new(&self.config)
     }
 
-    /// Predicts `step` from `st` and advances `st` in place (unchanged on a predicted error).
+    /// Predicts `step` from `st` and advances `st` in place (unchanged on a predicted error,
+    /// but for the memory-guard warnings counted before the failing precondition).
     /// An out-of-range step predicts `InvalidInput` and changes nothing.
     pub fn predict_mut(&self, st: &mut ModelState, step: usize) -> Verdict {
         let sid = u32::try_from(step).unwrap_or(u32::MAX);
@@ -237,7 +252,21 @@ impl Spec {
             };
         };
         for (i, p) in s.pre.iter().enumerate() {
-            if !p.cond.eval(st, &self.config) {
+            // A guard's decision, taken once: it refuses (the precondition fails) or warns.
+            let held = match &p.cond {
+                CExpr::Guard(f, a) => match guard::decide(&self.config, f(st, &self.config, a)) {
+                    Decision::Refuse => false,
+                    Decision::Warn => {
+                        // Recorded when the guard is reached, even if a later precondition
+                        // then fails the call: the warning is not filesystem state (GUARD-11).
+                        st.add_warning();
+                        true
+                    }
+                    Decision::Pass => true,
+                },
+                cond => cond.eval(st, &self.config),
+            };
+            if !held {
                 let evaluated = u8::try_from(i + 1).unwrap_or(u8::MAX);
                 return Verdict {
                     step: sid,

@@ -23,6 +23,7 @@ pub(super) fn cfg() -> OracleConfig {
         storage: StorageMode::Auto,
         promotion_hard_limit: 1_000,
         max_nodes: None,
+        guard: Default::default(),
     }
 }
 
