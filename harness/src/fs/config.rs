@@ -175,3 +175,52 @@ impl Default for FsConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_configs_read_as_no_guard_on_an_unknown_host() {
+        // A scenario's `filesystems:` entry and a handshake written before the guard existed.
+        let c: FsConfig = serde_json::from_str(r#"{"quota": 400, "storage": "sequential"}"#)
+            .expect("old JSON config");
+        assert_eq!((c.quota, c.storage), (400, Storage::Sequential));
+        assert_eq!(
+            (
+                c.memory_guard,
+                c.memory_guard_action,
+                c.available_memory,
+                c.host_root
+            ),
+            (GuardMode::None, GuardAction::Warn, None, None)
+        );
+        let g: FsConfig = serde_json::from_str(
+            r#"{"memory_guard": "per_write", "memory_guard_action": "error", "available_memory": 9}"#,
+        )
+        .expect("guarded config");
+        assert_eq!(
+            (g.memory_guard, g.memory_guard_action, g.available_memory),
+            (GuardMode::PerWrite, GuardAction::Error, Some(9))
+        );
+        assert!(serde_json::from_str::<FsConfig>(r#"{"memory_gaurd": "init"}"#).is_err());
+        assert!(serde_json::from_str::<FsConfig>(r#"{"memory_guard": "always"}"#).is_err());
+        // The handshake carries every key; `host_root` only when there is one.
+        let j = serde_json::to_value(FsConfig::default()).expect("json");
+        assert_eq!(j["memory_guard"], "none");
+        assert_eq!(j["memory_guard_action"], "warn");
+        assert!(j["available_memory"].is_null());
+        assert!(j.get("host_root").is_none());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for (m, n) in GuardMode::ALL {
+            assert_eq!((m.name(), GuardMode::parse(n)), (n, Some(m)));
+        }
+        for (a, n) in GuardAction::ALL {
+            assert_eq!((a.name(), GuardAction::parse(n)), (n, Some(a)));
+        }
+        assert_eq!(GuardMode::parse("perwrite"), None);
+    }
+}
