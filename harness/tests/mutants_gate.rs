@@ -1,7 +1,7 @@
 //! The mutation gate: the harness's own checking layers, in process and stopping at the first
 //! failure, so that `cargo mutants` (see `.cargo/mutants.toml`) judges a mutant of memfs-core
 //! by the harness alone, not by memfs-core's unit tests. Layers: depth-4 exploration of the
-//! default spec and each storage variant (the default one with `--verify-shortcuts`: a
+//! default spec and each variant (storage settings, memory guard; the default one with `--verify-shortcuts`: a
 //! mutant that makes the core claim a changed state unchanged is caught where it claims it),
 //! every scenario, every committed regression, and a seeded walk (`harness walk --seed 1`).
 
@@ -96,7 +96,20 @@ fn walk_layer() -> Result<u32, String> {
 fn harness_layers_find_the_core_conforming() {
     let r = root();
     let mut specs = vec![r.join("specs")];
-    for v in ["sequential", "random_access", "zero_overhead"] {
+    for v in [
+        "sequential",
+        "random_access",
+        "zero_overhead",
+        // The memory guard on a simulated host: per_write error and warn, init, and the host
+        // trees memfs-core's own probe reads (cgroup v2, cgroup v1, meminfo, unknown).
+        "memory_guard",
+        "memory_guard_warn",
+        "memory_guard_init",
+        "memory_guard_host_v2",
+        "memory_guard_host_v1",
+        "memory_guard_host_meminfo",
+        "memory_guard_host_unknown",
+    ] {
         specs.push(r.join("specs/variants").join(v));
     }
     for (i, s) in specs.iter().enumerate() {

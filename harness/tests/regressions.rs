@@ -43,7 +43,17 @@ fn every_committed_regression_replays_as_passing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     // (specs, folder): D-MemFS's records are kept per spec they were found on.
     let mut sets = vec![(root.join("specs"), root.join("scenarios/regressions"))];
-    for spec in ["default", "sequential", "random_access", "zero_overhead"] {
+    for spec in [
+        "default",
+        "sequential",
+        "random_access",
+        "zero_overhead",
+        "memory_guard_init",
+        "memory_guard_host_v2",
+        "memory_guard_host_v1",
+        "memory_guard_host_meminfo",
+        "memory_guard_host_unknown",
+    ] {
         let specs = if spec == "default" {
             root.join("specs")
         } else {

@@ -327,8 +327,8 @@ fn guard_variants_configure_the_guard_on_a_simulated_host() {
         GuardMode::Init
     );
     for (v, want) in [
-        ("memory_guard_host_v2", Some(9)),
-        ("memory_guard_host_v1", Some(9)),
+        ("memory_guard_host_v2", Some(500)),
+        ("memory_guard_host_v1", Some(500)),
         ("memory_guard_host_meminfo", Some(1024)),
         ("memory_guard_host_unknown", None),
     ] {
