@@ -28,11 +28,15 @@
 //!     post:                      # on the system's return value and observed state
 //!       - { check: "observed_handle_matches(slot)", clause: OPEN-13 }
 //! ```
-//! Kinds: path, slot, mode, bytes, int, opt_size, bool, whence, entries (`[[path, data], ...]`).
+//! Kinds: path, slot, mode, bytes, int, opt_size, bool, whence, entries (`[[path, data], ...]`),
+//! guard_mode (`none`, `init`, `per_write`), guard_action (`warn`, `error`).
 //! Conditions (`not`, `and`, `or`, parentheses; value functions such as `parent(p)` as
 //! arguments), effects and checks are listed by `harness list actions` and defined in
-//! `crate::fs::model::{conditions, effects, checks}`. A file with `extends: DIR` loads that
-//! spec directory first and overrides its `config:` keys (storage variants).
+//! `crate::fs::model::{conditions, effects, checks}`; the memory guard's preconditions
+//! (`guard_allows_*`) are `crate::fs::model::guard`'s and stand alone in a `pre:` entry. A file
+//! with `extends: DIR` loads that spec directory first and overrides its `config:` keys
+//! (variants). `config:` keys are `crate::fs::config::FsConfig`'s (`memory_guard`,
+//! `memory_guard_action`, `available_memory`, `host_root` relative to the file; see `config`).
 mod calls;
 mod compile;
 mod config;
