@@ -9,7 +9,7 @@ pub trait MemoryProbe: Send + Sync + std::fmt::Debug {
 }
 
 /// Reads cgroup v2 (`memory.max - memory.current`), then cgroup v1, then `/proc/meminfo`, from
-/// the host's filesystem (`/`), or from a directory laid out like it ([`HostMemoryProbe::at`]).
+/// the host's filesystem (`/`), or from a directory laid out like it (`HostMemoryProbe::at`).
 ///
 /// API note: this was a unit struct reading `/` only; it now carries the root it reads under
 /// (private), and the constant [`HostMemoryProbe`](constant@HostMemoryProbe) keeps the old
