@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 
 PROTOCOL_VERSION = 1
 ADAPTER_NAME = "dmemfs"
@@ -157,6 +158,57 @@ def clock_self_test() -> str | None:
     finally:
         unpatch_clock()
         set_clock_ns(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The simulated host of the memory guard
+# ---------------------------------------------------------------------------------------------
+
+# D-MemFS's guard asks dmemfs._memory_guard.get_available_memory_bytes (bound there by name) and
+# keeps no cache with memory_guard_interval=0. The adapter never lets it read the machine:
+# either that name answers the handshake's `available_memory`, or (`host_root`) D-MemFS's own
+# reader (dmemfs._memory_info) runs unchanged but opens its files under the fixture tree.
+
+
+def simulate_host(available, host_root) -> None:
+    """Points D-MemFS's memory probe at the simulated host (see above)."""
+    import dmemfs._memory_guard as guard
+    import dmemfs._memory_info as info
+    if host_root is None:
+        guard.get_available_memory_bytes = lambda: available
+        return
+    guard.get_available_memory_bytes = info.get_available_memory_bytes
+    real_open = open
+
+    def open_under_root(path, *args, **kwargs):
+        # the reader opens absolute paths (/sys/fs/cgroup/..., /proc/meminfo)
+        return real_open(os.path.join(host_root, str(path).lstrip("/")), *args, **kwargs)
+
+    info.open = open_under_root  # a module global shadows the builtin for that module only
+    info._linux_reader = info._UNPROBED  # probe the sources again, on the fixture
+
+
+def is_guard_warning(w) -> bool:
+    """A warning D-MemFS's memory guard emitted (_memory_guard.py: ResourceWarning, message
+    naming physical RAM); anything else is logged and not counted."""
+    return issubclass(w.category, ResourceWarning) and "physical RAM" in str(w.message)
+
+
+def guard_warnings(fn):
+    """Runs fn() recording warnings; returns (result or exception, guard warnings counted)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            out = fn()
+        except Exception as e:
+            out = e
+    n = 0
+    for w in seen:
+        if is_guard_warning(w):
+            n += 1
+        else:
+            log("warning not counted (not the memory guard's): %s: %s" % (w.category.__name__, w.message))
+    return out, n
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +434,10 @@ HANDLE_OPS = ("read", "write", "seek", "tell", "truncate", "close")
 OPS = ("open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
        "exists", "is_dir", "is_file", "stat", "stats", "get_size", "rename", "move", "remove",
        "rmtree", "copy", "copy_tree", "walk", "glob", "export_tree", "iter_export_tree",
-       "export_as_bytes", "import_tree")
+       "export_as_bytes", "import_tree", "build")
+
+GUARD_MODES = ("none", "init", "per_write")
+GUARD_ACTIONS = {"warn": "warn", "error": "raise"}  # protocol -> D-MemFS
 
 
 class Watchdog(threading.Thread):
@@ -483,6 +538,7 @@ class Adapter:
         self.out_lock = threading.Lock()
         self.hung_rid = None  # the request the watchdog answered (its own answer is dropped)
         self.poisoned = None  # why the filesystem is unusable until reset
+        self.warnings = 0  # memory-guard warnings since the filesystem was built
         self.watchdog = Watchdog(self)
         self.watchdog.start()
 
@@ -508,8 +564,18 @@ class Adapter:
         slots = need(cfg, "slots", "int", w)
         if slots < 0:
             raise RequestError("hello.config.slots must be >= 0")
+        guard = opt(cfg, "memory_guard", "str", w) or "none"
+        action = opt(cfg, "memory_guard_action", "str", w) or "warn"
+        if guard not in GUARD_MODES or action not in GUARD_ACTIONS:
+            raise RequestError("hello.config: memory_guard %s / memory_guard_action %s: expected "
+                               "none|init|per_write / warn|error" % (json.dumps(guard), json.dumps(action)))
+        available = opt(cfg, "available_memory", "int", w)
+        host_root = opt(cfg, "host_root", "str", w)
+        if host_root is not None and not os.path.isdir(host_root):
+            raise RequestError("hello.config.host_root %s is not a directory" % json.dumps(host_root))
         extra = sorted(set(cfg) - {"quota", "chunk_overhead", "storage", "promotion_hard_limit",
-                                   "max_nodes", "lock_timeout_ms", "slots"})
+                                   "max_nodes", "lock_timeout_ms", "slots", "memory_guard",
+                                   "memory_guard_action", "available_memory", "host_root"})
         if extra:
             log("hello.config fields ignored: %s" % extra)
         clock = req.get("clock")
@@ -539,7 +605,11 @@ class Adapter:
             max_nodes=max_nodes,
             default_storage=storage,
             default_lock_timeout=None if lock_ms is None else lock_ms / 1000,
+            memory_guard=guard,
+            memory_guard_action=GUARD_ACTIONS[action],
+            memory_guard_interval=0,  # no cached answer: every check asks the probe
         )
+        simulate_host(available, host_root)
         self.config = cfg
         try:
             self._build(slots)
@@ -556,19 +626,20 @@ class Adapter:
                 "snapshot": False,
                 "ops": list(OPS),
                 "call_observe": True,
+                "warnings": True,
             },
         }}
 
     def _build(self, nslots: int) -> None:
         if self.settable:
             set_clock_ns(0)  # hello and reset carry no time: the root is created at 0
-        try:
-            fs = MemoryFileSystem(**self.fs_kwargs)
-        except Exception as e:
+        fs, n = guard_warnings(lambda: MemoryFileSystem(**self.fs_kwargs))
+        if isinstance(fs, Exception):
             raise RequestError("cannot build MemoryFileSystem(%s): %s: %s"
                                % (", ".join("%s=%r" % kv for kv in self.fs_kwargs.items()),
-                                  type_name(e), e))
+                                  type_name(fs), fs))
         self.fs = fs
+        self.warnings = n  # the build's own (memory_guard init)
         self.slots = [None] * nslots
 
     def answer_hung(self, rid, where: str, elapsed: float) -> None:
@@ -648,7 +719,7 @@ class Adapter:
                             "pos": h._cursor if closed else h.tell(),
                             "closed": closed})
         return {"observation": {"nodes": nodes, "stats": stats_value(fs.stats()),
-                                "handles": handles}}
+                                "handles": handles, "warnings": self.warnings}}
 
     def _file_data(self, path: str) -> bytes:
         fnode = self.fs._resolve_path(path)  # internal, to see whether a writer holds it
@@ -688,15 +759,17 @@ class Adapter:
             set_clock_ns(t)
         self.watchdog.current = (rid, op, _REAL_TIME.monotonic())
         try:
-            result = thunk()
-        except Exception as e:
-            body = map_exception(e)
-            if req.get("observe") is True and "outcome" in body and not self.poisoned:
-                body.update(self.observe())
-            return body
+            # A guard warning counts whether the call then succeeds or fails.
+            result, n = guard_warnings(thunk)
+            self.warnings += n
         finally:
             with self.out_lock:
                 self.watchdog.current = None
+        if isinstance(result, Exception):
+            body = map_exception(result)
+            if req.get("observe") is True and "outcome" in body and not self.poisoned:
+                body.update(self.observe())
+            return body
         if type(result) is Answer:
             return result.body
         body = ok(convert(result))
@@ -859,6 +932,25 @@ class Adapter:
             pairs.append((check(e[0], "str", "import_tree.entries[%d][0]" % i),
                           check(e[1], "bytes", "import_tree.entries[%d][1]" % i)))
         return (lambda: self.fs.import_tree(dict(pairs))), lambda _r: "Unit"
+
+    def op_build(self, c):
+        quota = opt(c, "quota", "int", "build")
+        guard = need(c, "memory_guard", "str", "build")
+        action = need(c, "memory_guard_action", "str", "build")
+        if guard not in GUARD_MODES or action not in GUARD_ACTIONS:
+            raise RequestError("build: memory_guard %s / memory_guard_action %s: expected "
+                               "none|init|per_write / warn|error" % (json.dumps(guard), json.dumps(action)))
+        kwargs = dict(self.fs_kwargs, memory_guard=guard, memory_guard_action=GUARD_ACTIONS[action])
+        if quota is not None:
+            kwargs["max_quota"] = quota
+
+        def thunk():
+            # Another filesystem on the same host, dropped at once; its warnings are its own.
+            other, n = guard_warnings(lambda: MemoryFileSystem(**kwargs))
+            if isinstance(other, Exception):
+                raise other
+            return n
+        return thunk, v_u64
 
     # -- dispatch -------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ TIMEOUT = 15.0
 ALL_OPS = {"open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
            "exists", "is_dir", "is_file", "stat", "stats", "get_size", "rename", "move",
            "remove", "rmtree", "copy", "copy_tree", "walk", "glob", "export_tree",
-           "iter_export_tree", "export_as_bytes", "import_tree"}
+           "iter_export_tree", "export_as_bytes", "import_tree", "build"}
 
 BASE_CONFIG = {"quota": 400, "chunk_overhead": 64, "storage": "auto",
                "promotion_hard_limit": 536870912, "max_nodes": None,
@@ -165,6 +165,7 @@ class Handshake(AdapterCase):
         caps = h["capabilities"]
         self.assertIs(caps["settable_clock"], True)
         self.assertIs(caps["snapshot"], False)
+        self.assertIs(caps["warnings"], True)
         self.assertEqual(set(caps["ops"]), ALL_OPS)
         self.assertEqual(len(caps["ops"]), len(ALL_OPS))
 
@@ -296,6 +297,7 @@ class Observation(AdapterCase):
             "stats": {"used_bytes": 66, "quota_bytes": 400, "free_bytes": 334, "file_count": 1,
                       "dir_count": 2, "chunk_count": 1, "overhead_per_chunk_estimate": 64},
             "handles": [{"path": "/a", "mode": "wb", "pos": 2, "closed": False}, None],
+            "warnings": 0,
         })
 
     def test_observing_changes_nothing_and_does_not_block(self) -> None:
@@ -656,6 +658,9 @@ class Robustness(AdapterCase):
                 "iter_export_tree": dict(prefix=p, only_dirty=rng.random() < 0.5),
                 "export_as_bytes": dict(path=p, max_size=rng.choice([None, 1])),
                 "import_tree": dict(entries=[[p, [1, 2]], [q, []]]),
+                "build": dict(quota=rng.choice([None, 10]),
+                              memory_guard=rng.choice(["none", "init", "per_write"]),
+                              memory_guard_action=rng.choice(["warn", "error"])),
             }.get(op, dict(path=p))
             if op in ("copy", "copy_tree", "export_tree", "iter_export_tree", "export_as_bytes"):
                 # these take a read lock with no timeout in D-MemFS 0.4.1: a writer open would
@@ -720,3 +725,122 @@ class WatchdogSampling(unittest.TestCase):
         where = self.sample(hold, free)
         self.assertIsNotNone(where)
         self.assertIn("acquire_read", where)
+
+
+# ---------------------------------------------------------------------------------------------
+# The memory guard on a simulated host (the handshake's available_memory or host_root)
+# ---------------------------------------------------------------------------------------------
+
+# quota 100: D-MemFS's per_write guard also checks the quota when it builds (see below); no
+# chunk overhead, so a write asks for its data alone.
+GUARD = {"memory_guard": "per_write", "memory_guard_action": "error", "available_memory": 100,
+         "quota": 100, "chunk_overhead": 0}
+
+
+class GuardError(AdapterCase):
+    """per_write + error on 100 bytes: the adapter's number, never the machine's."""
+    config = GUARD
+
+    def test_per_write_also_checks_the_quota_at_build(self) -> None:
+        # D-MemFS 0.4.1's PerWriteGuard.check_init: a quota above the host's memory refuses
+        # the build itself (memfs-core's per_write does not; recorded by the harness).
+        c = Child()
+        self.addCleanup(c.close)
+        resp = c.hello(dict(GUARD, quota=101))
+        self.assertIn("MemoryError", resp.get("error", ""), resp)
+
+    def test_refuses_past_the_simulated_host_and_asks_every_time(self) -> None:
+        self.open(0, "/a", "wb")
+        self.assertEqual(self.c.ok("write", slot=0, data=[1] * 30), {"U64": 30})
+        # 101 > 100: the guard refuses before the quota would
+        self.assertErrKind(self.c.err("write", slot=0, data=[1] * 101), "OutOfMemory")
+        self.assertEqual(self.c.observe()["warnings"], 0)
+        # interval 0: no cached answer; a second refusal, then a write that fits again
+        self.assertErrKind(self.c.err("write", slot=0, data=[1] * 101), "OutOfMemory")
+        self.assertEqual(self.c.ok("write", slot=0, data=[1] * 2), {"U64": 2})
+
+    def test_build_checks_another_filesystem_only(self) -> None:
+        self.assertEqual(self.c.ok("build", quota=100, memory_guard="init",
+                                   memory_guard_action="error"), {"U64": 0})
+        self.assertErrKind(self.c.err("build", quota=101, memory_guard="init",
+                                      memory_guard_action="error"), "OutOfMemory")
+        self.assertEqual(self.c.ok("build", quota=101, memory_guard="init",
+                                   memory_guard_action="warn"), {"U64": 1})
+        self.assertEqual(self.c.ok("build", quota=None, memory_guard="none",
+                                   memory_guard_action="error"), {"U64": 0})
+        obs = self.c.observe()
+        self.assertEqual(obs["warnings"], 0, "the running filesystem's count is untouched")
+        self.assertEqual(obs["stats"]["quota_bytes"], 100)
+        resp = self.c.call("build", quota=1, memory_guard="sometimes", memory_guard_action="warn")
+        self.assertIn("error", resp)
+
+
+class GuardWarn(AdapterCase):
+    config = dict(GUARD, memory_guard_action="warn", quota=400)
+
+    def test_warnings_are_counted_in_the_observation(self) -> None:
+        # D-MemFS's per_write guard checks the quota at build too: 400 > 100 warns at once
+        self.assertEqual(self.c.observe()["warnings"], 1)
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1] * 10)
+        self.assertEqual(self.c.observe()["warnings"], 1)
+        self.c.ok("write", slot=0, data=[1] * 150)  # 150 > 100: a warning, written anyway
+        self.assertEqual(self.c.observe()["warnings"], 2)
+        # a warning before a failure still counts: 1000 > 100 warns, then the quota fails
+        self.assertErrKind(self.c.err("write", slot=0, data=[1] * 1000), "QuotaExceeded")
+        self.assertEqual(self.c.observe()["warnings"], 3)
+        self.assertEqual(self.c.request({"type": "reset"})["done"], True)
+        self.assertEqual(self.c.observe()["warnings"], 1, "reset starts anew: the build's warning")
+
+
+class GuardInitWarn(AdapterCase):
+    config = {"memory_guard": "init", "memory_guard_action": "warn", "available_memory": 300}
+
+    def test_the_build_warning_is_the_first_count(self) -> None:
+        self.assertEqual(self.c.observe()["warnings"], 1)  # quota 400 > 300
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1] * 300)  # 300 + 64 > 300, but init does not check writes
+        self.assertEqual(self.c.observe()["warnings"], 1)
+
+
+class GuardHostRoot(unittest.TestCase):
+    """host_root: D-MemFS's own reader, opening its files under the fixture tree."""
+
+    def tree(self, files: dict) -> str:
+        import tempfile
+        root = tempfile.mkdtemp(prefix="dmemfs-host-")
+        self.addCleanup(lambda: __import__("shutil").rmtree(root, ignore_errors=True))
+        for rel, text in files.items():
+            path = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        return root
+
+    def probe(self, files: dict) -> tuple:
+        c = Child()
+        self.addCleanup(c.close)
+        cfg = {"memory_guard": "per_write", "memory_guard_action": "error",
+               "host_root": self.tree(files), "quota": 10}
+        self.assertIn("hello", c.hello(cfg))
+        fits = c.ok("build", quota=500, memory_guard="init", memory_guard_action="error")
+        past = c.outcome("build", quota=501, memory_guard="init", memory_guard_action="error")
+        return fits, past
+
+    def test_cgroup_v2_then_v1_then_meminfo_under_the_root(self) -> None:
+        meminfo = {"proc/meminfo": "MemTotal: 2048 kB\nMemFree: 2 kB\nMemAvailable: 1 kB\n"}
+        v2 = {"sys/fs/cgroup/memory.max": "1500\n", "sys/fs/cgroup/memory.current": "1000\n"}
+        v1 = {"sys/fs/cgroup/memory/memory.limit_in_bytes": "2500\n",
+              "sys/fs/cgroup/memory/memory.usage_in_bytes": "2000\n"}
+        for files in (dict(v2, **meminfo), dict({"sys/fs/cgroup/memory.max": "max\n"}, **v1, **meminfo)):
+            fits, past = self.probe(files)
+            self.assertEqual(fits, {"U64": 0})
+            self.assertEqual(past["Err"]["kind"], "OutOfMemory")
+        fits, past = self.probe({"proc/meminfo": "MemTotal: 2048 kB\nMemAvailable: 1 kB\n"})
+        self.assertEqual((fits, past), ({"U64": 0}, {"Ok": {"U64": 0}}), "1024 bytes")
+
+    def test_missing_root_is_a_request_error(self) -> None:
+        c = Child()
+        self.addCleanup(c.close)
+        self.assertIn("error", c.hello({"host_root": "/nonexistent/host"}))
+

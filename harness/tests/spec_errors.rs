@@ -309,6 +309,67 @@ fn extends_and_config_errors_are_located() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The memory guard's configuration: names with suggestions, a guard that cannot build the
+/// filesystem, a simulated host whose files disagree with the stated number, a guard
+/// condition inside a compound expression.
+#[test]
+fn memory_guard_config_errors_are_located() {
+    let dir = std::env::temp_dir().join(format!("spec_errors_guard_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let host = dir.join("host/sys/fs/cgroup");
+    std::fs::create_dir_all(&host).expect("temp dir");
+    std::fs::write(host.join("memory.max"), "100\n").expect("write");
+    std::fs::write(host.join("memory.current"), "40\n").expect("write");
+    let load = |yaml: &str| {
+        std::fs::write(dir.join("a.yaml"), yaml).expect("write");
+        harness::fs::spec::load_specs(&dir)
+    };
+    let e = load("config: { memory_guard: per_wirte, memory_guard_action: raise }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("a.yaml:1:25: unknown memory_guard `per_wirte`; did you mean `per_write`?"),
+        "{e}"
+    );
+    assert!(e.contains("unknown memory_guard_action `raise`"), "{e}");
+    let e = load("config: { quota: 400, memory_guard: init, memory_guard_action: error, available_memory: 399 }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("a.yaml:1:9: memory_guard init with action error refuses to build"),
+        "{e}"
+    );
+    let e = load("config: { host_root: host, available_memory: 61 }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a.yaml:1:22: the host under"), "{e}");
+    assert!(e.contains("has 60 bytes available"), "{e}");
+    let e = load("config: { host_root: nowhere }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a.yaml:1:22: host_root"), "{e}");
+    let s = load("config: { host_root: host, available_memory: 60, memory_guard: init }\n")
+        .expect("the host says 60");
+    assert!(
+        s.config
+            .host_root
+            .as_deref()
+            .is_some_and(|r| r.ends_with("/host"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let guard = GOOD.replace(
+        "if: \"valid_path(path)\"",
+        "if: \"not guard_allows_copy(path)\"",
+    );
+    assert!(
+        one(&guard).contains(
+            "`guard_allows_copy` is a memory-guard condition: give it a precondition of its own"
+        ),
+        "{}",
+        one(&guard)
+    );
+}
+
 /// The format example in `harness::fs::spec`'s documentation loads as written.
 #[test]
 fn the_documented_example_loads() {

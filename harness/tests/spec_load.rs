@@ -1,7 +1,9 @@
-//! Loading the real specs/ directory, and the spec's clause coverage: every reachable clause
-//! is referenced, and a depth-4 exploration of the model alone sees every precondition clause
-//! both hold and fail and every postcondition clause checked.
+//! Loading the real specs/ directory and its variants, and the clause coverage: every
+//! reachable clause is referenced (by the default spec or a variant), and a depth-4
+//! exploration of the model alone sees every precondition clause both hold and fail and every
+//! postcondition clause checked (the memory guard's clauses on the memory_guard variants).
 
+use harness::fs::config::{GuardAction, GuardMode};
 use harness::fs::model::Storage;
 use harness::fs::spec::{Spec, load_specs};
 use std::collections::{HashMap, HashSet};
@@ -13,6 +15,75 @@ fn spec() -> Spec {
         Ok(s) => s,
         Err(e) => panic!("specs/ does not load:\n{e}"),
     }
+}
+
+/// Every variant under specs/variants, by folder name, loaded.
+fn variants() -> Vec<(String, Spec)> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants");
+    let mut dirs: Vec<_> = std::fs::read_dir(&base)
+        .expect("specs/variants")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| {
+            let name = d
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let s = load_specs(d).unwrap_or_else(|e| panic!("{name} does not load:\n{e}"));
+            (name, s)
+        })
+        .collect()
+}
+
+/// Clause ids some variant references (its own actions, cases and checks).
+fn referenced_by_variants() -> HashSet<String> {
+    let mut out = HashSet::new();
+    for (_, v) in variants() {
+        for c in v.referenced_clauses().keys() {
+            out.insert(v.clauses[usize::from(*c)].id.clone());
+        }
+    }
+    out
+}
+
+/// Model-only breadth-first exploration to depth 4: which clauses held, failed, were checked.
+fn model_coverage(s: &Spec) -> (Vec<bool>, Vec<bool>, Vec<bool>, usize) {
+    let mut held = vec![false; s.clauses.len()];
+    let mut failed = vec![false; s.clauses.len()];
+    let mut checked = vec![false; s.clauses.len()];
+    let mut frontier = vec![s.init_state()];
+    let mut seen: HashSet<harness::fs::model::ModelState> = frontier.iter().cloned().collect();
+    for _depth in 0..4 {
+        let mut next = Vec::new();
+        for st in &frontier {
+            for step in 0..s.steps.len() {
+                let p = s.predict(st, step);
+                for (c, h) in p.verdict.pre_results(s) {
+                    if h {
+                        held[c as usize] = true;
+                    } else {
+                        failed[c as usize] = true;
+                    }
+                }
+                if p.verdict.outcome.is_ok() {
+                    for (_, cs) in &s.actions[s.steps[step].action].post {
+                        for c in cs {
+                            checked[*c as usize] = true;
+                        }
+                    }
+                }
+                if seen.insert(p.next.clone()) {
+                    next.push(p.next);
+                }
+            }
+        }
+        frontier = next;
+    }
+    (held, failed, checked, seen.len())
 }
 
 #[test]
@@ -40,6 +111,13 @@ fn every_reachable_clause_is_referenced() {
         .filter(|(i, c)| c.unreachable.is_none() && !refs.contains_key(&(*i as u16)))
         .map(|(_, c)| c.id.as_str())
         .collect();
+    // A clause only a configuration reaches is referenced by that variant (the memory
+    // guard's: specs/variants/memory_guard*).
+    let by_variants = referenced_by_variants();
+    let missing: Vec<&str> = missing
+        .into_iter()
+        .filter(|m| !by_variants.contains(*m))
+        .collect();
     // These rules are not observable through the Call/Observation vocabulary (see the
     // spec helper's report); everything else must be referenced.
     let known = [
@@ -62,37 +140,7 @@ fn every_reachable_clause_is_referenced() {
 #[test]
 fn depth_four_exercises_every_referenced_clause() {
     let s = spec();
-    let mut held = vec![false; s.clauses.len()];
-    let mut failed = vec![false; s.clauses.len()];
-    let mut checked = vec![false; s.clauses.len()];
-    let mut frontier = vec![s.init_state()];
-    let mut seen: HashSet<harness::fs::model::ModelState> = frontier.iter().cloned().collect();
-    for _depth in 0..4 {
-        let mut next = Vec::new();
-        for st in &frontier {
-            for step in 0..s.steps.len() {
-                let p = s.predict(st, step);
-                for (c, h) in p.verdict.pre_results(&s) {
-                    if h {
-                        held[c as usize] = true;
-                    } else {
-                        failed[c as usize] = true;
-                    }
-                }
-                if p.verdict.outcome.is_ok() {
-                    for (_, cs) in &s.actions[s.steps[step].action].post {
-                        for c in cs {
-                            checked[*c as usize] = true;
-                        }
-                    }
-                }
-                if seen.insert(p.next.clone()) {
-                    next.push(p.next);
-                }
-            }
-        }
-        frontier = next;
-    }
+    let (held, failed, checked, seen) = model_coverage(&s);
     let mut pre_clauses: HashMap<u16, ()> = HashMap::new();
     for a in &s.actions {
         for (_, _, cs) in &a.pre {
@@ -101,8 +149,11 @@ fn depth_four_exercises_every_referenced_clause() {
             }
         }
     }
-    // STORE-4 needs `storage: sequential`; the default spec explores `auto`.
-    let config_dependent = ["STORE-4"];
+    // STORE-4 needs `storage: sequential`; the default spec explores `auto`. The memory
+    // guard's clauses need a guard (see `memory_guard_variants_exercise_every_guard_clause`).
+    let config_dependent = [
+        "STORE-4", "GUARD-4", "GUARD-7", "GUARD-8", "GUARD-9", "GUARD-10", "GUARD-11", "GUARD-13",
+    ];
     let mut gaps = Vec::new();
     for (c, is_pre) in s.referenced_clauses() {
         let i = c as usize;
@@ -121,9 +172,8 @@ fn depth_four_exercises_every_referenced_clause() {
         }
     }
     eprintln!(
-        "alphabet {}, distinct states up to depth 4: {}",
-        s.steps.len(),
-        seen.len()
+        "alphabet {}, distinct states up to depth 4: {seen}",
+        s.steps.len()
     );
     assert!(
         gaps.is_empty(),
@@ -159,13 +209,18 @@ fn listings_name_every_action_and_clause() {
     assert!(
         clauses
             .lines()
-            .any(|l| l.starts_with("GUARD-1") && l.contains("unreachable"))
+            .any(|l| l.starts_with("CONC-9") && l.contains("unreachable"))
     );
     // The shipped spec references every clause it can reach: the listing flags none as
-    // UNREFERENCED unless the catalogue marks it unreachable.
+    // UNREFERENCED unless the catalogue marks it unreachable or a variant references it.
+    let by_variants = referenced_by_variants();
     let unreferenced: Vec<&str> = clauses
         .lines()
         .filter(|l| l.contains("UNREFERENCED") && !l.contains("unreachable"))
+        .filter(|l| {
+            let id = l.split_whitespace().next().unwrap_or_default();
+            !by_variants.contains(id)
+        })
         .collect();
     assert!(unreferenced.is_empty(), "{unreferenced:#?}");
 }
@@ -185,5 +240,121 @@ fn storage_variants_extend_the_default_spec() {
             "the other settings come from the base spec"
         );
         assert_eq!(s.steps.len(), spec().steps.len());
+    }
+}
+
+/// The memory guard's variants, together, exercise every GUARD clause at depth 4 (model
+/// alone): each precondition clause held and failed somewhere, each check evaluated.
+#[test]
+fn memory_guard_variants_exercise_every_guard_clause() {
+    let guard_variants: Vec<(String, Spec)> = variants()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("memory_guard"))
+        .collect();
+    assert!(
+        guard_variants.len() >= 7,
+        "the memory_guard variants are missing"
+    );
+    let ids: Vec<String> = spec()
+        .clauses
+        .iter()
+        .map(|c| c.id.clone())
+        .filter(|id| id.starts_with("GUARD-"))
+        .collect();
+    let mut held = HashSet::new();
+    let mut failed = HashSet::new();
+    let mut checked = HashSet::new();
+    let mut pre = HashSet::new();
+    for (_, s) in &guard_variants {
+        let (h, f, c, _) = model_coverage(s);
+        for (i, cl) in s.clauses.iter().enumerate() {
+            if h[i] {
+                held.insert(cl.id.clone());
+            }
+            if f[i] {
+                failed.insert(cl.id.clone());
+            }
+            if c[i] {
+                checked.insert(cl.id.clone());
+            }
+        }
+        for a in &s.actions {
+            for (_, _, cs) in &a.pre {
+                for c in cs {
+                    pre.insert(s.clauses[usize::from(*c)].id.clone());
+                }
+            }
+        }
+        for c in s.invariant_clauses() {
+            checked.insert(s.clauses[usize::from(c)].id.clone());
+        }
+    }
+    let gaps: Vec<String> = ids
+        .iter()
+        .filter(|id| {
+            if pre.contains(*id) {
+                !(held.contains(*id) && failed.contains(*id))
+            } else {
+                !checked.contains(*id)
+            }
+        })
+        .cloned()
+        .collect();
+    assert!(gaps.is_empty(), "GUARD clauses not exercised: {gaps:?}");
+}
+
+#[test]
+fn guard_variants_configure_the_guard_on_a_simulated_host() {
+    // spec: GUARD-15
+    let all = variants();
+    let get = |n: &str| {
+        &all.iter()
+            .find(|(name, _)| name == n)
+            .unwrap_or_else(|| panic!("variant {n}"))
+            .1
+    };
+    let g = &get("memory_guard").config;
+    assert_eq!(
+        (g.memory_guard, g.memory_guard_action, g.available_memory),
+        (GuardMode::PerWrite, GuardAction::Error, Some(9))
+    );
+    assert_eq!(
+        get("memory_guard_warn").config.memory_guard_action,
+        GuardAction::Warn
+    );
+    assert_eq!(
+        get("memory_guard_init").config.memory_guard,
+        GuardMode::Init
+    );
+    for (v, want) in [
+        ("memory_guard_host_v2", Some(500)),
+        ("memory_guard_host_v1", Some(500)),
+        ("memory_guard_host_meminfo", Some(1024)),
+        ("memory_guard_host_unknown", None),
+    ] {
+        let c = &get(v).config;
+        let root = c
+            .host_root
+            .as_deref()
+            .unwrap_or_else(|| panic!("{v}: host_root"));
+        assert!(
+            Path::new(root).is_absolute(),
+            "{v}: host_root made absolute"
+        );
+        assert!(root.ends_with(&format!("{v}/host")), "{v}: {root}");
+        assert_eq!(c.available_memory, want, "{v}");
+        assert_eq!(
+            harness::fs::host_memory::available(Path::new(root)),
+            want,
+            "{v}"
+        );
+    }
+    // The variants without a guard keep the defaults: no guard, an unknown host.
+    for v in ["sequential", "random_access", "zero_overhead"] {
+        let c = &get(v).config;
+        assert_eq!(
+            (c.memory_guard, c.available_memory, &c.host_root),
+            (GuardMode::None, None, &None)
+        );
     }
 }

@@ -468,3 +468,166 @@ fn checks_pass_on_a_faithful_observation_and_fail_on_a_tampered_one() {
     );
     assert!(matches!(p.next.get("/a"), Some(Node::File(_))));
 }
+
+fn variant(name: &str) -> Spec {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../specs/variants")
+        .join(name);
+    load_specs(&dir).unwrap_or_else(|e| panic!("{name} does not load:\n{e}"))
+}
+
+#[test]
+fn guard_refuses_what_the_host_cannot_give_before_the_quota() {
+    // spec: GUARD-4, GUARD-7, GUARD-8, GUARD-9, GUARD-10, GUARD-11, GUARD-13
+    let s = variant("memory_guard");
+    let mut st = s.init_state();
+    let oom = Err(ErrKind::OutOfMemory);
+    run(
+        &s,
+        &mut st,
+        &[
+            ("open_wb", "path=/a; slot=0; prealloc=0", Ok(())),
+            ("write", "slot=0; data=\"\"", Ok(())),
+            ("write", "slot=0; data=\"hello\"", Ok(())),
+            // 200 > 9: refused by the guard, though the quota would take it.
+            ("write", MID, oom),
+            // 500 exceeds the quota too: the guard comes first.
+            ("write", HUGE, oom),
+            ("write_boundary", "data=\"123456789\"", Ok(())),
+            ("write_boundary", "data=\"1234567890\"", oom),
+            ("truncate", "size=50", oom),
+            ("truncate", "size=2", Ok(())),
+            // wb preallocating 336 on a held file: the lock first, then the guard.
+            (
+                "open_wb",
+                "path=/a; slot=1; prealloc=0",
+                Err(ErrKind::WouldBlock),
+            ),
+            ("close", "slot=0", Ok(())),
+            ("open_wb", "path=/a; slot=0; prealloc=336", oom),
+            ("import_tree", "entries={/c: <200 bytes>}", oom),
+            // 10 bytes in all: refused before the IsADirectory check.
+            (
+                "import_tree",
+                "entries={/a: \"hello\", /a/b: \"hello\"}",
+                oom,
+            ),
+            // one path twice: 2 bytes (the last data), not 14.
+            (
+                "import_small",
+                "entries={/a: \"hello world!\", /a: \"hi\"}",
+                Ok(()),
+            ),
+            // 14 - 2 = 12 bytes to add: refused; to a 5-byte file, 9: allowed (equality).
+            ("open_grow", "path=/a", oom),
+            ("import_tree", "entries={/a: \"hello\"}", Ok(())),
+            ("open_grow", "path=/a", Ok(())),
+            ("close", "slot=1", Ok(())),
+            // 14 bytes now: the copy is refused before its quota.
+            ("copy", "src=/a; dst=/c", oom),
+        ],
+    );
+    assert_eq!(st.file("/a").map(|f| f.size()), Some(14));
+    assert_eq!(st.warnings(), 0, "action error never warns");
+}
+
+#[test]
+fn warn_lets_through_and_counts_even_when_the_quota_then_fails() {
+    // spec: GUARD-5, GUARD-12
+    let s = variant("memory_guard_warn");
+    let mut st = s.init_state();
+    run(
+        &s,
+        &mut st,
+        &[
+            ("open_wb", "path=/a; slot=0; prealloc=0", Ok(())),
+            ("write", "slot=0; data=\"hello\"", Ok(())),
+            ("write", MID, Ok(())),
+        ],
+    );
+    assert_eq!(st.warnings(), 1);
+    assert_eq!(st.file("/a").map(|f| f.size()), Some(205));
+    let i = step(&s, "write", HUGE);
+    let before = st.clone();
+    let v = s.predict_mut(&mut st, i);
+    assert_eq!(v.outcome, Err(ErrKind::QuotaExceeded));
+    assert_eq!(st.warnings(), 2, "the guard warned before the quota failed");
+    assert_eq!(st.nodes(), before.nodes(), "the filesystem did not change");
+    // The invariant compares the observed count with the model's.
+    let mut obs = model::observe(&st, &s.config);
+    let out = CallOutcome::Err {
+        kind: ErrKind::QuotaExceeded,
+        reason: None,
+        message: Default::default(),
+    };
+    assert!(s.check_post(i, &st, &out, &obs).iter().all(|r| r.ok));
+    obs.warnings = Some(1);
+    let bad: Vec<_> = s
+        .check_post(i, &st, &out, &obs)
+        .into_iter()
+        .filter(|r| !r.ok)
+        .map(|r| s.clauses[r.clause as usize].id.clone())
+        .collect();
+    assert!(bad.contains(&"GUARD-5".to_string()), "{bad:?}");
+    assert!(s.model_matches(&st, &obs).is_err());
+    // A subject that cannot report warnings is not judged on them.
+    obs.warnings = None;
+    assert!(s.check_post(i, &st, &out, &obs).iter().all(|r| r.ok));
+    assert!(s.model_matches(&st, &obs).is_ok());
+}
+
+#[test]
+fn init_checks_the_quota_at_build_only() {
+    // spec: GUARD-1, GUARD-2, GUARD-3, GUARD-13, GUARD-14
+    let s = variant("memory_guard_init");
+    let st = s.init_state();
+    assert_eq!(
+        st.warnings(),
+        1,
+        "quota 400 > 300 available: one warning at build"
+    );
+    let mut st2 = st.clone();
+    run(
+        &s,
+        &mut st2,
+        &[
+            // 336 > 300, but init does not check allocations: the quota decides (it fits).
+            ("open_wb", "path=/a; slot=0; prealloc=336", Ok(())),
+            ("write", HUGE, Err(ErrKind::QuotaExceeded)),
+        ],
+    );
+    assert_eq!(st2.warnings(), 1);
+    let g = variant("memory_guard");
+    let build = |b: &str| step(&g, "build", b);
+    let mut st = g.init_state();
+    for (binds, want, warns) in [
+        (
+            "quota=none; mode=init; action=error",
+            Err(ErrKind::OutOfMemory),
+            0,
+        ),
+        ("quota=9; mode=init; action=error", Ok(()), 0),
+        ("quota=none; mode=init; action=warn", Ok(()), 1),
+        ("quota=none; mode=per_write; action=error", Ok(()), 0),
+        ("quota=none; mode=none; action=error", Ok(()), 0),
+    ] {
+        let i = build(binds);
+        let v = g.predict_mut(&mut st, i);
+        assert_eq!(v.outcome, want, "{binds}");
+        if want.is_ok() {
+            let obs = model::observe(&st, &g.config);
+            let ok = |n| {
+                g.check_post(i, &st, &CallOutcome::Ok(StepValue::U64(n)), &obs)
+                    .iter()
+                    .all(|r| r.ok)
+            };
+            assert!(ok(warns), "{binds}: {warns} warnings");
+            assert!(!ok(1 - warns), "{binds}: not {}", 1 - warns);
+        }
+    }
+    assert_eq!(
+        st.warnings(),
+        0,
+        "build leaves the running filesystem alone"
+    );
+}

@@ -225,3 +225,24 @@ fn depth_four(s: &Spec) -> Vec<(bool, bool)> {
     );
     hf
 }
+
+/// The memory guard's variants: the model's guard (preconditions, warnings counted where the
+/// guard is reached) against the oracle's own guard, over every distinct state to depth 4.
+#[test]
+fn model_and_oracle_agree_on_the_memory_guard_variants() {
+    // spec: GUARD-4, GUARD-5, GUARD-12
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants");
+    for v in [
+        "memory_guard",
+        "memory_guard_warn",
+        "memory_guard_init",
+        "memory_guard_host_unknown",
+    ] {
+        let s = load_specs(&dir.join(v)).unwrap_or_else(|e| panic!("{v}: {e}"));
+        let held_failed = depth_four(&s);
+        if v == "memory_guard" {
+            let i = s.clause_index("GUARD-4").expect("GUARD-4") as usize;
+            assert_eq!(held_failed[i], (true, true), "{v}: GUARD-4 held and failed");
+        }
+    }
+}

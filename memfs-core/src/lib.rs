@@ -70,7 +70,8 @@
 //!   [`Stat`], [`Stats`], [`WalkEntry`], [`FileLayout`].
 //! - `config`: [`FsBuilder`], [`NamespaceLock`], the memory-guard settings, and the internal
 //!   `Settings` a filesystem keeps of its builder.
-//! - `clock`, `probe`: the injectable time source and host-memory probe.
+//! - `clock`, `probe`: the injectable time source and host-memory probe (the host's files, read
+//!   under `/` or, for a simulated host, under another root: `HostMemoryProbe::at`).
 //! - `sync`: the sync facade (std or loom primitives; `Arc`).
 //!
 //! Operations, one `impl MemoryFileSystem` block each:

@@ -3,6 +3,7 @@
 //! and the outcome a driver reports. Serializable so regression files and an external-process
 //! driver (JSON lines, `adapters/PROTOCOL.md`) carry calls in exactly this form.
 
+use crate::fs::config::{GuardAction, GuardMode};
 use crate::fs::observation::StepValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -124,6 +125,16 @@ pub enum Call {
     ImportTree {
         entries: Vec<(String, Vec<u8>)>,
     },
+    /// Builds another filesystem with the run's configuration but this quota (`None`: the
+    /// run's) and memory guard, on the same (simulated) host, and drops it: the running
+    /// filesystem is not touched. The build-time guard as a step (semantics §8). Returns
+    /// (`U64`) the memory-guard warnings the build recorded; `OutOfMemory` when its guard
+    /// refuses the quota.
+    Build {
+        quota: Option<u64>,
+        memory_guard: GuardMode,
+        memory_guard_action: GuardAction,
+    },
 }
 
 /// Error kinds as the harness names them (the names of the semantics document). Drivers map
@@ -211,6 +222,7 @@ impl Call {
             Call::IterExportTree { .. } => "iter_export_tree",
             Call::ExportAsBytes { .. } => "export_as_bytes",
             Call::ImportTree { .. } => "import_tree",
+            Call::Build { .. } => "build",
         }
     }
 
@@ -230,7 +242,7 @@ impl Call {
 }
 
 /// Every op name of [`Call::op`], in declaration order (what a complete subject implements).
-pub const OPS: [&str; 27] = [
+pub const OPS: [&str; 28] = [
     "open",
     "read",
     "write",
@@ -258,6 +270,7 @@ pub const OPS: [&str; 27] = [
     "iter_export_tree",
     "export_as_bytes",
     "import_tree",
+    "build",
 ];
 
 impl fmt::Display for ErrKind {

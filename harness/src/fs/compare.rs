@@ -1,7 +1,8 @@
 //! What "the subject agrees with the reference" means when a subject cannot share something
 //! with the harness: one place, chosen from the subject's handshake and said in the run's
-//! summary. Today that is the clock: a subject without a settable clock stamps real times, so
-//! timestamps are compared by order (which are equal, which is later), not by value.
+//! summary. Two things today: the clock (a subject without a settable clock stamps real times,
+//! so timestamps are compared by order, which are equal and which is later, not by value) and
+//! the memory guard's warnings (a subject that cannot report them has them left out).
 
 use crate::fs::call::CallOutcome;
 use crate::fs::observation::{NodeObs, Observation, StepValue};
@@ -56,6 +57,36 @@ impl Timestamps {
                 is_dir: *is_dir,
             }),
             _ => o.clone(),
+        }
+    }
+}
+
+/// Whether the memory guard's warnings (`Observation::warnings`) are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Warnings {
+    /// Both parties count them: a guard that forgets to warn (or warns too often) is a finding.
+    #[default]
+    Compared,
+    /// The subject does not report them (its handshake lacks the `warnings` capability): they
+    /// are removed from both observations before comparing, and the run says so.
+    NotReported,
+}
+
+impl Warnings {
+    /// The run-summary note for this mode, if it compares less than everything.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Warnings::Compared => None,
+            Warnings::NotReported => Some(
+                "memory-guard warnings not compared (the subject does not report them: no `warnings` capability)",
+            ),
+        }
+    }
+
+    /// Applies this mode to an observation about to be compared.
+    pub fn apply(self, o: &mut Observation) {
+        if self == Warnings::NotReported {
+            o.warnings = None;
         }
     }
 }

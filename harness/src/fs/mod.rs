@@ -1,5 +1,6 @@
 //! The filesystem vocabulary, all in one place: what a step is ([`call`]), what an
-//! implementation shows ([`observation`]), how it is configured ([`config`]), the abstract
+//! implementation shows ([`observation`]), how it is configured ([`config`]), the simulated host's
+//! memory the configuration may point at ([`host_memory`]), the abstract
 //! model and its spec loader ([`model`], [`spec`]), the independent naive oracle ([`oracle`]),
 //! the executors that turn calls into each party's operations ([`exec`]), the engine drivers
 //! over them ([`drivers`]), subjects in other processes ([`process`]), the choice of the
@@ -14,6 +15,7 @@ pub mod compare;
 pub mod config;
 pub mod drivers;
 pub mod exec;
+pub mod host_memory;
 pub mod linearize;
 pub mod model;
 pub mod observation;

@@ -47,12 +47,18 @@ pub struct HandleObs {
 }
 
 /// Complete observable state: every node by normalized path (the root is `/`), the stats,
-/// and the handle slots (index = slot number; `None` = never opened).
+/// the handle slots (index = slot number; `None` = never opened) and how many memory-guard
+/// warnings the filesystem has recorded since it was built.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Observation {
     pub nodes: BTreeMap<String, NodeObs>,
     pub stats: StatsObs,
     pub handles: Vec<Option<HandleObs>>,
+    /// Memory-guard warnings recorded since the build (the guard's `warn` action), counted,
+    /// not worded. `None`: the subject cannot report them (a process adapter that sends none),
+    /// and then they are left out of every comparison (`compare::Warnings`), never guessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<u64>,
 }
 
 /// A value returned by one step, in a form both drivers can produce.
@@ -109,6 +115,13 @@ pub fn diff(
             left.stats, right.stats
         ));
     }
+    if left.warnings != right.warnings {
+        out.push(format!(
+            "memory-guard warnings: {left_name} {} / {right_name} {}",
+            show_count(left.warnings),
+            show_count(right.warnings)
+        ));
+    }
     let n = left.handles.len().max(right.handles.len());
     for i in 0..n {
         let l = left.handles.get(i).cloned().flatten();
@@ -120,6 +133,10 @@ pub fn diff(
         }
     }
     out
+}
+
+fn show_count(n: Option<u64>) -> String {
+    n.map_or_else(|| "not reported".to_string(), |n| n.to_string())
 }
 
 fn describe(n: &NodeObs) -> String {

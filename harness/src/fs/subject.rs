@@ -6,7 +6,7 @@
 use crate::engine::run::Parties;
 use crate::engine::system::{Driver, DriverError};
 use crate::fs::call::{Call, CallOutcome};
-use crate::fs::compare::Timestamps;
+use crate::fs::compare::{Timestamps, Warnings};
 use crate::fs::config::FsConfig;
 use crate::fs::drivers::core::CoreDriver;
 use crate::fs::drivers::oracle::OracleDriver;
@@ -155,13 +155,13 @@ impl Subject {
     ) -> Result<SubjectDriver, DriverError> {
         match self.command()? {
             None => Ok(SubjectDriver::Core(
-                CoreDriver::new(*cfg)?.with_messages(opts.messages),
+                CoreDriver::new(cfg.clone())?.with_messages(opts.messages),
             )),
             Some(c) => Ok(SubjectDriver::Process(ProcessDriver::start(ProcessSpec {
                 name: c.name,
                 program: c.program,
                 args: c.args,
-                config: *cfg,
+                config: cfg.clone(),
                 timeout: opts.timeout,
                 start_timeout: opts.timeout.max(START_TIMEOUT),
                 clock: opts.clock,
@@ -309,6 +309,10 @@ impl FsRun {
                 system.set_timestamps(Timestamps::Order);
             }
             notes.extend(system.timestamps().note().map(str::to_string));
+            if !h.capabilities.warnings {
+                system.set_warnings(Warnings::NotReported);
+            }
+            notes.extend(system.warnings().note().map(str::to_string));
             let dropped = system.keep_ops(&h.capabilities.ops);
             if !dropped.is_empty() {
                 notes.push(format!(

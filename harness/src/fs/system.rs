@@ -4,7 +4,7 @@
 
 use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
-use crate::fs::compare::Timestamps;
+use crate::fs::compare::{Timestamps, Warnings};
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
 use crate::fs::model::checks::Trace;
@@ -23,6 +23,8 @@ pub struct FsSystem {
     calls: Vec<Call>,
     /// How the subject's timestamps are compared with the reference's.
     timestamps: Timestamps,
+    /// Whether the memory guard's warnings are compared.
+    warnings: Warnings,
     action_names: Vec<String>,
     clause_ids: Vec<String>,
     /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
@@ -52,6 +54,7 @@ impl FsSystem {
             index,
             calls,
             timestamps: Timestamps::Exact,
+            warnings: Warnings::Compared,
             action_names,
             clause_ids,
             is_invariant,
@@ -71,6 +74,23 @@ impl FsSystem {
     /// How timestamps are compared.
     pub fn timestamps(&self) -> Timestamps {
         self.timestamps
+    }
+
+    /// Compares memory-guard warnings as `w` says (a subject that cannot report them: not).
+    pub fn set_warnings(&mut self, w: Warnings) {
+        self.warnings = w;
+    }
+
+    /// Whether memory-guard warnings are compared.
+    pub fn warnings(&self) -> Warnings {
+        self.warnings
+    }
+
+    /// The observation as this run compares it (timestamps and warnings per their modes).
+    fn comparable(&self, o: &Observation) -> Observation {
+        let mut o = self.timestamps.observation(o);
+        self.warnings.apply(&mut o);
+        o
     }
 
     /// Drops from the alphabet every step whose op is not in `ops` (a subject that does not
@@ -99,7 +119,7 @@ impl FsSystem {
 
     /// The filesystem configuration the spec asks for (every driver is built with it).
     pub fn fs_config(&self) -> FsConfig {
-        self.spec.config
+        self.spec.config.clone()
     }
 
     /// Loads the specs of `dir` (the loader's `file:line:col` errors on failure).
@@ -261,10 +281,7 @@ impl System for FsSystem {
         reference: &Observation,
         names: (&str, &str),
     ) -> Vec<String> {
-        let (s, r) = (
-            self.timestamps.observation(subject),
-            self.timestamps.observation(reference),
-        );
+        let (s, r) = (self.comparable(subject), self.comparable(reference));
         crate::fs::observation::diff(&s, &r, names.0, names.1)
     }
     fn same_outcome(&self, subject: &CallOutcome, reference: &CallOutcome) -> bool {
@@ -274,9 +291,9 @@ impl System for FsSystem {
         }
     }
     fn same_obs(&self, subject: &Observation, reference: &Observation) -> bool {
-        match self.timestamps {
-            Timestamps::Exact => subject == reference,
-            t => t.observation(subject) == t.observation(reference),
+        match (self.timestamps, self.warnings) {
+            (Timestamps::Exact, Warnings::Compared) => subject == reference,
+            _ => self.comparable(subject) == self.comparable(reference),
         }
     }
     fn describe_expected(&self, p: &Verdict) -> String {

@@ -129,7 +129,7 @@ impl Runner {
         for (name, cfg) in &sc.filesystems {
             let cfg = FsConfig {
                 slots: cfg.slots.max(slots),
-                ..*cfg
+                ..cfg.clone()
             };
             match self.subject.driver(&cfg, opts) {
                 Ok(driver) => {

@@ -15,16 +15,25 @@ use std::sync::Arc;
 /// memfs-core as a [`Driver`].
 #[derive(Debug)]
 pub struct CoreDriver {
-    cfg: FsConfig,
+    /// Shared by every fork (the explorer forks at every step).
+    cfg: Arc<FsConfig>,
     exec: CoreExec,
+    /// Memory-guard warnings the filesystem recorded since its build: drained from
+    /// `MemoryFileSystem::take_warnings` after the build and after every step, so the
+    /// observation shows them (a fork of the filesystem starts without pending ones).
+    warnings: u64,
 }
 
 impl CoreDriver {
     /// A fresh core built with `cfg`.
     pub fn new(cfg: FsConfig) -> Result<Self, DriverError> {
+        let cfg = Arc::new(cfg);
+        let exec = CoreExec::new(build(&cfg)?, cfg.slots).with_config(Arc::clone(&cfg));
+        let warnings = exec.fs().take_warnings().len() as u64;
         Ok(CoreDriver {
             cfg,
-            exec: CoreExec::new(build(&cfg)?, cfg.slots),
+            exec,
+            warnings,
         })
     }
 
@@ -45,10 +54,12 @@ impl CoreDriver {
         self.exec.slots_mut()
     }
 
-    /// A state hash combined with every slot's handle (path, mode, closed, cursor).
+    /// A state hash combined with every slot's handle (path, mode, closed, cursor) and the
+    /// memory-guard warnings.
     fn with_slots(&self, fs_hash: u64) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
         fs_hash.hash(&mut h);
+        self.warnings.hash(&mut h);
         for s in self.exec.slots() {
             match s {
                 None => 0u8.hash(&mut h),
@@ -139,7 +150,10 @@ impl Driver for CoreDriver {
     fn reset(&mut self) -> Result<(), DriverError> {
         let messages = self.exec.messages();
         self.exec.close_all();
-        self.exec = CoreExec::new(build(&self.cfg)?, self.cfg.slots).with_messages(messages);
+        self.exec = CoreExec::new(build(&self.cfg)?, self.cfg.slots)
+            .with_messages(messages)
+            .with_config(Arc::clone(&self.cfg));
+        self.warnings = self.exec.fs().take_warnings().len() as u64;
         Ok(())
     }
 
@@ -148,7 +162,11 @@ impl Driver for CoreDriver {
     }
 
     fn apply(&mut self, step: &Call) -> Result<CallOutcome, DriverError> {
-        self.exec.run(step)
+        let out = self.exec.run(step);
+        // Drained even when the call failed: a warning recorded before a later check failed
+        // the call stays recorded.
+        self.warnings += self.exec.fs().take_warnings().len() as u64;
+        out
     }
 
     fn observe(&self) -> Result<Observation, DriverError> {
@@ -158,6 +176,7 @@ impl Driver for CoreDriver {
         };
         let mut obs = Observation {
             stats: exec::stats_obs(fs),
+            warnings: Some(self.warnings),
             ..Default::default()
         };
         let mut contents = self.contents()?;
@@ -214,6 +233,7 @@ impl Driver for CoreDriver {
     fn same_state_as(&self, earlier: &Self) -> Option<bool> {
         let (mine, theirs) = (self.exec.slots(), earlier.exec.slots());
         let same_slots = self.cfg == earlier.cfg
+            && self.warnings == earlier.warnings
             && mine.len() == theirs.len()
             && mine
                 .iter()
@@ -249,8 +269,14 @@ impl Driver for CoreDriver {
             })
             .collect();
         Ok(CoreDriver {
-            cfg: self.cfg,
-            exec: CoreExec::from_parts(fs, slots, self.exec.messages()),
+            cfg: Arc::clone(&self.cfg),
+            warnings: self.warnings,
+            exec: CoreExec::from_parts(
+                fs,
+                slots,
+                self.exec.messages(),
+                self.exec.config().cloned(),
+            ),
         })
     }
 }

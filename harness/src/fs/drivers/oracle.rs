@@ -8,20 +8,26 @@ use crate::fs::exec::oracle::OracleExec;
 use crate::fs::observation::Observation;
 use crate::fs::oracle::{HandleId, NaiveFs};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// The naive oracle as a [`Driver`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OracleDriver {
-    cfg: FsConfig,
+    /// Shared by every fork (the explorer forks at every step).
+    cfg: Arc<FsConfig>,
     exec: OracleExec,
 }
 
 impl OracleDriver {
     /// A fresh oracle built with `cfg`.
     pub fn new(cfg: FsConfig) -> Self {
+        Self::with_shared(Arc::new(cfg))
+    }
+
+    fn with_shared(cfg: Arc<FsConfig>) -> Self {
         OracleDriver {
+            exec: OracleExec::new(NaiveFs::new((&*cfg).into()), cfg.slots),
             cfg,
-            exec: OracleExec::new(NaiveFs::new((&cfg).into()), cfg.slots),
         }
     }
 
@@ -51,7 +57,7 @@ impl Driver for OracleDriver {
     }
 
     fn reset(&mut self) -> Result<(), DriverError> {
-        *self = OracleDriver::new(self.cfg);
+        *self = OracleDriver::with_shared(Arc::clone(&self.cfg));
         Ok(())
     }
 

@@ -5,14 +5,15 @@
 
 use crate::engine::system::DriverError;
 use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
-use crate::fs::config::{FsConfig, Storage};
+use crate::fs::config::{FsConfig, GuardAction, GuardMode, Storage};
 use crate::fs::observation::{StatsObs, StepValue};
 use memfs_core::{
-    BlockReason, ErrorKind, FileHandle, FsBuilder, LockWait, MemoryFileSystem, MfsError, OpenMode,
-    OpenOptions, StorageKind,
+    BlockReason, ErrorKind, FileHandle, FixedMemoryProbe, FsBuilder, HostMemoryProbe, LockWait,
+    MemoryFileSystem, MemoryProbe, MfsError, NamespaceLock, OpenMode, OpenOptions, StorageKind,
 };
 use std::collections::BTreeMap;
 use std::io::SeekFrom;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The builder settings of `cfg` (the boundary between the harness's configuration and
@@ -23,12 +24,29 @@ pub fn builder(cfg: &FsConfig) -> FsBuilder {
         Storage::Sequential => StorageKind::Sequential,
         Storage::RandomAccess => StorageKind::RandomAccess,
     };
+    let mode = match cfg.memory_guard {
+        GuardMode::None => memfs_core::GuardMode::None,
+        GuardMode::Init => memfs_core::GuardMode::Init,
+        GuardMode::PerWrite => memfs_core::GuardMode::PerWrite,
+    };
+    let action = match cfg.memory_guard_action {
+        GuardAction::Warn => memfs_core::GuardAction::Warn,
+        GuardAction::Error => memfs_core::GuardAction::Error,
+    };
+    // The simulated host: memfs-core's own reader under `host_root`, or the number itself.
+    // Never the machine's real memory: a run must not depend on where it runs.
+    let probe: Arc<dyn MemoryProbe> = match &cfg.host_root {
+        Some(root) => Arc::new(HostMemoryProbe::at(root)),
+        None => Arc::new(FixedMemoryProbe(cfg.available_memory)),
+    };
     let mut b = MemoryFileSystem::builder()
         .quota(cfg.quota)
         .chunk_overhead(cfg.chunk_overhead)
         .storage(storage)
         .promotion_hard_limit(cfg.promotion_hard_limit)
-        .default_lock_timeout(LockWait::For(Duration::from_millis(cfg.lock_timeout_ms)));
+        .default_lock_timeout(LockWait::For(Duration::from_millis(cfg.lock_timeout_ms)))
+        .memory_guard(mode, action)
+        .memory_probe(probe);
     if let Some(n) = cfg.max_nodes {
         b = b.max_nodes(n);
     }
@@ -62,6 +80,9 @@ pub struct CoreExec {
     /// Fill in error messages (scenarios check them; the explorer never reads them and would
     /// pay an allocation per failing step).
     messages: bool,
+    /// The configuration `fs` was built with, for `build` (which builds another one like it);
+    /// `None`: this executor cannot run `build` (a driver error says so).
+    config: Option<Arc<FsConfig>>,
 }
 
 impl CoreExec {
@@ -71,7 +92,19 @@ impl CoreExec {
             fs,
             slots: (0..slots).map(|_| None).collect(),
             messages: false,
+            config: None,
         }
+    }
+
+    /// The configuration `fs` was built with: lets the executor run `build`.
+    pub fn with_config(mut self, cfg: Arc<FsConfig>) -> Self {
+        self.config = Some(cfg);
+        self
+    }
+
+    /// The configuration given by [`CoreExec::with_config`].
+    pub fn config(&self) -> Option<&Arc<FsConfig>> {
+        self.config.as_ref()
     }
 
     /// Whether error outcomes carry the core's message.
@@ -85,11 +118,13 @@ impl CoreExec {
         fs: MemoryFileSystem,
         slots: Vec<Option<SlotHandle>>,
         messages: bool,
+        config: Option<Arc<FsConfig>>,
     ) -> Self {
         CoreExec {
             fs,
             slots,
             messages,
+            config,
         }
     }
 
@@ -265,6 +300,33 @@ impl CoreExec {
             Call::ImportTree { entries } => {
                 let entries = entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
                 unit(fs.import_tree(entries), m)
+            }
+            Call::Build {
+                quota,
+                memory_guard,
+                memory_guard_action,
+            } => {
+                let Some(cfg) = &self.config else {
+                    return Err(DriverError::new(
+                        "core",
+                        "`build` needs the configuration the filesystem was built with; this executor was given none (CoreExec::with_config)",
+                    ));
+                };
+                let other = FsConfig {
+                    quota: quota.unwrap_or(cfg.quota),
+                    memory_guard: *memory_guard,
+                    memory_guard_action: *memory_guard_action,
+                    ..FsConfig::clone(cfg)
+                };
+                // Built and dropped at once: the cheap lock; its clock stamps nothing we see.
+                let built = builder(&other)
+                    .namespace_lock(NamespaceLock::Single)
+                    .build();
+                value(
+                    built,
+                    |fs| StepValue::U64(fs.take_warnings().len() as u64),
+                    m,
+                )
             }
         }
     }

@@ -4,10 +4,11 @@
 //! of calls: it keeps its own types, and they meet the vocabulary only here.
 
 use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
-use crate::fs::config::{FsConfig, Storage};
+use crate::fs::config::{FsConfig, GuardAction, GuardMode, Storage};
 use crate::fs::observation::{Observation, StepValue};
 use crate::fs::oracle::{
-    self, HandleId, Kind, NaiveFs, OStat, OracleConfig, OracleError, StorageMode,
+    self, GuardDoes, GuardWhen, HandleId, Kind, MemoryGuard, NaiveFs, OStat, OracleConfig,
+    OracleError, StorageMode,
 };
 
 impl From<&FsConfig> for OracleConfig {
@@ -22,7 +23,29 @@ impl From<&FsConfig> for OracleConfig {
             },
             promotion_hard_limit: cfg.promotion_hard_limit,
             max_nodes: cfg.max_nodes,
+            guard: MemoryGuard {
+                when: guard_when(cfg.memory_guard),
+                does: guard_does(cfg.memory_guard_action),
+                // The number the simulated host answers (with `host_root`, the loader checked
+                // that the host's files say it): the oracle never reads the machine.
+                host_available: cfg.available_memory,
+            },
         }
+    }
+}
+
+fn guard_when(m: GuardMode) -> GuardWhen {
+    match m {
+        GuardMode::None => GuardWhen::Never,
+        GuardMode::Init => GuardWhen::AtBuild,
+        GuardMode::PerWrite => GuardWhen::BeforeEachAllocation,
+    }
+}
+
+fn guard_does(a: GuardAction) -> GuardDoes {
+    match a {
+        GuardAction::Warn => GuardDoes::Warn,
+        GuardAction::Error => GuardDoes::Fail,
     }
 }
 
@@ -160,6 +183,18 @@ impl OracleExec {
                 value(fs.export_as_bytesio(path, *max_size), StepValue::Bytes)
             }
             Call::ImportTree { entries } => unit(fs.import_tree(entries)),
+            Call::Build {
+                quota,
+                memory_guard,
+                memory_guard_action,
+            } => value(
+                fs.try_build(
+                    quota.unwrap_or(fs.config().quota),
+                    guard_when(*memory_guard),
+                    guard_does(*memory_guard_action),
+                ),
+                StepValue::U64,
+            ),
         }
     }
 }

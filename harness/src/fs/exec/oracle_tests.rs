@@ -23,6 +23,7 @@ fn exec() -> OracleExec {
         storage: StorageMode::Auto,
         promotion_hard_limit: 1_000,
         max_nodes: None,
+        guard: Default::default(),
     });
     f.set_now(1);
     OracleExec::new(f, 0)

@@ -5,6 +5,7 @@
 use super::path;
 use super::state::Mode;
 use crate::fs::call::Whence;
+use crate::fs::config::{GuardAction, GuardMode};
 use std::fmt;
 use std::sync::Arc;
 
@@ -28,11 +29,15 @@ pub enum ArgKind {
     Whence,
     /// Import entries: a list of `[path, data]` pairs.
     Entries,
+    /// A memory-guard mode: `none`, `init` or `per_write` (`build`'s guard).
+    GuardMode,
+    /// A memory-guard action: `warn` or `error`.
+    GuardAction,
 }
 
 impl ArgKind {
     /// Every kind with its spec name.
-    pub const ALL: [(ArgKind, &'static str); 9] = [
+    pub const ALL: [(ArgKind, &'static str); 11] = [
         (ArgKind::Path, "path"),
         (ArgKind::Slot, "slot"),
         (ArgKind::Mode, "mode"),
@@ -42,6 +47,8 @@ impl ArgKind {
         (ArgKind::Bool, "bool"),
         (ArgKind::Whence, "whence"),
         (ArgKind::Entries, "entries"),
+        (ArgKind::GuardMode, "guard_mode"),
+        (ArgKind::GuardAction, "guard_action"),
     ];
     /// The spec name of this kind.
     pub fn name(self) -> &'static str {
@@ -92,6 +99,8 @@ pub enum Arg {
     Bool(bool),
     Whence(Whence),
     Entries(Arc<[(PathArg, Arc<[u8]>)]>),
+    GuardMode(GuardMode),
+    GuardAction(GuardAction),
 }
 
 impl Arg {
@@ -107,6 +116,8 @@ impl Arg {
             Arg::Bool(_) => ArgKind::Bool,
             Arg::Whence(_) => ArgKind::Whence,
             Arg::Entries(_) => ArgKind::Entries,
+            Arg::GuardMode(_) => ArgKind::GuardMode,
+            Arg::GuardAction(_) => ArgKind::GuardAction,
         }
     }
 }
@@ -146,6 +157,8 @@ impl fmt::Display for Arg {
                 }
                 f.write_str("}")
             }
+            Arg::GuardMode(m) => f.write_str(m.name()),
+            Arg::GuardAction(a) => f.write_str(a.name()),
         }
     }
 }
@@ -223,5 +236,21 @@ pub fn entries(a: &[Arg], i: usize) -> &[(PathArg, Arc<[u8]>)] {
     match a.get(i) {
         Some(Arg::Entries(e)) => e,
         _ => &[],
+    }
+}
+
+/// Memory-guard mode of argument `i` (`none` if it is not one).
+pub fn guard_mode(a: &[Arg], i: usize) -> GuardMode {
+    match a.get(i) {
+        Some(Arg::GuardMode(m)) => *m,
+        _ => GuardMode::None,
+    }
+}
+
+/// Memory-guard action of argument `i` (`warn` if it is not one).
+pub fn guard_action(a: &[Arg], i: usize) -> GuardAction {
+    match a.get(i) {
+        Some(Arg::GuardAction(x)) => *x,
+        _ => GuardAction::Warn,
     }
 }

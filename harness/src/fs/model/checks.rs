@@ -318,10 +318,13 @@ pub static CHECKS: &[CheckDef] = &[
     },
 ];
 
-/// Every check: the return-value checks above and the observed-state checks and invariants of
-/// [`super::observed`].
+/// Every check: the return-value checks above and `build`'s ([`super::guard`]), and the
+/// observed-state checks and invariants of [`super::observed`].
 pub fn all() -> impl Iterator<Item = &'static CheckDef> + Clone {
-    CHECKS.iter().chain(super::observed::OBSERVED.iter())
+    CHECKS
+        .iter()
+        .chain(super::guard::CHECKS)
+        .chain(super::observed::OBSERVED.iter())
 }
 
 /// Looks up a check by name.

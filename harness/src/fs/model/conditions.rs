@@ -432,9 +432,15 @@ pub static VALUES: &[ValueDef] = &[ValueDef {
     },
 }];
 
+/// Every condition: the ones above and the build-time guard's ([`super::guard::CONDITIONS`]).
+/// (The allocation guards are their own kind, [`super::guard::GUARDS`].)
+pub fn all() -> impl Iterator<Item = &'static CondDef> + Clone {
+    CONDITIONS.iter().chain(super::guard::CONDITIONS)
+}
+
 /// Looks up a condition by name.
 pub fn condition(name: &str) -> Option<&'static CondDef> {
-    CONDITIONS.iter().find(|c| c.name == name)
+    all().find(|c| c.name == name)
 }
 
 /// Looks up a value function by name.

@@ -6,6 +6,7 @@ pub mod args;
 pub mod checks;
 pub mod conditions;
 pub mod effects;
+pub mod guard;
 pub mod observed;
 pub mod ops;
 pub mod path;
@@ -76,6 +77,7 @@ pub fn observe(st: &ModelState, cfg: &FsConfig) -> Observation {
         nodes,
         stats: stats(st, cfg),
         handles,
+        warnings: Some(st.warnings()),
     }
 }
 
@@ -116,7 +118,8 @@ pub fn handle_matches(st: &ModelState, obs: &Observation, slot: u8) -> Result<()
 }
 
 /// Whether the observation abstracts to the model state: same tree (paths, kinds, children
-/// order, contents, generations), same stats, same handles. Timestamps are not compared.
+/// order, contents, generations), same stats, same handles, same count of memory-guard warnings
+/// (when the observation has one). Timestamps are not compared.
 pub fn matches(st: &ModelState, cfg: &FsConfig, obs: &Observation) -> Result<(), Mismatch> {
     let mut diffs = Vec::new();
     let nodes = st.nodes();
@@ -162,6 +165,15 @@ pub fn matches(st: &ModelState, cfg: &FsConfig, obs: &Observation) -> Result<(),
     let want = stats(st, cfg);
     if obs.stats != want {
         diffs.push(format!("stats: observed {:?}, model {want:?}", obs.stats));
+    }
+    // `None`: the subject cannot report its warnings (see `compare::Warnings`).
+    if let Some(w) = obs.warnings
+        && w != st.warnings()
+    {
+        diffs.push(format!(
+            "memory-guard warnings: observed {w}, model {}",
+            st.warnings()
+        ));
     }
     let n = st.handles().len().max(obs.handles.len());
     for slot in 0..n {

@@ -416,6 +416,15 @@ pub static OBSERVED: &[CheckDef] = &[
         doc: "invariant: quota_bytes is the configured quota",
         f: |c, _| expect("quota_bytes", c.obs.stats.quota_bytes, c.cfg.quota),
     },
+    CheckDef {
+        name: "observed_warnings_match",
+        params: &[],
+        doc: "invariant: the memory-guard warnings recorded since the build are the model's count (not checked when the subject cannot report them)",
+        f: |c, _| match c.obs.warnings {
+            Some(w) => expect("memory-guard warnings", w, c.st.warnings()),
+            None => Ok(()),
+        },
+    },
 ];
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The abstract filesystem state the model predicts: a tree with insertion-ordered children,
 //! file contents with their storage kind and chunk count (so quota use is exact), per-file
-//! generation and the handle slots. No timestamps: the state is hashable and two prefixes
-//! reaching the same tree, contents and handles compare equal.
+//! generation, the handle slots and the count of memory-guard warnings. No timestamps: the state
+//! is hashable and two prefixes reaching the same tree, contents, handles and warnings compare
+//! equal.
 
 use super::path;
-use crate::fs::config::{FsConfig, Storage};
+use crate::fs::config::{FsConfig, GuardAction, GuardMode, Storage};
 use std::sync::Arc;
 
 /// The five open modes.
@@ -121,10 +122,14 @@ pub struct HandleState {
 pub struct ModelState {
     nodes: Arc<Vec<(Arc<str>, Node)>>,
     handles: Arc<Vec<Option<HandleState>>>,
+    /// Memory-guard warnings recorded since the build. Not filesystem state: a step that fails
+    /// after its guard warned keeps the warning (GUARD-11).
+    warnings: u64,
 }
 
 impl ModelState {
-    /// The empty filesystem: only the root, every slot unused.
+    /// The empty filesystem: only the root, every slot unused, and the warning the `init`
+    /// guard records when the quota does not fit the host's available memory (GUARD-3).
     pub fn new(cfg: &FsConfig) -> ModelState {
         ModelState {
             nodes: Arc::new(vec![(
@@ -134,6 +139,7 @@ impl ModelState {
                 },
             )]),
             handles: Arc::new(vec![None; usize::from(cfg.slots)]),
+            warnings: u64::from(init_warns(cfg)),
         }
     }
 
@@ -141,7 +147,19 @@ impl ModelState {
     /// write goes through `Arc::make_mut`, which copies a shared state first). Exact, and
     /// cheaper than `==`; `false` says nothing (an effect may have rewritten equal values).
     pub fn shares_with(&self, other: &ModelState) -> bool {
-        Arc::ptr_eq(&self.nodes, &other.nodes) && Arc::ptr_eq(&self.handles, &other.handles)
+        Arc::ptr_eq(&self.nodes, &other.nodes)
+            && Arc::ptr_eq(&self.handles, &other.handles)
+            && self.warnings == other.warnings
+    }
+
+    /// Memory-guard warnings recorded since the build.
+    pub fn warnings(&self) -> u64 {
+        self.warnings
+    }
+
+    /// Records one memory-guard warning (the guard's `warn` action).
+    pub fn add_warning(&mut self) {
+        self.warnings += 1;
     }
 
     /// Every node by normalized path, sorted.
@@ -400,4 +418,12 @@ impl ModelState {
             self.insert(&target, node);
         }
     }
+}
+
+/// Whether building a filesystem with `cfg` records the `init` guard's warning: mode `init`,
+/// action `warn`, and a quota larger than the host's known available memory.
+pub fn init_warns(cfg: &FsConfig) -> bool {
+    cfg.memory_guard == GuardMode::Init
+        && cfg.memory_guard_action == GuardAction::Warn
+        && cfg.available_memory.is_some_and(|a| cfg.quota > a)
 }

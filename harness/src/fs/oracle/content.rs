@@ -44,6 +44,8 @@ impl NaiveFs {
         if n == 0 {
             return Ok(());
         }
+        // The guard sees the bytes this write brings in, before any other check of the write.
+        self.guard_allocation(p, n)?;
         let free = self.free();
         let overhead = self.cfg.chunk_overhead;
         let Some(f) = self.tree.file(p) else {
@@ -99,15 +101,22 @@ impl NaiveFs {
     /// growth adds one zero chunk (pad + overhead); sequential shrink joins to one chunk (none
     /// at size 0); random access charges growth only. A size change: generation +1, modified.
     pub(crate) fn resize(&mut self, p: &str, target: u64) -> Result<()> {
-        let free = self.free();
         let overhead = self.cfg.chunk_overhead;
-        let Some(f) = self.tree.file(p) else {
-            return err(Kind::NotFound, p);
+        let size = match self.tree.file(p) {
+            Some(f) => f.size(),
+            None => return err(Kind::NotFound, p),
         };
-        let size = f.size();
         if target == size {
             return Ok(());
         }
+        if target > size {
+            // The zeros a growing truncate brings in, before its quota.
+            self.guard_allocation(p, target - size)?;
+        }
+        let free = self.free();
+        let Some(f) = self.tree.file(p) else {
+            return err(Kind::NotFound, p);
+        };
         let storage = match f.storage {
             FileLayout::Sequential { chunks } if target > size => {
                 Self::need(p, (target - size).saturating_add(overhead), free)?;

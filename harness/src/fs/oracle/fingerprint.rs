@@ -10,13 +10,14 @@ use std::hash::{Hash, Hasher};
 impl NaiveFs {
     /// Hash of everything that decides future behaviour and observations: the tree (order,
     /// names, kinds, bytes, storage layout, generations, timestamps) and every handle (path,
-    /// mode, cursor, closed). The stamp time is left out: the explorer sets it before each step.
+    /// mode, cursor, closed), and the memory-guard warnings. The stamp time is left out: the explorer sets it before each step.
     /// Deterministic within one build (`DefaultHasher::new` has fixed keys).
     pub fn fingerprint(&self) -> u64 {
         let mut h = DefaultHasher::new();
         self.cfg.quota.hash(&mut h);
         self.tree.hash(&mut h);
         self.handles.hash(&mut h);
+        self.warnings.hash(&mut h);
         h.finish()
     }
 
@@ -42,6 +43,7 @@ impl NaiveFs {
         self.cfg.quota.hash(&mut h);
         ranked.hash(&mut h);
         self.handles.hash(&mut h);
+        self.warnings.hash(&mut h);
         h.finish()
     }
 }

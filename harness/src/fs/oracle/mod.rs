@@ -21,12 +21,20 @@
 //!   keeps its last bytes at its first position; a replaced file keeps its listing position.
 //! - rename/move with dst below src compare paths, so `/f` -> `/f/x` for a file is InvalidInput.
 //! - glob never fails (the pattern is not normalized); final `**` matches one or more levels.
+//! - memory guard ([`guard`]): the bytes an allocation path brings in are what it writes: the
+//!   data of a write, the zeros of a truncate or preallocation (after `wb`'s truncation), the
+//!   source's bytes for copy and copy_tree, the import's bytes (a repeated path counted once,
+//!   with its last data). Its place among the checks: after the handle's mode checks for a
+//!   write, truncate or zero-length test; after the lock (and, creating, the node limit) for an
+//!   open; after the source's lock for copies; right after the paths are validated for an
+//!   import. Always before the quota. A warning stays when a later check fails the call.
 
 pub mod accounting;
 mod content;
 pub mod error;
 pub mod fingerprint;
 pub mod glob;
+pub mod guard;
 pub mod handles;
 pub mod namespace;
 pub mod observe;
@@ -39,6 +47,7 @@ mod tests;
 
 pub use accounting::{FileLayout, StorageMode};
 pub use error::{Kind, OracleError, Reason, Result};
+pub use guard::{GuardDoes, GuardWhen, MemoryGuard};
 pub use handles::{HandleId, Whence};
 pub use namespace::OStat;
 
@@ -60,6 +69,8 @@ pub struct OracleConfig {
     pub promotion_hard_limit: u64,
     /// Maximum number of nodes, the root included.
     pub max_nodes: Option<u64>,
+    /// The memory guard and the simulated host's available memory.
+    pub guard: MemoryGuard,
 }
 
 impl Default for OracleConfig {
@@ -71,6 +82,7 @@ impl Default for OracleConfig {
             storage: StorageMode::Auto,
             promotion_hard_limit: 512 * 1024 * 1024,
             max_nodes: None,
+            guard: MemoryGuard::default(),
         }
     }
 }
@@ -83,34 +95,42 @@ pub struct NaiveFs {
     tree: Tree,
     /// Behind an `Arc` like the tree's nodes (copied on the first write) so a clone is cheap.
     handles: Arc<Vec<Handle>>,
+    /// Memory-guard warnings recorded since the build.
+    warnings: u64,
 }
 
 impl NaiveFs {
-    /// An empty filesystem (only the root, created at time 0).
+    /// An empty filesystem (only the root, created at time 0), with the warning its `init`
+    /// guard records if the quota does not fit the host. A guard that would refuse to build
+    /// ([`NaiveFs::build`]) is not consulted here: callers that may meet one use `build`.
     pub fn new(cfg: OracleConfig) -> Self {
-        NaiveFs {
-            cfg,
-            now: 0,
-            tree: Tree::new(0),
-            handles: Arc::new(Vec::new()),
-        }
+        Self::new_at(cfg, 0)
     }
 
-    /// An empty filesystem whose root is created at `now`.
+    /// An empty filesystem whose root is created at `now` (see [`NaiveFs::new`]).
     pub fn new_at(cfg: OracleConfig, now: u64) -> Self {
         NaiveFs {
             cfg,
             now,
             tree: Tree::new(now),
             handles: Arc::new(Vec::new()),
+            warnings: cfg.guard.at_build(cfg.quota).unwrap_or(0),
         }
     }
 
+    /// [`NaiveFs::new`], or `OutOfMemory` when the `init` guard with action `error` refuses the
+    /// quota (semantics §8).
+    pub fn build(cfg: OracleConfig) -> Result<Self> {
+        cfg.guard.at_build(cfg.quota)?;
+        Ok(Self::new(cfg))
+    }
+
     /// Whether this filesystem is in the same state as `other` (the stamp time aside): same
-    /// configuration, tree and handles, so every observation and every future call agree.
+    /// configuration, tree, handles and warnings, so every observation and every future call agree.
     /// Exact; free when `other` is a clone neither has written to since.
     pub fn same_state(&self, other: &NaiveFs) -> bool {
         self.cfg == other.cfg
+            && self.warnings == other.warnings
             && (self.tree.shares_with(&other.tree) || self.tree == other.tree)
             && (Arc::ptr_eq(&self.handles, &other.handles) || self.handles == other.handles)
     }

@@ -72,6 +72,7 @@ impl NaiveFs {
             nodes,
             stats: self.stats(),
             handles,
+            warnings: Some(self.warnings),
         }
     }
 

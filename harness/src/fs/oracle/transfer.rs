@@ -53,8 +53,10 @@ impl NaiveFs {
         if self.write_locked(&s) {
             return err(Kind::WouldBlock(Reason::LockTimeout), &s);
         }
-        self.node_room(&d, 1)?;
         let len = data.len() as u64;
+        // The copy's bytes, once the source is readable, before node limit and quota.
+        self.guard_allocation(&d, len)?;
+        self.node_room(&d, 1)?;
         Self::need(&d, self.loaded_usage(len), self.free())?;
         let mut f = FileNode::new(data, FileLayout::loaded(self.cfg.storage, len), self.now);
         f.generation = u64::from(len > 0);
@@ -83,6 +85,13 @@ impl NaiveFs {
         if let Some(locked) = members.iter().find(|m| self.write_locked(m)) {
             return err(Kind::WouldBlock(Reason::LockTimeout), locked);
         }
+        let bytes: u64 = members
+            .iter()
+            .filter_map(|m| self.tree.file(m))
+            .map(|f| f.size())
+            .sum();
+        // Every copied byte, once the sources are readable, before node limit and quota.
+        self.guard_allocation(&d, bytes)?;
         let total: u64 = members
             .iter()
             .filter_map(|m| self.tree.file(m))
@@ -214,6 +223,9 @@ impl NaiveFs {
                 None => items.push((p, data.clone())),
             }
         }
+        // The bytes the import brings in, once its paths are known to be valid.
+        let bytes: u64 = items.iter().map(|(_, d)| d.len() as u64).sum();
+        self.guard_allocation(&items[0].0, bytes)?;
         // Every proper ancestor of an imported path must end up a directory, so an imported
         // path that is one of them "would replace a directory" -> IsADirectory. Checked before
         // AlreadyExists (the documented order), so {/p, /p/q} is IsADirectory: the "below a

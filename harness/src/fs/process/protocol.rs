@@ -90,6 +90,10 @@ pub struct Capabilities {
     /// A call may ask for the observation after it in the same answer.
     #[serde(default)]
     pub call_observe: bool,
+    /// Observations carry `warnings`, the memory-guard warnings recorded since the build
+    /// (else they are left out of every comparison, and the run says so).
+    #[serde(default)]
+    pub warnings: bool,
 }
 
 /// The subject raised an error the adapter cannot map onto exactly one error kind.

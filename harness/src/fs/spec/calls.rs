@@ -237,6 +237,19 @@ pub static OPS: &[OpDef] = &[
                 .collect(),
         },
     },
+    OpDef {
+        name: "build",
+        fields: &[
+            opt("quota", OptSize),
+            req("memory_guard", ArgKind::GuardMode),
+            req("memory_guard_action", ArgKind::GuardAction),
+        ],
+        build: |a| Call::Build {
+            quota: args::opt_size(a, 0),
+            memory_guard: args::guard_mode(a, 1),
+            memory_guard_action: args::guard_action(a, 2),
+        },
+    },
 ];
 
 /// Looks up an operation by name.

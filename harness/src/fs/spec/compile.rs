@@ -6,17 +6,16 @@
 use super::calls::{self, OpDef};
 use super::error::{SpecError, suggest};
 use super::expr;
-use super::raw::{RawAction, RawConfig, RawFile, RawParam, RawVal};
+use super::raw::{RawAction, RawFile, RawParam, RawVal};
 use super::resolve::{
     Errs, Param, Resolver, TArg, TCheck, TExpr, clause_refs, inst_args, inst_expr, parse_check,
 };
 use super::values::{convert, describe};
 use super::{ActionInfo, CCheck, CPre, Clause, Spec, Step};
 use crate::fs::call::ErrKind;
+use crate::fs::model::FsConfig;
 use crate::fs::model::args::{Arg, ArgKind};
 use crate::fs::model::effects::{self, EffectFn};
-use crate::fs::model::{FsConfig, Storage};
-use serde_saphyr::Spanned;
 use std::collections::HashMap;
 
 /// A parsed file with its display name and text (for column fixes inside quoted strings).
@@ -24,52 +23,6 @@ pub struct Parsed {
     pub file: String,
     pub src: String,
     pub raw: RawFile,
-}
-
-/// Applies the keys a `config:` block sets onto `cfg`.
-fn apply_config(cfg: &mut FsConfig, c: &Spanned<RawConfig>, e: &mut Errs) {
-    let r = &c.value;
-    if let Some(q) = r.quota {
-        cfg.quota = q;
-    }
-    if let Some(o) = r.chunk_overhead {
-        cfg.chunk_overhead = o;
-    }
-    if let Some(l) = r.promotion_hard_limit {
-        cfg.promotion_hard_limit = l;
-    }
-    if r.max_nodes.is_some() {
-        cfg.max_nodes = r.max_nodes;
-    }
-    if let Some(s) = r.slots {
-        if s == 0 || s > 16 {
-            e.at(
-                &c.referenced,
-                format!("slots must be between 1 and 16, found {s}"),
-            );
-        } else {
-            cfg.slots = s;
-        }
-    }
-    if let Some(t) = r.lock_timeout_ms {
-        cfg.lock_timeout_ms = t;
-    }
-    if let Some(s) = &r.storage {
-        cfg.storage = match Storage::parse(&s.value) {
-            Some(k) => k,
-            None => {
-                e.at(
-                    &s.referenced,
-                    format!(
-                        "unknown storage `{}`{}",
-                        s.value,
-                        suggest(&s.value, Storage::ALL.map(|(_, n)| n))
-                    ),
-                );
-                Storage::Auto
-            }
-        };
-    }
 }
 
 /// Wider walk domains by kind (see `RawFile::walk`).
@@ -185,39 +138,8 @@ pub fn compile_with(files: &[Parsed], errors: &mut Vec<SpecError>, walk: bool) -
     }
     let ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
 
-    // Config: at most one base file may set it; files that `extends:` a base override its
-    // keys, in load order.
-    let mut cfg = FsConfig::default();
-    let mut base: Option<(usize, u64)> = None;
-    for (fi, f) in files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.raw.extends.is_none())
-    {
-        if let Some(c) = &f.raw.config {
-            let mut e = Errs {
-                file: &f.file,
-                src: &f.src,
-                out: errors,
-            };
-            if let Some((pf, line)) = base {
-                e.at(&c.referenced, format!("`config` is already set in {}:{line}; keep one (or override it from a file with `extends:`)", files[pf].file));
-            } else {
-                base = Some((fi, c.referenced.line()));
-                apply_config(&mut cfg, c, &mut e);
-            }
-        }
-    }
-    for f in files.iter().filter(|f| f.raw.extends.is_some()) {
-        if let Some(c) = &f.raw.config {
-            let mut e = Errs {
-                file: &f.file,
-                src: &f.src,
-                out: errors,
-            };
-            apply_config(&mut cfg, c, &mut e);
-        }
-    }
+    // Config: the base's, with the keys of files that `extends:` it on top; then checked.
+    let cfg = super::config::merge(files, errors);
 
     // Domains.
     let mut domains: HashMap<String, (ArgKind, Vec<Arg>)> = HashMap::new();
@@ -566,7 +488,7 @@ fn action(
         };
         let loc = p.value.cond.referenced;
         let parsed = match expr::parse_condition(&p.value.cond.value) {
-            Ok(x) => r.cond(&x, e, &loc),
+            Ok(x) => r.pre(&x, e, &loc),
             Err(pe) => {
                 e.at_expr(&loc, pe.col, pe.msg);
                 None

@@ -52,6 +52,22 @@ pub struct RawConfig {
     pub max_nodes: Option<u64>,
     pub slots: Option<u8>,
     pub lock_timeout_ms: Option<u64>,
+    pub memory_guard: Option<Spanned<String>>,
+    pub memory_guard_action: Option<Spanned<String>>,
+    /// Present with `null`: unknown (overrides a base's number); absent: not set here.
+    #[serde(default, deserialize_with = "present")]
+    pub available_memory: Option<Spanned<Option<u64>>>,
+    pub host_root: Option<Spanned<String>>,
+}
+
+/// A key that is present (its value may be `null`): `Some`, where a plain `Option` would
+/// read `null` as absent.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// A named finite domain of values of one kind.

@@ -10,6 +10,7 @@ use super::values::convert;
 use crate::fs::model::args::{Arg, ArgKind};
 use crate::fs::model::checks::{self, CheckFn};
 use crate::fs::model::conditions::{self, CondFn};
+use crate::fs::model::guard::{self, RequestFn};
 use serde_saphyr::{Location, Spanned};
 use std::collections::HashMap;
 
@@ -60,6 +61,8 @@ pub(super) enum TArg {
 #[derive(Clone)]
 pub(super) enum TExpr {
     Cond(CondFn, Vec<TArg>),
+    /// A memory-guard condition (only ever a whole precondition: see `Resolver::pre`).
+    Guard(RequestFn, Vec<TArg>),
     Not(Box<TExpr>),
     All(Vec<TExpr>),
     Any(Vec<TExpr>),
@@ -188,6 +191,18 @@ impl Resolver<'_> {
         ok.then_some(out)
     }
 
+    /// A precondition's expression: a memory-guard condition standing alone, or a condition
+    /// expression. A guard inside `not`/`and`/`or` is refused: whether it warns is decided
+    /// where it stands in the ordered list, which a compound expression would blur.
+    pub(super) fn pre(&mut self, x: &Expr, e: &mut Errs, loc: &Location) -> Option<TExpr> {
+        if let Expr::Call(c) = x
+            && let Some(g) = guard::guard(&c.name)
+        {
+            return Some(TExpr::Guard(g.request, self.args(c, g.params, e, loc)?));
+        }
+        self.cond(x, e, loc)
+    }
+
     pub(super) fn cond(&mut self, x: &Expr, e: &mut Errs, loc: &Location) -> Option<TExpr> {
         match x {
             Expr::Not(inner) => Some(TExpr::Not(Box::new(self.cond(inner, e, loc)?))),
@@ -202,6 +217,17 @@ impl Resolver<'_> {
                 })
             }
             Expr::Call(c) => {
+                if guard::guard(&c.name).is_some() {
+                    e.at_expr(
+                        loc,
+                        c.col,
+                        format!(
+                            "`{}` is a memory-guard condition: give it a precondition of its own (not inside not/and/or), where the guard stands in the order",
+                            c.name
+                        ),
+                    );
+                    return None;
+                }
                 let Some(d) = conditions::condition(&c.name) else {
                     let hint = if checks::check(&c.name).is_some() {
                         format!(
@@ -209,7 +235,12 @@ impl Resolver<'_> {
                             c.name
                         )
                     } else {
-                        suggest(&c.name, conditions::CONDITIONS.iter().map(|d| d.name))
+                        suggest(
+                            &c.name,
+                            conditions::all()
+                                .map(|d| d.name)
+                                .chain(guard::GUARDS.iter().map(|g| g.name)),
+                        )
                     };
                     e.at_expr(loc, c.col, format!("unknown condition `{}`{hint}", c.name));
                     return None;
@@ -238,6 +269,7 @@ pub(super) fn inst_args(ts: &[TArg], b: &[Arg]) -> Box<[Arg]> {
 pub(super) fn inst_expr(t: &TExpr, b: &[Arg]) -> CExpr {
     match t {
         TExpr::Cond(f, a) => CExpr::Cond(*f, inst_args(a, b)),
+        TExpr::Guard(f, a) => CExpr::Guard(*f, inst_args(a, b)),
         TExpr::Not(x) => CExpr::Not(Box::new(inst_expr(x, b))),
         TExpr::All(v) => CExpr::All(v.iter().map(|x| inst_expr(x, b)).collect()),
         TExpr::Any(v) => CExpr::Any(v.iter().map(|x| inst_expr(x, b)).collect()),
@@ -302,7 +334,9 @@ pub(super) fn parse_check(
         }
     };
     let Some(d) = checks::check(&call.name) else {
-        let hint = if conditions::condition(&call.name).is_some() {
+        let hint = if conditions::condition(&call.name).is_some()
+            || guard::guard(&call.name).is_some()
+        {
             format!(
                 "; `{}` is a precondition: checks look at what the system returned (e.g. `observed_file`, `returns_stat`)",
                 call.name

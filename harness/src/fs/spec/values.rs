@@ -4,6 +4,7 @@
 use super::error::suggest;
 use super::raw::RawVal;
 use crate::fs::call::Whence;
+use crate::fs::config::{GuardAction, GuardMode};
 use crate::fs::model::Mode;
 use crate::fs::model::args::{Arg, ArgKind, ModeArg, PathArg};
 use std::sync::Arc;
@@ -55,6 +56,20 @@ pub fn convert(v: &RawVal, kind: ArgKind, slots: u8) -> Result<Arg, String> {
             _ => Err(format!(
                 "unknown whence `{s}`{}",
                 suggest(s, ["start", "current", "end"])
+            )),
+        },
+        (ArgKind::GuardMode, RawVal::Str(s)) => match GuardMode::parse(s) {
+            Some(m) => Ok(Arg::GuardMode(m)),
+            None => Err(format!(
+                "unknown memory-guard mode `{s}`{}",
+                suggest(s, GuardMode::ALL.map(|(_, n)| n))
+            )),
+        },
+        (ArgKind::GuardAction, RawVal::Str(s)) => match GuardAction::parse(s) {
+            Some(x) => Ok(Arg::GuardAction(x)),
+            None => Err(format!(
+                "unknown memory-guard action `{s}`{}",
+                suggest(s, GuardAction::ALL.map(|(_, n)| n))
             )),
         },
         (ArgKind::Entries, RawVal::List(items)) => {

@@ -1,6 +1,7 @@
 //! Unit and property tests of the naive oracle, one file per concept. Each test names the
 //! clauses it proves in a `// spec:` line.
 
+mod guard;
 mod handle;
 mod misc;
 mod namespace;
@@ -23,6 +24,7 @@ pub(super) fn cfg() -> OracleConfig {
         storage: StorageMode::Auto,
         promotion_hard_limit: 1_000,
         max_nodes: None,
+        guard: Default::default(),
     }
 }
 

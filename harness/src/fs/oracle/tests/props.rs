@@ -118,6 +118,7 @@ fn config() -> impl Strategy<Value = OracleConfig> {
             storage,
             promotion_hard_limit: 50,
             max_nodes,
+            guard: Default::default(),
         })
 }
 
