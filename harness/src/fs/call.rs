@@ -38,6 +38,12 @@ pub enum Call {
         slot: Slot,
         max: Option<u64>,
     },
+    /// `std::io::Read::read` into a caller buffer of `size` bytes: the bytes that landed in
+    /// the buffer (`min(size, remaining)` of them; Python's `readinto`).
+    ReadInto {
+        slot: Slot,
+        size: u64,
+    },
     Write {
         slot: Slot,
         data: Vec<u8>,
@@ -186,6 +192,7 @@ impl Call {
         match self {
             Call::Open { .. } => "open",
             Call::Read { .. } => "read",
+            Call::ReadInto { .. } => "read_into",
             Call::Write { .. } => "write",
             Call::Seek { .. } => "seek",
             Call::Tell { .. } => "tell",
@@ -219,6 +226,7 @@ impl Call {
         match self {
             Call::Open { slot, .. }
             | Call::Read { slot, .. }
+            | Call::ReadInto { slot, .. }
             | Call::Write { slot, .. }
             | Call::Seek { slot, .. }
             | Call::Tell { slot }
@@ -230,9 +238,10 @@ impl Call {
 }
 
 /// Every op name of [`Call::op`], in declaration order (what a complete subject implements).
-pub const OPS: [&str; 27] = [
+pub const OPS: [&str; 28] = [
     "open",
     "read",
+    "read_into",
     "write",
     "seek",
     "tell",

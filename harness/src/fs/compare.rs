@@ -1,7 +1,8 @@
 //! What "the subject agrees with the reference" means when a subject cannot share something
 //! with the harness: one place, chosen from the subject's handshake and said in the run's
-//! summary. Today that is the clock: a subject without a settable clock stamps real times, so
-//! timestamps are compared by order (which are equal, which is later), not by value.
+//! summary. The clock: a subject without a settable clock stamps real times, so timestamps are
+//! compared by order (which are equal, which is later), not by value. The storage layout: a
+//! subject that cannot report it (no `layouts` capability) is compared without it.
 
 use crate::fs::call::CallOutcome;
 use crate::fs::observation::{NodeObs, Observation, StepValue};
@@ -56,6 +57,39 @@ impl Timestamps {
                 is_dir: *is_dir,
             }),
             _ => o.clone(),
+        }
+    }
+}
+
+/// Whether the files' storage layouts are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layouts {
+    /// Both parties report them (the core, and a subject with the `layouts` capability).
+    #[default]
+    Compared,
+    /// The subject cannot report them: left out of every comparison, said in the summary.
+    NotReported,
+}
+
+impl Layouts {
+    /// The run-summary note for this mode, if it compares less than everything.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Layouts::Compared => None,
+            Layouts::NotReported => Some(
+                "storage layouts (kind, chunk sizes) not compared: the subject does not report them (no `layouts` capability)",
+            ),
+        }
+    }
+
+    /// The observation as this mode compares it.
+    pub fn observation(self, o: &Observation) -> Observation {
+        match self {
+            Layouts::Compared => o.clone(),
+            Layouts::NotReported => Observation {
+                layouts: None,
+                ..o.clone()
+            },
         }
     }
 }

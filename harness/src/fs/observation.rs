@@ -46,13 +46,35 @@ pub struct HandleObs {
     pub closed: bool,
 }
 
+/// How a file holds its bytes (semantics §3): the storage layout behind its quota charge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LayoutObs {
+    /// Append-only chunks: their sizes in order (empty: no chunk yet, or cut to size 0).
+    Sequential(Vec<u64>),
+    /// One contiguous buffer, charged its size: no chunks.
+    RandomAccess,
+}
+
 /// Complete observable state: every node by normalized path (the root is `/`), the stats,
-/// and the handle slots (index = slot number; `None` = never opened).
+/// the handle slots (index = slot number; `None` = never opened) and every file's storage
+/// layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Observation {
     pub nodes: BTreeMap<String, NodeObs>,
     pub stats: StatsObs,
     pub handles: Vec<Option<HandleObs>>,
+    /// Every file's storage layout by path; `None` when the subject cannot report layouts (a
+    /// process subject without the `layouts` capability): they are then left out of the
+    /// comparison, and the run's summary says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layouts: Option<BTreeMap<String, LayoutObs>>,
+}
+
+impl Observation {
+    /// Whether both agree on everything but the storage layouts.
+    pub fn same_but_layouts(&self, other: &Observation) -> bool {
+        self.nodes == other.nodes && self.stats == other.stats && self.handles == other.handles
+    }
 }
 
 /// A value returned by one step, in a form both drivers can produce.
@@ -109,6 +131,24 @@ pub fn diff(
             left.stats, right.stats
         ));
     }
+    if left.layouts != right.layouts {
+        let none = BTreeMap::new();
+        let (l, r) = (
+            left.layouts.as_ref().unwrap_or(&none),
+            right.layouts.as_ref().unwrap_or(&none),
+        );
+        let paths: std::collections::BTreeSet<&String> = l.keys().chain(r.keys()).collect();
+        for p in paths {
+            let (a, b) = (l.get(p), r.get(p));
+            if a != b {
+                out.push(format!(
+                    "{p}: layout {left_name} {} / {right_name} {}",
+                    describe_layout(a, left.layouts.is_some()),
+                    describe_layout(b, right.layouts.is_some())
+                ));
+            }
+        }
+    }
     let n = left.handles.len().max(right.handles.len());
     for i in 0..n {
         let l = left.handles.get(i).cloned().flatten();
@@ -120,6 +160,15 @@ pub fn diff(
         }
     }
     out
+}
+
+fn describe_layout(l: Option<&LayoutObs>, reported: bool) -> String {
+    match l {
+        Some(LayoutObs::Sequential(c)) => format!("sequential chunks {c:?}"),
+        Some(LayoutObs::RandomAccess) => "random access".into(),
+        None if reported => "none (no such file)".into(),
+        None => "not reported".into(),
+    }
 }
 
 fn describe(n: &NodeObs) -> String {

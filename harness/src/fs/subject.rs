@@ -6,7 +6,7 @@
 use crate::engine::run::Parties;
 use crate::engine::system::{Driver, DriverError};
 use crate::fs::call::{Call, CallOutcome};
-use crate::fs::compare::Timestamps;
+use crate::fs::compare::{Layouts, Timestamps};
 use crate::fs::config::FsConfig;
 use crate::fs::drivers::core::CoreDriver;
 use crate::fs::drivers::oracle::OracleDriver;
@@ -302,6 +302,10 @@ impl FsRun {
                 system.set_timestamps(Timestamps::Order);
             }
             notes.extend(system.timestamps().note().map(str::to_string));
+            if !h.capabilities.layouts {
+                system.set_layouts(Layouts::NotReported);
+            }
+            notes.extend(system.layouts().note().map(str::to_string));
             let dropped = system.keep_ops(&h.capabilities.ops);
             if !dropped.is_empty() {
                 notes.push(format!(

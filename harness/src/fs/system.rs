@@ -4,7 +4,7 @@
 
 use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
-use crate::fs::compare::Timestamps;
+use crate::fs::compare::{Layouts, Timestamps};
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
 use crate::fs::observation::Observation;
@@ -22,6 +22,8 @@ pub struct FsSystem {
     calls: Vec<Call>,
     /// How the subject's timestamps are compared with the reference's.
     timestamps: Timestamps,
+    /// Whether the subject's storage layouts are compared.
+    layouts: Layouts,
     action_names: Vec<String>,
     clause_ids: Vec<String>,
     /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
@@ -51,6 +53,7 @@ impl FsSystem {
             index,
             calls,
             timestamps: Timestamps::Exact,
+            layouts: Layouts::Compared,
             action_names,
             clause_ids,
             is_invariant,
@@ -70,6 +73,16 @@ impl FsSystem {
     /// How timestamps are compared.
     pub fn timestamps(&self) -> Timestamps {
         self.timestamps
+    }
+
+    /// Compares storage layouts as `l` says (a subject that cannot report them: not at all).
+    pub fn set_layouts(&mut self, l: Layouts) {
+        self.layouts = l;
+    }
+
+    /// Whether storage layouts are compared.
+    pub fn layouts(&self) -> Layouts {
+        self.layouts
     }
 
     /// Drops from the alphabet every step whose op is not in `ops` (a subject that does not
@@ -257,8 +270,10 @@ impl System for FsSystem {
         names: (&str, &str),
     ) -> Vec<String> {
         let (s, r) = (
-            self.timestamps.observation(subject),
-            self.timestamps.observation(reference),
+            self.layouts
+                .observation(&self.timestamps.observation(subject)),
+            self.layouts
+                .observation(&self.timestamps.observation(reference)),
         );
         crate::fs::observation::diff(&s, &r, names.0, names.1)
     }
@@ -269,9 +284,12 @@ impl System for FsSystem {
         }
     }
     fn same_obs(&self, subject: &Observation, reference: &Observation) -> bool {
-        match self.timestamps {
-            Timestamps::Exact => subject == reference,
-            t => t.observation(subject) == t.observation(reference),
+        match (self.timestamps, self.layouts) {
+            (Timestamps::Exact, Layouts::Compared) => subject == reference,
+            (Timestamps::Exact, Layouts::NotReported) => subject.same_but_layouts(reference),
+            (t, l) => {
+                l.observation(&t.observation(subject)) == l.observation(&t.observation(reference))
+            }
         }
     }
     fn describe_expected(&self, p: &Verdict) -> String {

@@ -2,6 +2,12 @@
 //! linearizability recorder and the scenario runner all execute through [`CoreExec`], so every
 //! layer speaks the call vocabulary (and its slot conventions, `adapters/PROTOCOL.md`) the same
 //! way, and a core error kind the vocabulary does not know is a driver error, never a guess.
+//!
+//! Handle I/O goes through the std traits the semantics promise (§5: `Read + Write + Seek`):
+//! `write` through `io::Write::write`, `seek` through `io::Seek::seek` (both wrap the inherent
+//! methods, so those are covered too) and `read_into` through `io::Read::read`; their
+//! `io::Error`s are turned back into the core's error with `MfsError::from_io` (HANDLE-17).
+//! `read` keeps the inherent `read_data` (the "all remaining" read has no std form).
 
 use crate::engine::system::DriverError;
 use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
@@ -12,7 +18,7 @@ use memfs_core::{
     OpenOptions, StorageKind,
 };
 use std::collections::BTreeMap;
-use std::io::SeekFrom;
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
 use std::time::Duration;
 
 /// The builder settings of `cfg` (the boundary between the harness's configuration and
@@ -180,11 +186,36 @@ impl CoreExec {
                 let max = max.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
                 value(h.read_data(max), StepValue::Bytes, m)
             }
+            Call::ReadInto { slot, size } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                let mut buf = read_buffer(*size)?;
+                match h.read(&mut buf) {
+                    Ok(n) if n <= buf.len() => {
+                        buf.truncate(n);
+                        Ok(CallOutcome::Ok(StepValue::Bytes(buf)))
+                    }
+                    // The std contract allows at most the buffer's length; more cannot be shown
+                    // as the bytes that landed in the buffer.
+                    Ok(n) => Err(DriverError::new(
+                        "core",
+                        format!(
+                            "io::Read::read answered {n} for a buffer of {} bytes (at most the buffer's length is allowed)",
+                            buf.len()
+                        ),
+                    )),
+                    Err(e) => io_outcome(&e, m),
+                }
+            }
             Call::Write { slot, data } => {
                 let Some(h) = self.handle(*slot) else {
                     return Ok(no_handle());
                 };
-                value(h.write_data(data), |n| StepValue::U64(n as u64), m)
+                match h.write(data) {
+                    Ok(n) => Ok(CallOutcome::Ok(StepValue::U64(n as u64))),
+                    Err(e) => io_outcome(&e, m),
+                }
             }
             Call::Seek {
                 slot,
@@ -204,7 +235,10 @@ impl CoreExec {
                     Whence::Current => SeekFrom::Current(*offset),
                     Whence::End => SeekFrom::End(*offset),
                 };
-                value(h.seek_to(pos), StepValue::U64, m)
+                match h.seek(pos) {
+                    Ok(p) => Ok(CallOutcome::Ok(StepValue::U64(p))),
+                    Err(e) => io_outcome(&e, m),
+                }
             }
             Call::Tell { slot } => {
                 let Some(h) = self.handle(*slot) else {
@@ -349,6 +383,74 @@ pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverErro
     })
 }
 
+/// The outcome of an error of the core's std io impls: the `MfsError` inside it, recovered
+/// with `MfsError::from_io`, which must carry the io kind the semantics give its kind
+/// (HANDLE-17, QUOTA-14; the harness's own table, [`io_kind`], not the core's). An `io::Error`
+/// that carries no `MfsError`, or the wrong io kind, is a [`DriverError`], never a guess.
+pub fn io_outcome(e: &std::io::Error, message: bool) -> Result<CallOutcome, DriverError> {
+    let Some(inner) = MfsError::from_io(e) else {
+        return Err(DriverError::new(
+            "core",
+            format!(
+                "a std io call answered an io::Error ({:?}) that carries no MfsError: {e}",
+                e.kind()
+            ),
+        ));
+    };
+    let out = outcome_of(inner, message)?;
+    if let CallOutcome::Err { kind, .. } = &out
+        && e.kind() != io_kind(*kind)
+    {
+        return Err(DriverError::new(
+            "core",
+            format!(
+                "a std io call answered io kind {:?} for {kind}, whose io kind is {:?}",
+                e.kind(),
+                io_kind(*kind)
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// The `std::io::ErrorKind` each error kind maps to (semantics preamble: every `MfsError`
+/// maps to one; both quota kinds are `StorageFull`).
+pub fn io_kind(k: ErrKind) -> std::io::ErrorKind {
+    use std::io::ErrorKind as Io;
+    match k {
+        ErrKind::NotFound => Io::NotFound,
+        ErrKind::AlreadyExists => Io::AlreadyExists,
+        ErrKind::IsADirectory => Io::IsADirectory,
+        ErrKind::NotADirectory => Io::NotADirectory,
+        ErrKind::WouldBlock => Io::WouldBlock,
+        ErrKind::InvalidInput => Io::InvalidInput,
+        ErrKind::Unsupported => Io::Unsupported,
+        ErrKind::QuotaExceeded | ErrKind::NodeLimitExceeded => Io::StorageFull,
+        ErrKind::OutOfMemory => Io::OutOfMemory,
+    }
+}
+
+/// What a `read_into` buffer holds before the read (see [`read_buffer`]).
+const READ_SENTINEL: u8 = 0xA5;
+
+/// The caller's buffer of a `read_into` call: `size` bytes of a sentinel that no spec writes
+/// on its own (not 0: files hold zero-filled gaps, so a read that reports bytes it never copied
+/// would go unseen in zeros), or a [`DriverError`] when that much memory cannot be had (a size
+/// from a hand-written file; specs use small ones).
+fn read_buffer(size: u64) -> Result<Vec<u8>, DriverError> {
+    let too_big = || {
+        DriverError::new(
+            "core",
+            format!("cannot allocate a read_into buffer of {size} bytes"),
+        )
+    };
+    let n = usize::try_from(size).map_err(|_| too_big())?;
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(n).map_err(|_| too_big())?;
+    buf.resize(n, READ_SENTINEL);
+    Ok(buf)
+}
+
 fn unit(r: memfs_core::Result<()>, message: bool) -> Result<CallOutcome, DriverError> {
     value(r, |()| StepValue::Unit, message)
 }
@@ -361,5 +463,107 @@ fn value<T>(
     match r {
         Ok(v) => Ok(CallOutcome::Ok(f(v))),
         Err(e) => outcome_of(&e, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::config::FsConfig;
+
+    fn exec() -> CoreExec {
+        let cfg = FsConfig {
+            quota: 1000,
+            ..FsConfig::default()
+        };
+        let fs = builder(&cfg).build().expect("build");
+        CoreExec::new(fs, 2)
+    }
+
+    fn run(x: &mut CoreExec, c: Call) -> CallOutcome {
+        x.run(&c).expect("no driver error")
+    }
+
+    fn open(slot: u8, path: &str, mode: &str) -> Call {
+        Call::Open {
+            slot,
+            path: path.into(),
+            mode: mode.into(),
+            preallocate: 0,
+            lock_timeout_ms: None,
+        }
+    }
+
+    // spec: HANDLE-17, QUOTA-14
+    #[test]
+    fn io_errors_give_back_their_mfs_error_or_a_driver_error() {
+        let e: std::io::Error = MfsError::NotFound { path: "/x".into() }.into();
+        assert_eq!(
+            io_outcome(&e, false).expect("recovered"),
+            CallOutcome::err(ErrKind::NotFound, None)
+        );
+        let plain = std::io::Error::other("not from the core");
+        assert!(io_outcome(&plain, false).is_err(), "no MfsError inside");
+        let relabelled = std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            MfsError::NotFound { path: "/x".into() },
+        );
+        assert!(io_outcome(&relabelled, false).is_err(), "wrong io kind");
+        assert_eq!(
+            io_kind(ErrKind::QuotaExceeded),
+            std::io::ErrorKind::StorageFull
+        );
+        assert_eq!(
+            io_kind(ErrKind::NodeLimitExceeded),
+            std::io::ErrorKind::StorageFull
+        );
+    }
+
+    // spec: HANDLE-18, HANDLE-19, HANDLE-17
+    #[test]
+    fn read_into_goes_through_std_read() {
+        let mut x = exec();
+        assert_eq!(
+            run(&mut x, Call::ReadInto { slot: 0, size: 1 }),
+            no_handle(),
+            "empty slot"
+        );
+        assert_eq!(
+            run(&mut x, open(0, "/f", "wb")),
+            CallOutcome::Ok(StepValue::Unit)
+        );
+        for data in [&b"hel"[..], b"lo"] {
+            run(
+                &mut x,
+                Call::Write {
+                    slot: 0,
+                    data: data.to_vec(),
+                },
+            );
+        }
+        assert_eq!(
+            run(&mut x, Call::ReadInto { slot: 0, size: 0 }),
+            CallOutcome::err(ErrKind::Unsupported, None),
+            "write-only, even into an empty buffer"
+        );
+        run(&mut x, Call::Close { slot: 0 });
+        run(&mut x, open(1, "/f", "rb"));
+        let read = |x: &mut CoreExec, size| match run(x, Call::ReadInto { slot: 1, size }) {
+            CallOutcome::Ok(StepValue::Bytes(b)) => b,
+            other => panic!("read_into answered {other:?}"),
+        };
+        assert_eq!(read(&mut x, 0), b"");
+        assert_eq!(read(&mut x, 2), b"he");
+        assert_eq!(
+            read(&mut x, 2),
+            b"ll",
+            "from inside a chunk across into the next"
+        );
+        assert_eq!(read(&mut x, 64), b"o", "short at EOF");
+        assert_eq!(read(&mut x, 64), b"");
+        assert!(
+            read_buffer(u64::MAX).is_err(),
+            "no such buffer: a driver error"
+        );
     }
 }

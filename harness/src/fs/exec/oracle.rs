@@ -109,6 +109,10 @@ impl OracleExec {
                 }
                 None => no_handle(),
             },
+            Call::ReadInto { slot: s, size } => match slot(&self.slots, *s) {
+                Some(h) => value(fs.read_into(h, *size), StepValue::Bytes),
+                None => no_handle(),
+            },
             Call::Write { slot: s, data } => match slot(&self.slots, *s) {
                 Some(h) => value(fs.write(h, data), |n| StepValue::U64(n as u64)),
                 None => no_handle(),

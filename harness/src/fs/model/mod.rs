@@ -76,6 +76,9 @@ pub fn observe(st: &ModelState, cfg: &FsConfig) -> Observation {
         nodes,
         stats: stats(st, cfg),
         handles,
+        // The model keeps each file's kind and chunk count, not the chunk sizes an
+        // observation's layout needs.
+        layouts: None,
     }
 }
 

@@ -90,6 +90,9 @@ pub struct Capabilities {
     /// A call may ask for the observation after it in the same answer.
     #[serde(default)]
     pub call_observe: bool,
+    /// Observations carry every file's storage layout (else layouts are not compared).
+    #[serde(default)]
+    pub layouts: bool,
 }
 
 /// The subject raised an error the adapter cannot map onto exactly one error kind.
