@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ADAPTER = os.path.join(HERE, "adapter.py")
 TIMEOUT = 15.0
 
-ALL_OPS = {"open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
+ALL_OPS = {"open", "read", "read_into", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
            "exists", "is_dir", "is_file", "stat", "stats", "get_size", "rename", "move",
            "remove", "rmtree", "copy", "copy_tree", "walk", "glob", "export_tree",
            "iter_export_tree", "export_as_bytes", "import_tree"}
@@ -165,6 +165,7 @@ class Handshake(AdapterCase):
         caps = h["capabilities"]
         self.assertIs(caps["settable_clock"], True)
         self.assertIs(caps["snapshot"], False)
+        self.assertIs(caps["layouts"], True)
         self.assertEqual(set(caps["ops"]), ALL_OPS)
         self.assertEqual(len(caps["ops"]), len(ALL_OPS))
 
@@ -296,6 +297,7 @@ class Observation(AdapterCase):
             "stats": {"used_bytes": 66, "quota_bytes": 400, "free_bytes": 334, "file_count": 1,
                       "dir_count": 2, "chunk_count": 1, "overhead_per_chunk_estimate": 64},
             "handles": [{"path": "/a", "mode": "wb", "pos": 2, "closed": False}, None],
+            "layouts": {"/a": {"Sequential": [2]}},
         })
 
     def test_observing_changes_nothing_and_does_not_block(self) -> None:
@@ -322,6 +324,98 @@ class Observation(AdapterCase):
         self.assertEqual(obs["handles"][0]["path"], "//x")
         self.assertEqual(obs["handles"][1]["path"], "/y")
         self.assertEqual(obs["nodes"]["/"]["Dir"]["children"], ["x", "y"])
+
+
+class ReadInto(AdapterCase):
+    """`read_into` is D-MemFS's `readinto` into a buffer of `size` bytes: the bytes that
+    landed in it, the cursor moved past them."""
+
+    def chunked(self) -> None:
+        """/a holds b"hi" + b"there" in two chunks, open r+b in slot 0 at cursor 0."""
+        self.c.ok("import_tree", entries=[["/a", [104, 105]]])
+        self.open(0, "/a", "r+b")
+        self.c.ok("seek", slot=0, whence="End", offset=0)
+        self.c.ok("write", slot=0, data=list(b"there"))
+        self.c.ok("seek", slot=0, whence="Start", offset=0)
+        self.assertEqual(self.c.observe()["layouts"], {"/a": {"Sequential": [2, 5]}})
+
+    def test_reads_across_chunks_from_inside_one_and_up_to_eof(self) -> None:
+        self.chunked()
+        self.assertEqual(self.c.ok("read_into", slot=0, size=1), {"Bytes": list(b"h")})
+        # from inside the first chunk across into the second
+        self.assertEqual(self.c.ok("read_into", slot=0, size=3), {"Bytes": list(b"ith")})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 4})
+        # a buffer larger than what is left: short, up to EOF
+        self.assertEqual(self.c.ok("read_into", slot=0, size=64), {"Bytes": list(b"ere")})
+        self.assertEqual(self.c.ok("read_into", slot=0, size=64), {"Bytes": []})
+        self.c.ok("seek", slot=0, whence="Start", offset=10)  # past EOF
+        self.assertEqual(self.c.ok("read_into", slot=0, size=4), {"Bytes": []})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 10})
+
+    def test_empty_buffer_reads_nothing_and_moves_nothing(self) -> None:
+        self.chunked()
+        self.assertEqual(self.c.ok("read_into", slot=0, size=0), {"Bytes": []})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 0})
+
+    def test_promoted_file(self) -> None:
+        self.chunked()
+        self.c.ok("write", slot=0, data=list(b"HI"))  # at 0, not at EOF: promotes
+        self.assertEqual(self.c.observe()["layouts"], {"/a": "RandomAccess"})
+        self.c.ok("seek", slot=0, whence="Start", offset=1)
+        self.assertEqual(self.c.ok("read_into", slot=0, size=3), {"Bytes": list(b"Ith")})
+
+    def test_errors_are_the_handle_checks(self) -> None:
+        self.open(0, "/w", "wb")
+        self.assertErrKind(self.c.err("read_into", slot=0, size=0), "Unsupported")
+        self.c.ok("close", slot=0)
+        self.assertErrKind(self.c.err("read_into", slot=0, size=3), "InvalidInput")
+
+    def test_bad_sizes_are_request_errors(self) -> None:
+        self.chunked()
+        for size in (-1, "3", None, 1.5):
+            with self.subTest(size=size):
+                self.assertIn("error", self.c.call("read_into", slot=0, size=size))
+        self.assertIn("error", self.c.call("read_into", slot=0))
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 0})  # D-MemFS was not called
+
+
+class Layouts(AdapterCase):
+    """The observation's `layouts`: every file's storage kind and chunk sizes."""
+
+    def test_sequential_chunks_follow_appends_and_truncations(self) -> None:
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1, 2, 3])
+        self.c.ok("write", slot=0, data=[])  # nothing: no chunk
+        self.c.ok("write", slot=0, data=[4])
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [3, 1]})
+        self.c.ok("truncate", slot=0, size=6)  # one pad chunk
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [3, 1, 2]})
+        self.c.ok("truncate", slot=0, size=2)  # joined into one
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [2]})
+        self.c.ok("truncate", slot=0, size=0)
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": []})
+
+    def test_imports_and_copies_load_one_chunk(self) -> None:
+        self.c.ok("import_tree", entries=[["/a", [1, 2, 3]], ["/e", []]])
+        self.c.ok("copy", src="/a", dst="/b")
+        self.assertEqual(self.c.observe()["layouts"],
+                         {"/a": {"Sequential": [3]}, "/b": {"Sequential": [3]},
+                          "/e": {"Sequential": []}})
+
+    def test_only_files_have_layouts(self) -> None:
+        self.c.ok("mkdir", path="/d/e", exist_ok=False)
+        self.open(0, "/d/f", "xb")
+        self.assertEqual(self.c.observe()["layouts"], {"/d/f": {"Sequential": []}})
+
+
+class RandomAccessLayouts(AdapterCase):
+    config = {"storage": "random_access"}
+
+    def test_random_access_files_have_no_chunks(self) -> None:
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1, 2])
+        self.c.ok("truncate", slot=0, size=9)
+        self.assertEqual(self.c.observe()["layouts"], {"/a": "RandomAccess"})
 
 
 class Clock(AdapterCase):
@@ -557,7 +651,8 @@ class Slots(AdapterCase):
 
     def test_empty_slot(self) -> None:
         self.assertEqual(self.c.ok("close", slot=1), "Unit")
-        for op, fields in (("read", {"max": None}), ("write", {"data": [1]}),
+        for op, fields in (("read", {"max": None}), ("read_into", {"size": 1}),
+                           ("write", {"data": [1]}),
                            ("seek", {"whence": "Start", "offset": 0}), ("tell", {}),
                            ("truncate", {"size": None})):
             with self.subTest(op=op):
@@ -641,6 +736,7 @@ class Robustness(AdapterCase):
                 "open": dict(slot=rng.randrange(2), path=p, mode=rng.choice(modes),
                              preallocate=rng.choice([0, 0, 3, 500]), lock_timeout_ms=0),
                 "read": dict(slot=rng.randrange(2), max=rng.choice([None, 0, 2])),
+                "read_into": dict(slot=rng.randrange(2), size=rng.choice([0, 1, 7])),
                 "write": dict(slot=rng.randrange(2), data=[rng.randrange(256)] * rng.randrange(4)),
                 "seek": dict(slot=rng.randrange(2), whence=rng.choice(["Start", "Current", "End"]),
                              offset=rng.randrange(-3, 4)),
