@@ -257,7 +257,25 @@ def map_exception(exc: BaseException) -> dict:
         reason = blocking_reason(exc)
         if reason is None:
             return unmapped(exc)
-    return {"outcome": {"Err": {"kind": kind, "reason": reason, "message": str(exc)}}}
+    body = {"kind": kind, "reason": reason, "message": str(exc)}
+    fields = AMOUNT_FIELDS.get(kind)
+    if fields is not None:
+        # The exception's own attributes (MFSQuotaExceededError.requested/.available,
+        # MFSNodeLimitExceededError.current/.limit); one that is not an unsigned int is not
+        # guessed at.
+        amounts = {f: getattr(exc, f, None) for f in fields}
+        if not all(_is_int(v) and v >= 0 for v in amounts.values()):
+            log("%s with amounts %r: answered as unmapped" % (type_name(exc), amounts))
+            return unmapped(exc)
+        body["amounts"] = amounts
+    return {"outcome": {"Err": body}}
+
+
+# The amounts a quota error carries (PROTOCOL.md OUTCOME), by kind.
+AMOUNT_FIELDS = {
+    "QuotaExceeded": ("requested", "available"),
+    "NodeLimitExceeded": ("current", "limit"),
+}
 
 
 class ReadintoContract(Exception):
@@ -570,6 +588,7 @@ class Adapter:
                 "ops": list(OPS),
                 "call_observe": True,
                 "layouts": True,
+                "error_amounts": True,
             },
         }}
 

@@ -166,6 +166,7 @@ class Handshake(AdapterCase):
         self.assertIs(caps["settable_clock"], True)
         self.assertIs(caps["snapshot"], False)
         self.assertIs(caps["layouts"], True)
+        self.assertIs(caps["error_amounts"], True)
         self.assertEqual(set(caps["ops"]), ALL_OPS)
         self.assertEqual(len(caps["ops"]), len(ALL_OPS))
 
@@ -512,8 +513,13 @@ class ErrorMapping(AdapterCase):
 
     def test_quota_exceeded(self) -> None:
         self.open(0, "/f", "wb")
-        self.assertErrKind(self.c.err("write", slot=0, data=[0] * 400), "QuotaExceeded")
-        self.assertErrKind(self.open(1, "/g", "wb", preallocate=1000), "QuotaExceeded")
+        err = self.c.err("write", slot=0, data=[0] * 400)
+        self.assertErrKind(err, "QuotaExceeded")
+        # the exception's amounts: 400 + 64 overhead requested, the whole quota free
+        self.assertEqual(err["amounts"], {"requested": 464, "available": 400})
+        err = self.open(1, "/g", "wb", preallocate=1000)
+        self.assertErrKind(err, "QuotaExceeded")
+        self.assertEqual(err["Err"]["amounts"], {"requested": 1064, "available": 400})
 
     def test_unmapped_assertion(self) -> None:
         # move under a file parent: D-MemFS 0.4.1 trips an assert (_fs.py:561)
@@ -631,7 +637,9 @@ class NodeLimit(AdapterCase):
 
     def test_node_limit_exceeded(self) -> None:
         self.c.ok("mkdir", path="/a", exist_ok=False)  # root + /a = 2 nodes
-        self.assertErrKind(self.c.err("mkdir", path="/b", exist_ok=False), "NodeLimitExceeded")
+        err = self.c.err("mkdir", path="/b", exist_ok=False)
+        self.assertErrKind(err, "NodeLimitExceeded")
+        self.assertEqual(err["amounts"], {"current": 2, "limit": 2})
         self.assertErrKind(self.open(0, "/f", "wb"), "NodeLimitExceeded")
 
 
@@ -816,3 +824,31 @@ class WatchdogSampling(unittest.TestCase):
         where = self.sample(hold, free)
         self.assertIsNotNone(where)
         self.assertIn("acquire_read", where)
+
+
+class AmountMapping(unittest.TestCase):
+    """``map_exception`` on quota exceptions built by hand: their amounts pass through, and one
+    that is not an unsigned int is not guessed at."""
+
+    def setUp(self) -> None:
+        sys.path.insert(0, HERE)
+        import adapter  # noqa: E402 (the module under test, imported from its folder)
+        self.adapter = adapter
+
+    def test_amounts_are_the_exceptions_own(self) -> None:
+        from dmemfs import MFSNodeLimitExceededError, MFSQuotaExceededError
+        body = self.adapter.map_exception(MFSQuotaExceededError(requested=7, available=3))
+        self.assertEqual(body["outcome"]["Err"]["amounts"], {"requested": 7, "available": 3})
+        body = self.adapter.map_exception(MFSNodeLimitExceededError(current=5, limit=5))
+        self.assertEqual(body["outcome"]["Err"]["kind"], "NodeLimitExceeded")
+        self.assertEqual(body["outcome"]["Err"]["amounts"], {"current": 5, "limit": 5})
+        body = self.adapter.map_exception(FileNotFoundError("x"))
+        self.assertNotIn("amounts", body["outcome"]["Err"])
+
+    def test_odd_amounts_are_unmapped(self) -> None:
+        from dmemfs import MFSQuotaExceededError
+        for requested in (-1, 1.5, None):
+            with self.subTest(requested=requested):
+                body = self.adapter.map_exception(
+                    MFSQuotaExceededError(requested=requested, available=3))
+                self.assertIn("unmapped", body)

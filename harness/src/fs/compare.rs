@@ -1,8 +1,9 @@
 //! What "the subject agrees with the reference" means when a subject cannot share something
 //! with the harness: one place, chosen from the subject's handshake and said in the run's
 //! summary. The clock: a subject without a settable clock stamps real times, so timestamps are
-//! compared by order (which are equal, which is later), not by value. The storage layout: a
-//! subject that cannot report it (no `layouts` capability) is compared without it.
+//! compared by order (which are equal, which is later), not by value. The storage layout and
+//! a quota error's amounts: a subject that cannot report them (no `layouts` or `error_amounts`
+//! capability) is compared without them.
 
 use crate::fs::call::CallOutcome;
 use crate::fs::observation::{NodeObs, Observation, StepValue};
@@ -94,6 +95,38 @@ impl Layouts {
     }
 }
 
+/// Whether the amounts of quota errors (`requested`/`available`, `current`/`limit`) are
+/// compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Amounts {
+    /// Both parties report them (the core, and a subject with the `error_amounts` capability).
+    #[default]
+    Compared,
+    /// The subject cannot report them: outcomes are compared by kind and reason only, said in
+    /// the summary.
+    NotReported,
+}
+
+impl Amounts {
+    /// The run-summary note for this mode, if it compares less than everything.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Amounts::Compared => None,
+            Amounts::NotReported => Some(
+                "quota errors' amounts (requested/available, current/limit) not compared: the subject does not report them (no `error_amounts` capability)",
+            ),
+        }
+    }
+
+    /// The outcome as this mode compares it.
+    pub fn outcome(self, o: &CallOutcome) -> CallOutcome {
+        match self {
+            Amounts::Compared => o.clone(),
+            Amounts::NotReported => o.without_amounts(),
+        }
+    }
+}
+
 /// Every timestamp replaced by its rank among the observation's distinct timestamps (0 for the
 /// earliest), so two observations agree exactly when their timestamps are ordered alike.
 pub fn by_order(o: &Observation) -> Observation {
@@ -161,6 +194,49 @@ mod tests {
         assert_ne!(by_order(&harness), by_order(&swapped));
         let tied = obs(&[("/a", 17, 40), ("/b", 40, 40)]);
         assert_ne!(by_order(&harness), by_order(&tied));
+    }
+
+    #[test]
+    fn amounts_not_reported_compares_kind_and_reason_only() {
+        use crate::fs::call::{ErrAmounts, ErrKind};
+        let with = |requested| CallOutcome::Err {
+            kind: ErrKind::QuotaExceeded,
+            reason: None,
+            amounts: Some(ErrAmounts::Quota {
+                requested,
+                available: 3,
+            }),
+            message: Default::default(),
+        };
+        assert_ne!(with(5), with(6));
+        let a = Amounts::NotReported;
+        assert_eq!(a.outcome(&with(5)), a.outcome(&with(6)));
+        assert_eq!(
+            a.outcome(&with(5)),
+            CallOutcome::err(ErrKind::QuotaExceeded, None)
+        );
+        assert_ne!(
+            a.outcome(&with(5)),
+            CallOutcome::err(ErrKind::NodeLimitExceeded, None)
+        );
+        assert_eq!(Amounts::Compared.outcome(&with(5)), with(5));
+    }
+
+    #[test]
+    fn layouts_not_reported_leave_the_rest_compared() {
+        use crate::fs::observation::LayoutObs;
+        let mut a = obs(&[("/a", 1, 1)]);
+        a.layouts = Some([("/a".to_string(), LayoutObs::Sequential(vec![1]))].into());
+        let mut b = a.clone();
+        b.layouts = None;
+        assert_ne!(a, b);
+        assert!(a.same_but_layouts(&b));
+        assert_eq!(
+            Layouts::NotReported.observation(&a),
+            Layouts::NotReported.observation(&b)
+        );
+        b.stats.used_bytes = 1;
+        assert!(!a.same_but_layouts(&b));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::engine::run::Parties;
 use crate::engine::system::{Driver, DriverError};
 use crate::fs::call::{Call, CallOutcome};
-use crate::fs::compare::{Layouts, Timestamps};
+use crate::fs::compare::{Amounts, Layouts, Timestamps};
 use crate::fs::config::FsConfig;
 use crate::fs::drivers::core::CoreDriver;
 use crate::fs::drivers::oracle::OracleDriver;
@@ -306,6 +306,10 @@ impl FsRun {
                 system.set_layouts(Layouts::NotReported);
             }
             notes.extend(system.layouts().note().map(str::to_string));
+            if !h.capabilities.error_amounts {
+                system.set_amounts(Amounts::NotReported);
+            }
+            notes.extend(system.amounts().note().map(str::to_string));
             let dropped = system.keep_ops(&h.capabilities.ops);
             if !dropped.is_empty() {
                 notes.push(format!(

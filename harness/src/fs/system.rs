@@ -4,7 +4,7 @@
 
 use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
-use crate::fs::compare::{Layouts, Timestamps};
+use crate::fs::compare::{Amounts, Layouts, Timestamps};
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
 use crate::fs::observation::Observation;
@@ -24,6 +24,8 @@ pub struct FsSystem {
     timestamps: Timestamps,
     /// Whether the subject's storage layouts are compared.
     layouts: Layouts,
+    /// Whether the amounts of the subject's quota errors are compared.
+    amounts: Amounts,
     action_names: Vec<String>,
     clause_ids: Vec<String>,
     /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
@@ -54,6 +56,7 @@ impl FsSystem {
             calls,
             timestamps: Timestamps::Exact,
             layouts: Layouts::Compared,
+            amounts: Amounts::Compared,
             action_names,
             clause_ids,
             is_invariant,
@@ -83,6 +86,17 @@ impl FsSystem {
     /// Whether storage layouts are compared.
     pub fn layouts(&self) -> Layouts {
         self.layouts
+    }
+
+    /// Compares quota errors' amounts as `a` says (a subject that cannot report them: not at
+    /// all).
+    pub fn set_amounts(&mut self, a: Amounts) {
+        self.amounts = a;
+    }
+
+    /// Whether quota errors' amounts are compared.
+    pub fn amounts(&self) -> Amounts {
+        self.amounts
     }
 
     /// Drops from the alphabet every step whose op is not in `ops` (a subject that does not
@@ -278,9 +292,9 @@ impl System for FsSystem {
         crate::fs::observation::diff(&s, &r, names.0, names.1)
     }
     fn same_outcome(&self, subject: &CallOutcome, reference: &CallOutcome) -> bool {
-        match self.timestamps {
-            Timestamps::Exact => subject == reference,
-            t => t.outcome(subject) == t.outcome(reference),
+        match (self.timestamps, self.amounts) {
+            (Timestamps::Exact, Amounts::Compared) => subject == reference,
+            (t, a) => a.outcome(&t.outcome(subject)) == a.outcome(&t.outcome(reference)),
         }
     }
     fn same_obs(&self, subject: &Observation, reference: &Observation) -> bool {

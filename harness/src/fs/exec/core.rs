@@ -10,7 +10,7 @@
 //! `read` keeps the inherent `read_data` (the "all remaining" read has no std form).
 
 use crate::engine::system::DriverError;
-use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
+use crate::fs::call::{Call, CallOutcome, ErrAmounts, ErrKind, ErrorText, Whence};
 use crate::fs::config::{FsConfig, Storage};
 use crate::fs::observation::{StatsObs, StepValue};
 use memfs_core::{
@@ -350,8 +350,8 @@ pub fn kind_of(k: ErrorKind) -> Option<ErrKind> {
     })
 }
 
-/// The outcome of a core error: its kind, the `WouldBlock` reason, and (with `message`) its
-/// text. A kind the vocabulary does not know is a [`DriverError`].
+/// The outcome of a core error: its kind, the `WouldBlock` reason, a quota error's amounts,
+/// and (with `message`) its text. A kind the vocabulary does not know is a [`DriverError`].
 pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverError> {
     let Some(kind) = kind_of(e.kind()) else {
         return Err(DriverError::new(
@@ -372,9 +372,25 @@ pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverErro
         ),
         _ => None,
     };
+    let amounts = match e {
+        MfsError::QuotaExceeded {
+            requested,
+            available,
+            ..
+        } => Some(ErrAmounts::Quota {
+            requested: *requested,
+            available: *available,
+        }),
+        MfsError::NodeLimitExceeded { current, limit, .. } => Some(ErrAmounts::Nodes {
+            current: *current,
+            limit: *limit,
+        }),
+        _ => None,
+    };
     Ok(CallOutcome::Err {
         kind,
         reason,
+        amounts,
         message: ErrorText(if message {
             e.to_string()
         } else {
@@ -516,6 +532,58 @@ mod tests {
         assert_eq!(
             io_kind(ErrKind::NodeLimitExceeded),
             std::io::ErrorKind::StorageFull
+        );
+    }
+
+    // spec: QUOTA-9, PREALLOC-5, LIMIT-1
+    #[test]
+    fn quota_errors_carry_their_amounts() {
+        let cfg = FsConfig {
+            quota: 400,
+            chunk_overhead: 64,
+            max_nodes: Some(2),
+            ..FsConfig::default()
+        };
+        let mut x = CoreExec::new(builder(&cfg).build().expect("build"), 2);
+        let big = vec![b'm'; 200];
+        run(
+            &mut x,
+            Call::ImportTree {
+                entries: vec![("/c".into(), big)],
+            },
+        );
+        // wb with a preallocation on an existing file: the whole new charge (400 + 64) against
+        // what is free once the old contents (200 + 64) are released: all 400 bytes.
+        let wb = Call::Open {
+            slot: 0,
+            path: "/c".into(),
+            mode: "wb".into(),
+            preallocate: 400,
+            lock_timeout_ms: None,
+        };
+        assert_eq!(
+            run(&mut x, wb),
+            CallOutcome::Err {
+                kind: ErrKind::QuotaExceeded,
+                reason: None,
+                amounts: Some(ErrAmounts::Quota {
+                    requested: 464,
+                    available: 400
+                }),
+                message: ErrorText::default(),
+            }
+        );
+        let node = run(
+            &mut x,
+            Call::Mkdir {
+                path: "/d".into(),
+                exist_ok: false,
+            },
+        );
+        assert_eq!(
+            node.describe(),
+            "Err(NodeLimitExceeded: 2 nodes, limit 2)",
+            "root and /c"
         );
     }
 
