@@ -30,6 +30,8 @@ EXPECTED_DMEMFS_VERSION = "0.4.1"
 try:
     import dmemfs
     from dmemfs import MFSNodeLimitExceededError, MFSQuotaExceededError, MemoryFileSystem
+    # Internals, for the observation's storage layouts only (README: What the observation reads).
+    from dmemfs._file import RandomAccessMemoryFile, SequentialMemoryFile
 except Exception as _import_error:  # pragma: no cover - only without the venv
     sys.stderr.write(
         "dmemfs adapter: cannot import dmemfs (%s: %s); run adapters/dmemfs/install and start "
@@ -283,6 +285,12 @@ def type_name(exc: BaseException) -> str:
     return "%s.%s" % (t.__module__, t.__qualname__)
 
 
+def type_name_of(t: type) -> str:
+    if t.__module__ == "builtins":
+        return t.__qualname__
+    return "%s.%s" % (t.__module__, t.__qualname__)
+
+
 def unmapped(exc: BaseException) -> dict:
     return {"unmapped": {
         "type": type_name(exc),
@@ -301,7 +309,30 @@ def map_exception(exc: BaseException) -> dict:
         reason = blocking_reason(exc)
         if reason is None:
             return unmapped(exc)
-    return {"outcome": {"Err": {"kind": kind, "reason": reason, "message": str(exc)}}}
+    body = {"kind": kind, "reason": reason, "message": str(exc)}
+    fields = AMOUNT_FIELDS.get(kind)
+    if fields is not None:
+        # The exception's own attributes (MFSQuotaExceededError.requested/.available,
+        # MFSNodeLimitExceededError.current/.limit); one that is not an unsigned int is not
+        # guessed at.
+        amounts = {f: getattr(exc, f, None) for f in fields}
+        if not all(_is_int(v) and v >= 0 for v in amounts.values()):
+            log("%s with amounts %r: answered as unmapped" % (type_name(exc), amounts))
+            return unmapped(exc)
+        body["amounts"] = amounts
+    return {"outcome": {"Err": body}}
+
+
+# The amounts a quota error carries (PROTOCOL.md OUTCOME), by kind.
+AMOUNT_FIELDS = {
+    "QuotaExceeded": ("requested", "available"),
+    "NodeLimitExceeded": ("current", "limit"),
+}
+
+
+class ReadintoContract(Exception):
+    """D-MemFS's ``readinto`` answered something other than a byte count within its buffer:
+    answered as ``unmapped`` (its type is this adapter's), never as a value."""
 
 
 def ok(value) -> dict:
@@ -430,8 +461,8 @@ def files_value(d) -> dict:
 
 WHENCE = {"Start": 0, "Current": 1, "End": 2}
 
-HANDLE_OPS = ("read", "write", "seek", "tell", "truncate", "close")
-OPS = ("open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
+HANDLE_OPS = ("read", "read_into", "write", "seek", "tell", "truncate", "close")
+OPS = ("open", "read", "read_into", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
        "exists", "is_dir", "is_file", "stat", "stats", "get_size", "rename", "move", "remove",
        "rmtree", "copy", "copy_tree", "walk", "glob", "export_tree", "iter_export_tree",
        "export_as_bytes", "import_tree", "build")
@@ -627,6 +658,8 @@ class Adapter:
                 "ops": list(OPS),
                 "call_observe": True,
                 "warnings": True,
+                "layouts": True,
+                "error_amounts": True,
             },
         }}
 
@@ -709,6 +742,7 @@ class Adapter:
                                         "generation": st["generation"],
                                         "created": to_ns(st["created_at"]),
                                         "modified": to_ns(st["modified_at"])}}
+        layouts = {p: self._file_layout(p) for p, n in nodes.items() if "File" in n}
         handles = []
         for h in self.slots:
             if h is None:
@@ -719,7 +753,19 @@ class Adapter:
                             "pos": h._cursor if closed else h.tell(),
                             "closed": closed})
         return {"observation": {"nodes": nodes, "stats": stats_value(fs.stats()),
-                                "handles": handles, "warnings": self.warnings}}
+                                "handles": handles, "warnings": self.warnings,
+                                "layouts": layouts}}
+
+    def _file_layout(self, path: str):
+        """The storage layout of the file at `path`, read from D-MemFS's internals (it has no
+        public API for it): a SequentialMemoryFile's chunk sizes, or RandomAccess."""
+        storage = self.fs._resolve_path(path).storage
+        if type(storage) is SequentialMemoryFile:
+            return {"Sequential": [len(c) for c in storage._chunks]}
+        if type(storage) is RandomAccessMemoryFile:
+            return "RandomAccess"
+        raise RequestError("observe: %s has storage of unknown class %s"
+                           % (path, type_name_of(type(storage))))
 
     def _file_data(self, path: str) -> bytes:
         fnode = self.fs._resolve_path(path)  # internal, to see whether a writer holds it
@@ -806,6 +852,28 @@ class Adapter:
         mx = opt(c, "max", "int?", "read")
         n = -1 if mx is None else mx
         return (lambda: h.read(n)), v_bytes
+
+    def op_read_into(self, c):
+        h = self.slots[c["slot"]]
+        size = need(c, "size", "int", "read_into")
+        if size < 0:
+            raise RequestError("read_into.size must be >= 0, got %d" % size)
+        # The caller's buffer, allocated before D-MemFS is called (a MemoryError here is the
+        # adapter's, not the subject's), filled with the harness's sentinel byte 0xA5 as the
+        # core executor's is, so bytes reported but never copied cannot hide among zeros.
+        try:
+            buf = bytearray(b"\xa5") * size
+        except MemoryError:
+            raise RequestError("read_into: cannot allocate a buffer of %d bytes" % size)
+
+        def thunk():
+            n = h.readinto(buf)
+            if type(n) is not int or not 0 <= n <= size:
+                # RawIOBase.readinto may answer None (non-blocking) or, broken, a count the
+                # buffer cannot hold: not a value the protocol can carry, so not guessed.
+                raise ReadintoContract("readinto into a buffer of %d bytes returned %r" % (size, n))
+            return bytes(buf[:n])
+        return thunk, v_bytes
 
     def op_write(self, c):
         h = self.slots[c["slot"]]

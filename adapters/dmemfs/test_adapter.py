@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ADAPTER = os.path.join(HERE, "adapter.py")
 TIMEOUT = 15.0
 
-ALL_OPS = {"open", "read", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
+ALL_OPS = {"open", "read", "read_into", "write", "seek", "tell", "truncate", "close", "mkdir", "listdir",
            "exists", "is_dir", "is_file", "stat", "stats", "get_size", "rename", "move",
            "remove", "rmtree", "copy", "copy_tree", "walk", "glob", "export_tree",
            "iter_export_tree", "export_as_bytes", "import_tree", "build"}
@@ -166,6 +166,8 @@ class Handshake(AdapterCase):
         self.assertIs(caps["settable_clock"], True)
         self.assertIs(caps["snapshot"], False)
         self.assertIs(caps["warnings"], True)
+        self.assertIs(caps["layouts"], True)
+        self.assertIs(caps["error_amounts"], True)
         self.assertEqual(set(caps["ops"]), ALL_OPS)
         self.assertEqual(len(caps["ops"]), len(ALL_OPS))
 
@@ -298,6 +300,7 @@ class Observation(AdapterCase):
                       "dir_count": 2, "chunk_count": 1, "overhead_per_chunk_estimate": 64},
             "handles": [{"path": "/a", "mode": "wb", "pos": 2, "closed": False}, None],
             "warnings": 0,
+            "layouts": {"/a": {"Sequential": [2]}},
         })
 
     def test_observing_changes_nothing_and_does_not_block(self) -> None:
@@ -324,6 +327,98 @@ class Observation(AdapterCase):
         self.assertEqual(obs["handles"][0]["path"], "//x")
         self.assertEqual(obs["handles"][1]["path"], "/y")
         self.assertEqual(obs["nodes"]["/"]["Dir"]["children"], ["x", "y"])
+
+
+class ReadInto(AdapterCase):
+    """`read_into` is D-MemFS's `readinto` into a buffer of `size` bytes: the bytes that
+    landed in it, the cursor moved past them."""
+
+    def chunked(self) -> None:
+        """/a holds b"hi" + b"there" in two chunks, open r+b in slot 0 at cursor 0."""
+        self.c.ok("import_tree", entries=[["/a", [104, 105]]])
+        self.open(0, "/a", "r+b")
+        self.c.ok("seek", slot=0, whence="End", offset=0)
+        self.c.ok("write", slot=0, data=list(b"there"))
+        self.c.ok("seek", slot=0, whence="Start", offset=0)
+        self.assertEqual(self.c.observe()["layouts"], {"/a": {"Sequential": [2, 5]}})
+
+    def test_reads_across_chunks_from_inside_one_and_up_to_eof(self) -> None:
+        self.chunked()
+        self.assertEqual(self.c.ok("read_into", slot=0, size=1), {"Bytes": list(b"h")})
+        # from inside the first chunk across into the second
+        self.assertEqual(self.c.ok("read_into", slot=0, size=3), {"Bytes": list(b"ith")})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 4})
+        # a buffer larger than what is left: short, up to EOF
+        self.assertEqual(self.c.ok("read_into", slot=0, size=64), {"Bytes": list(b"ere")})
+        self.assertEqual(self.c.ok("read_into", slot=0, size=64), {"Bytes": []})
+        self.c.ok("seek", slot=0, whence="Start", offset=10)  # past EOF
+        self.assertEqual(self.c.ok("read_into", slot=0, size=4), {"Bytes": []})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 10})
+
+    def test_empty_buffer_reads_nothing_and_moves_nothing(self) -> None:
+        self.chunked()
+        self.assertEqual(self.c.ok("read_into", slot=0, size=0), {"Bytes": []})
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 0})
+
+    def test_promoted_file(self) -> None:
+        self.chunked()
+        self.c.ok("write", slot=0, data=list(b"HI"))  # at 0, not at EOF: promotes
+        self.assertEqual(self.c.observe()["layouts"], {"/a": "RandomAccess"})
+        self.c.ok("seek", slot=0, whence="Start", offset=1)
+        self.assertEqual(self.c.ok("read_into", slot=0, size=3), {"Bytes": list(b"Ith")})
+
+    def test_errors_are_the_handle_checks(self) -> None:
+        self.open(0, "/w", "wb")
+        self.assertErrKind(self.c.err("read_into", slot=0, size=0), "Unsupported")
+        self.c.ok("close", slot=0)
+        self.assertErrKind(self.c.err("read_into", slot=0, size=3), "InvalidInput")
+
+    def test_bad_sizes_are_request_errors(self) -> None:
+        self.chunked()
+        for size in (-1, "3", None, 1.5):
+            with self.subTest(size=size):
+                self.assertIn("error", self.c.call("read_into", slot=0, size=size))
+        self.assertIn("error", self.c.call("read_into", slot=0))
+        self.assertEqual(self.c.ok("tell", slot=0), {"U64": 0})  # D-MemFS was not called
+
+
+class Layouts(AdapterCase):
+    """The observation's `layouts`: every file's storage kind and chunk sizes."""
+
+    def test_sequential_chunks_follow_appends_and_truncations(self) -> None:
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1, 2, 3])
+        self.c.ok("write", slot=0, data=[])  # nothing: no chunk
+        self.c.ok("write", slot=0, data=[4])
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [3, 1]})
+        self.c.ok("truncate", slot=0, size=6)  # one pad chunk
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [3, 1, 2]})
+        self.c.ok("truncate", slot=0, size=2)  # joined into one
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": [2]})
+        self.c.ok("truncate", slot=0, size=0)
+        self.assertEqual(self.c.observe()["layouts"]["/a"], {"Sequential": []})
+
+    def test_imports_and_copies_load_one_chunk(self) -> None:
+        self.c.ok("import_tree", entries=[["/a", [1, 2, 3]], ["/e", []]])
+        self.c.ok("copy", src="/a", dst="/b")
+        self.assertEqual(self.c.observe()["layouts"],
+                         {"/a": {"Sequential": [3]}, "/b": {"Sequential": [3]},
+                          "/e": {"Sequential": []}})
+
+    def test_only_files_have_layouts(self) -> None:
+        self.c.ok("mkdir", path="/d/e", exist_ok=False)
+        self.open(0, "/d/f", "xb")
+        self.assertEqual(self.c.observe()["layouts"], {"/d/f": {"Sequential": []}})
+
+
+class RandomAccessLayouts(AdapterCase):
+    config = {"storage": "random_access"}
+
+    def test_random_access_files_have_no_chunks(self) -> None:
+        self.open(0, "/a", "wb")
+        self.c.ok("write", slot=0, data=[1, 2])
+        self.c.ok("truncate", slot=0, size=9)
+        self.assertEqual(self.c.observe()["layouts"], {"/a": "RandomAccess"})
 
 
 class Clock(AdapterCase):
@@ -420,8 +515,13 @@ class ErrorMapping(AdapterCase):
 
     def test_quota_exceeded(self) -> None:
         self.open(0, "/f", "wb")
-        self.assertErrKind(self.c.err("write", slot=0, data=[0] * 400), "QuotaExceeded")
-        self.assertErrKind(self.open(1, "/g", "wb", preallocate=1000), "QuotaExceeded")
+        err = self.c.err("write", slot=0, data=[0] * 400)
+        self.assertErrKind(err, "QuotaExceeded")
+        # the exception's amounts: 400 + 64 overhead requested, the whole quota free
+        self.assertEqual(err["amounts"], {"requested": 464, "available": 400})
+        err = self.open(1, "/g", "wb", preallocate=1000)
+        self.assertErrKind(err, "QuotaExceeded")
+        self.assertEqual(err["Err"]["amounts"], {"requested": 1064, "available": 400})
 
     def test_unmapped_assertion(self) -> None:
         # move under a file parent: D-MemFS 0.4.1 trips an assert (_fs.py:561)
@@ -539,7 +639,9 @@ class NodeLimit(AdapterCase):
 
     def test_node_limit_exceeded(self) -> None:
         self.c.ok("mkdir", path="/a", exist_ok=False)  # root + /a = 2 nodes
-        self.assertErrKind(self.c.err("mkdir", path="/b", exist_ok=False), "NodeLimitExceeded")
+        err = self.c.err("mkdir", path="/b", exist_ok=False)
+        self.assertErrKind(err, "NodeLimitExceeded")
+        self.assertEqual(err["amounts"], {"current": 2, "limit": 2})
         self.assertErrKind(self.open(0, "/f", "wb"), "NodeLimitExceeded")
 
 
@@ -559,7 +661,8 @@ class Slots(AdapterCase):
 
     def test_empty_slot(self) -> None:
         self.assertEqual(self.c.ok("close", slot=1), "Unit")
-        for op, fields in (("read", {"max": None}), ("write", {"data": [1]}),
+        for op, fields in (("read", {"max": None}), ("read_into", {"size": 1}),
+                           ("write", {"data": [1]}),
                            ("seek", {"whence": "Start", "offset": 0}), ("tell", {}),
                            ("truncate", {"size": None})):
             with self.subTest(op=op):
@@ -643,6 +746,7 @@ class Robustness(AdapterCase):
                 "open": dict(slot=rng.randrange(2), path=p, mode=rng.choice(modes),
                              preallocate=rng.choice([0, 0, 3, 500]), lock_timeout_ms=0),
                 "read": dict(slot=rng.randrange(2), max=rng.choice([None, 0, 2])),
+                "read_into": dict(slot=rng.randrange(2), size=rng.choice([0, 1, 7])),
                 "write": dict(slot=rng.randrange(2), data=[rng.randrange(256)] * rng.randrange(4)),
                 "seek": dict(slot=rng.randrange(2), whence=rng.choice(["Start", "Current", "End"]),
                              offset=rng.randrange(-3, 4)),
@@ -844,3 +948,30 @@ class GuardHostRoot(unittest.TestCase):
         self.addCleanup(c.close)
         self.assertIn("error", c.hello({"host_root": "/nonexistent/host"}))
 
+
+class AmountMapping(unittest.TestCase):
+    """``map_exception`` on quota exceptions built by hand: their amounts pass through, and one
+    that is not an unsigned int is not guessed at."""
+
+    def setUp(self) -> None:
+        sys.path.insert(0, HERE)
+        import adapter  # noqa: E402 (the module under test, imported from its folder)
+        self.adapter = adapter
+
+    def test_amounts_are_the_exceptions_own(self) -> None:
+        from dmemfs import MFSNodeLimitExceededError, MFSQuotaExceededError
+        body = self.adapter.map_exception(MFSQuotaExceededError(requested=7, available=3))
+        self.assertEqual(body["outcome"]["Err"]["amounts"], {"requested": 7, "available": 3})
+        body = self.adapter.map_exception(MFSNodeLimitExceededError(current=5, limit=5))
+        self.assertEqual(body["outcome"]["Err"]["kind"], "NodeLimitExceeded")
+        self.assertEqual(body["outcome"]["Err"]["amounts"], {"current": 5, "limit": 5})
+        body = self.adapter.map_exception(FileNotFoundError("x"))
+        self.assertNotIn("amounts", body["outcome"]["Err"])
+
+    def test_odd_amounts_are_unmapped(self) -> None:
+        from dmemfs import MFSQuotaExceededError
+        for requested in (-1, 1.5, None):
+            with self.subTest(requested=requested):
+                body = self.adapter.map_exception(
+                    MFSQuotaExceededError(requested=requested, available=3))
+                self.assertIn("unmapped", body)

@@ -555,11 +555,7 @@ fn warn_lets_through_and_counts_even_when_the_quota_then_fails() {
     assert_eq!(st.nodes(), before.nodes(), "the filesystem did not change");
     // The invariant compares the observed count with the model's.
     let mut obs = model::observe(&st, &s.config);
-    let out = CallOutcome::Err {
-        kind: ErrKind::QuotaExceeded,
-        reason: None,
-        message: Default::default(),
-    };
+    let out = CallOutcome::err(ErrKind::QuotaExceeded, None);
     assert!(s.check_post(i, &st, &out, &obs).iter().all(|r| r.ok));
     obs.warnings = Some(1);
     let bad: Vec<_> = s

@@ -1,6 +1,7 @@
 //! Proof of the walk's power: faults planted in a wrapper around the core driver (never in
-//! memfs-core) that exhaustive exploration at depth 4 cannot reach (a four-level tree, a
-//! bounded read of 64 bytes or more, a file's fifth write) must be found by `walk` at a fixed seed
+//! memfs-core) that exhaustive exploration at depth 4 cannot reach (a four-level tree, ignored
+//! or panicking, a bounded read of 64 bytes or more, a file's fifth write) must be found by
+//! `walk` at a fixed seed
 //! within the CI budget, shrunk to a 1-minimal witness, saved in the regression format, and
 //! the saved file must fail against the faulty driver and pass against the real core.
 
@@ -30,6 +31,10 @@ enum Fault {
     BoundedReadLosesLastByte,
     /// A write to a file whose generation is already 4 or more answers Ok and writes nothing.
     FifthWriteLost,
+    /// `mkdir` of a path four or more levels deep panics (an in-process subject's crash must be
+    /// a failure at its step: proptest catches panics, and the walk once shrank such a case to
+    /// nothing and reported a pass).
+    DeepMkdirPanics,
 }
 
 #[derive(Debug)]
@@ -77,6 +82,9 @@ impl Driver for Faulty {
         match (self.fault, step) {
             (Fault::DeepMkdirIgnored, Call::Mkdir { path, .. }) if depth(path) >= 4 => {
                 return Ok(CallOutcome::Ok(StepValue::Unit));
+            }
+            (Fault::DeepMkdirPanics, Call::Mkdir { path, .. }) if depth(path) >= 4 => {
+                panic!("planted: mkdir {path} panics");
             }
             (Fault::FifthWriteLost, Call::Write { slot, data })
                 if !data.is_empty() && self.generation_of(*slot).is_some_and(|g| g >= 4) =>
@@ -231,6 +239,12 @@ fn a_four_level_mkdir_that_does_nothing_is_found() {
 fn a_bounded_read_that_loses_a_byte_is_found() {
     // spec: HANDLE-1
     walk_finds(Fault::BoundedReadLosesLastByte);
+}
+
+#[test]
+fn a_subject_that_panics_is_found_not_passed() {
+    // spec: TREE-1
+    walk_finds(Fault::DeepMkdirPanics);
 }
 
 #[test]

@@ -488,7 +488,9 @@ where
             ReplayStatus::Stale(why) => {
                 counts[2] += 1;
                 out!(
-                    "STALE   {}: the spec no longer has these steps; update or delete the file",
+                    // Why follows: steps the spec no longer has, or a recorded disagreement
+                    // that now fails differently (or not at all).
+                    "STALE   {}: no longer replays as written; update or delete the file",
                     f.display()
                 );
                 for w in why {

@@ -408,17 +408,25 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         let mut scratch = Vec::new();
         let mut seen: Option<Seen<S::Obs>> = None;
         for (position, &step) in seq.iter().enumerate() {
-            let (next, r) = self.exec_step(
-                &model,
-                seen.as_ref(),
-                None,
-                &mut subject,
-                &mut reference,
-                step,
-                position,
-                cov,
-                &mut scratch,
-            );
+            // A panic (an in-process subject's bug, say) is this sequence's failure at this
+            // step, not the end of the run: the walk and the shrinker need its position.
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.exec_step(
+                    &model,
+                    seen.as_ref(),
+                    None,
+                    &mut subject,
+                    &mut reference,
+                    step,
+                    position,
+                    cov,
+                    &mut scratch,
+                )
+            }));
+            let (next, r) = match ran {
+                Ok(x) => x,
+                Err(panic) => return Some(panicked(position, panic.as_ref())),
+            };
             match r {
                 Ok(s) => seen = Some(s),
                 Err(f) => return Some(f),
@@ -427,6 +435,22 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         }
         None
     }
+}
+
+/// The failure of a step during which a party panicked (the subject, the reference or the
+/// model: the panic does not say which; its message and location usually do).
+fn panicked(position: usize, panic: &(dyn std::any::Any + Send)) -> StepFailure {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic without a message)".into());
+    let e = DriverError::with_fault(
+        "run",
+        super::system::DriverFault::Crashed,
+        format!("step {} panicked: {text}", position + 1),
+    );
+    StepFailure::setup(position, vec![driver_finding(&e)])
 }
 
 fn driver_finding(e: &DriverError) -> Finding {

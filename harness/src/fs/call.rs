@@ -39,6 +39,12 @@ pub enum Call {
         slot: Slot,
         max: Option<u64>,
     },
+    /// `std::io::Read::read` into a caller buffer of `size` bytes: the bytes that landed in
+    /// the buffer (`min(size, remaining)` of them; Python's `readinto`).
+    ReadInto {
+        slot: Slot,
+        size: u64,
+    },
     Write {
         slot: Slot,
         data: Vec<u8>,
@@ -197,6 +203,7 @@ impl Call {
         match self {
             Call::Open { .. } => "open",
             Call::Read { .. } => "read",
+            Call::ReadInto { .. } => "read_into",
             Call::Write { .. } => "write",
             Call::Seek { .. } => "seek",
             Call::Tell { .. } => "tell",
@@ -231,6 +238,7 @@ impl Call {
         match self {
             Call::Open { slot, .. }
             | Call::Read { slot, .. }
+            | Call::ReadInto { slot, .. }
             | Call::Write { slot, .. }
             | Call::Seek { slot, .. }
             | Call::Tell { slot }
@@ -242,9 +250,10 @@ impl Call {
 }
 
 /// Every op name of [`Call::op`], in declaration order (what a complete subject implements).
-pub const OPS: [&str; 28] = [
+pub const OPS: [&str; 29] = [
     "open",
     "read",
+    "read_into",
     "write",
     "seek",
     "tell",
@@ -280,17 +289,45 @@ impl fmt::Display for ErrKind {
 }
 
 /// What a driver reports for one call: a value, or an error kind (with the `WouldBlock`
-/// reason, `"LockTimeout"` or `"FileOpen"`, when there is one) and the subject's message.
+/// reason, `"LockTimeout"` or `"FileOpen"`, when there is one, and the amounts a quota error
+/// carries) and the subject's message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CallOutcome {
     Ok(StepValue),
     Err {
         kind: ErrKind,
         reason: Option<String>,
+        /// `QuotaExceeded`'s and `NodeLimitExceeded`'s numbers; `None` for the other kinds, and
+        /// from a subject that does not report them (then they are not compared: see
+        /// `fs::compare::Amounts`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amounts: Option<ErrAmounts>,
         /// The subject's own wording; informative only (see [`ErrorText`]).
         #[serde(default)]
         message: ErrorText,
     },
+}
+
+/// The numbers a quota error carries (semantics preamble): `QuotaExceeded { requested,
+/// available }` (bytes asked for, bytes free at that moment) and `NodeLimitExceeded { current,
+/// limit }` (nodes present, root included, and `max_nodes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ErrAmounts {
+    Quota { requested: u64, available: u64 },
+    Nodes { current: u64, limit: u64 },
+}
+
+impl fmt::Display for ErrAmounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrAmounts::Quota {
+                requested,
+                available,
+            } => write!(f, "{requested} requested, {available} available"),
+            ErrAmounts::Nodes { current, limit } => write!(f, "{current} nodes, limit {limit}"),
+        }
+    }
 }
 
 /// An error's text as its implementation words it. Shown in reports and checked by scenarios'
@@ -316,7 +353,27 @@ impl CallOutcome {
         CallOutcome::Err {
             kind,
             reason: reason.map(str::to_string),
+            amounts: None,
             message: ErrorText::default(),
+        }
+    }
+
+    /// The same outcome without a quota error's amounts (for a subject that does not report
+    /// them).
+    pub fn without_amounts(&self) -> CallOutcome {
+        match self {
+            CallOutcome::Err {
+                kind,
+                reason,
+                message,
+                ..
+            } => CallOutcome::Err {
+                kind: *kind,
+                reason: reason.clone(),
+                amounts: None,
+                message: message.clone(),
+            },
+            ok => ok.clone(),
         }
     }
 
@@ -328,8 +385,9 @@ impl CallOutcome {
         }
     }
 
-    /// How an outcome is written in reports: `Ok(...)` (cut at 200 characters), `Err(Kind)` or
-    /// `Err(WouldBlock: Reason)`. The message is left out: it is not part of the outcome.
+    /// How an outcome is written in reports: `Ok(...)` (cut at 200 characters), `Err(Kind)`,
+    /// `Err(WouldBlock: Reason)` or `Err(QuotaExceeded: 5 requested, 3 available)`. The message
+    /// is left out: it is not part of the outcome.
     pub fn describe(&self) -> String {
         match self {
             CallOutcome::Ok(v) => {
@@ -345,6 +403,11 @@ impl CallOutcome {
                 reason: Some(r),
                 ..
             } => format!("Err({kind}: {r})"),
+            CallOutcome::Err {
+                kind,
+                amounts: Some(a),
+                ..
+            } => format!("Err({kind}: {a})"),
             CallOutcome::Err { kind, .. } => format!("Err({kind})"),
         }
     }

@@ -46,9 +46,18 @@ pub struct HandleObs {
     pub closed: bool,
 }
 
+/// How a file holds its bytes (semantics §3): the storage layout behind its quota charge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LayoutObs {
+    /// Append-only chunks: their sizes in order (empty: no chunk yet, or cut to size 0).
+    Sequential(Vec<u64>),
+    /// One contiguous buffer, charged its size: no chunks.
+    RandomAccess,
+}
+
 /// Complete observable state: every node by normalized path (the root is `/`), the stats,
-/// the handle slots (index = slot number; `None` = never opened) and how many memory-guard
-/// warnings the filesystem has recorded since it was built.
+/// the handle slots (index = slot number; `None` = never opened), how many memory-guard
+/// warnings the filesystem has recorded since it was built, and every file's storage layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Observation {
     pub nodes: BTreeMap<String, NodeObs>,
@@ -56,9 +65,14 @@ pub struct Observation {
     pub handles: Vec<Option<HandleObs>>,
     /// Memory-guard warnings recorded since the build (the guard's `warn` action), counted,
     /// not worded. `None`: the subject cannot report them (a process adapter that sends none),
-    /// and then they are left out of every comparison (`compare::Warnings`), never guessed.
+    /// and then they are left out of every comparison (`compare::Comparison`), never guessed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<u64>,
+    /// Every file's storage layout by path; `None` when the subject cannot report layouts (a
+    /// process subject without the `layouts` capability): they are then left out of the
+    /// comparison, and the run's summary says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layouts: Option<BTreeMap<String, LayoutObs>>,
 }
 
 /// A value returned by one step, in a form both drivers can produce.
@@ -122,6 +136,24 @@ pub fn diff(
             show_count(right.warnings)
         ));
     }
+    if left.layouts != right.layouts {
+        let none = BTreeMap::new();
+        let (l, r) = (
+            left.layouts.as_ref().unwrap_or(&none),
+            right.layouts.as_ref().unwrap_or(&none),
+        );
+        let paths: std::collections::BTreeSet<&String> = l.keys().chain(r.keys()).collect();
+        for p in paths {
+            let (a, b) = (l.get(p), r.get(p));
+            if a != b {
+                out.push(format!(
+                    "{p}: layout {left_name} {} / {right_name} {}",
+                    describe_layout(a, left.layouts.is_some()),
+                    describe_layout(b, right.layouts.is_some())
+                ));
+            }
+        }
+    }
     let n = left.handles.len().max(right.handles.len());
     for i in 0..n {
         let l = left.handles.get(i).cloned().flatten();
@@ -137,6 +169,15 @@ pub fn diff(
 
 fn show_count(n: Option<u64>) -> String {
     n.map_or_else(|| "not reported".to_string(), |n| n.to_string())
+}
+
+fn describe_layout(l: Option<&LayoutObs>, reported: bool) -> String {
+    match l {
+        Some(LayoutObs::Sequential(c)) => format!("sequential chunks {c:?}"),
+        Some(LayoutObs::RandomAccess) => "random access".into(),
+        None if reported => "none (no such file)".into(),
+        None => "not reported".into(),
+    }
 }
 
 fn describe(n: &NodeObs) -> String {

@@ -6,7 +6,7 @@
 use crate::engine::run::Parties;
 use crate::engine::system::{Driver, DriverError};
 use crate::fs::call::{Call, CallOutcome};
-use crate::fs::compare::{Timestamps, Warnings};
+use crate::fs::compare::{Comparison, Reported, Timestamps};
 use crate::fs::config::FsConfig;
 use crate::fs::drivers::core::CoreDriver;
 use crate::fs::drivers::oracle::OracleDriver;
@@ -305,14 +305,18 @@ impl FsRun {
                 "dedup is observational (model state + the subject's observation): a black box shows nothing else"
                     .into(),
             );
-            if !d.settable_clock() {
-                system.set_timestamps(Timestamps::Order);
-            }
-            notes.extend(system.timestamps().note().map(str::to_string));
-            if !h.capabilities.warnings {
-                system.set_warnings(Warnings::NotReported);
-            }
-            notes.extend(system.warnings().note().map(str::to_string));
+            let comparison = Comparison {
+                timestamps: if d.settable_clock() {
+                    Timestamps::Exact
+                } else {
+                    Timestamps::Order
+                },
+                warnings: Reported::when(h.capabilities.warnings),
+                layouts: Reported::when(h.capabilities.layouts),
+                amounts: Reported::when(h.capabilities.error_amounts),
+            };
+            notes.extend(comparison.notes().into_iter().map(str::to_string));
+            system.set_comparison(comparison);
             let dropped = system.keep_ops(&h.capabilities.ops);
             if !dropped.is_empty() {
                 notes.push(format!(

@@ -4,7 +4,7 @@
 
 use crate::engine::system::{CheckKind, CoverageCounter, Finding, StepCheck, StepId, System};
 use crate::fs::call::{Call, CallOutcome, ErrKind};
-use crate::fs::compare::{Timestamps, Warnings};
+use crate::fs::compare::Comparison;
 use crate::fs::config::FsConfig;
 use crate::fs::model::ModelState;
 use crate::fs::model::checks::Trace;
@@ -21,10 +21,9 @@ pub struct FsSystem {
     /// some ops).
     index: Vec<usize>,
     calls: Vec<Call>,
-    /// How the subject's timestamps are compared with the reference's.
-    timestamps: Timestamps,
-    /// Whether the memory guard's warnings are compared.
-    warnings: Warnings,
+    /// What is compared between the subject and the reference (timestamps by value or by
+    /// order, and which parts the subject reports).
+    comparison: Comparison,
     action_names: Vec<String>,
     clause_ids: Vec<String>,
     /// `is_invariant[c]`: clause `c` is checked by an invariant (reported as such).
@@ -53,8 +52,7 @@ impl FsSystem {
             spec,
             index,
             calls,
-            timestamps: Timestamps::Exact,
-            warnings: Warnings::Compared,
+            comparison: Comparison::default(),
             action_names,
             clause_ids,
             is_invariant,
@@ -66,31 +64,14 @@ impl FsSystem {
         &self.spec
     }
 
-    /// Compares timestamps as `t` says (a subject without a settable clock: by order).
-    pub fn set_timestamps(&mut self, t: Timestamps) {
-        self.timestamps = t;
+    /// Compares as `c` says (chosen from a process subject's handshake).
+    pub fn set_comparison(&mut self, c: Comparison) {
+        self.comparison = c;
     }
 
-    /// How timestamps are compared.
-    pub fn timestamps(&self) -> Timestamps {
-        self.timestamps
-    }
-
-    /// Compares memory-guard warnings as `w` says (a subject that cannot report them: not).
-    pub fn set_warnings(&mut self, w: Warnings) {
-        self.warnings = w;
-    }
-
-    /// Whether memory-guard warnings are compared.
-    pub fn warnings(&self) -> Warnings {
-        self.warnings
-    }
-
-    /// The observation as this run compares it (timestamps and warnings per their modes).
-    fn comparable(&self, o: &Observation) -> Observation {
-        let mut o = self.timestamps.observation(o);
-        self.warnings.apply(&mut o);
-        o
+    /// What this run compares.
+    pub fn comparison(&self) -> Comparison {
+        self.comparison
     }
 
     /// Drops from the alphabet every step whose op is not in `ops` (a subject that does not
@@ -281,20 +262,15 @@ impl System for FsSystem {
         reference: &Observation,
         names: (&str, &str),
     ) -> Vec<String> {
-        let (s, r) = (self.comparable(subject), self.comparable(reference));
+        let c = &self.comparison;
+        let (s, r) = (c.observation(subject), c.observation(reference));
         crate::fs::observation::diff(&s, &r, names.0, names.1)
     }
     fn same_outcome(&self, subject: &CallOutcome, reference: &CallOutcome) -> bool {
-        match self.timestamps {
-            Timestamps::Exact => subject == reference,
-            t => t.outcome(subject) == t.outcome(reference),
-        }
+        self.comparison.same_outcome(subject, reference)
     }
     fn same_obs(&self, subject: &Observation, reference: &Observation) -> bool {
-        match (self.timestamps, self.warnings) {
-            (Timestamps::Exact, Warnings::Compared) => subject == reference,
-            _ => self.comparable(subject) == self.comparable(reference),
-        }
+        self.comparison.same_obs(subject, reference)
     }
     fn describe_expected(&self, p: &Verdict) -> String {
         match p.outcome {

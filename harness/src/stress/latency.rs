@@ -92,6 +92,10 @@ fn call_of(op: &str, r: &mut Rng, payload: &[u8]) -> Call {
             slot,
             max: Some(n as u64),
         },
+        "read_into" => Call::ReadInto {
+            slot,
+            size: n as u64,
+        },
         "seek" => Call::Seek {
             slot,
             whence: Whence::Start,

@@ -224,11 +224,16 @@ fn run<A: DriverFor<FsSystem>, B: DriverFor<FsSystem>>(
         match result {
             Ok(_) => {}
             Err(TestError::Abort(why)) => return Err(why.to_string()),
-            Err(TestError::Fail(_, (_, seq, _))) => {
-                if let Some(f) = p.run_sequence(&seq) {
-                    let end = f.position.min(seq.len().saturating_sub(1));
-                    groups.add(sys, seq[..=end].to_vec(), f);
-                }
+            Err(TestError::Fail(why, (_, seq, _))) => {
+                let Some(f) = p.run_sequence(&seq) else {
+                    // Never dropped as a pass: the same steps failed a moment ago.
+                    return Err(format!(
+                        "a walk sequence failed ({why}) but its {} steps pass when run again: a party is nondeterministic",
+                        seq.len()
+                    ));
+                };
+                let end = f.position.min(seq.len().saturating_sub(1));
+                groups.add(sys, seq[..=end].to_vec(), f);
                 failures += 1;
                 if failures >= cfg.max_failures {
                     break;

@@ -7,8 +7,11 @@ use crate::engine::system::{Driver, DriverError};
 use crate::fs::call::{Call, CallOutcome};
 use crate::fs::config::FsConfig;
 use crate::fs::exec::core::{self as exec, CoreExec, SlotHandle};
-use crate::fs::observation::{HandleObs, NodeObs, Observation};
-use memfs_core::{FileHandle, MemoryFileSystem, MfsError, NamespaceLock, OpenMode};
+use crate::fs::observation::{HandleObs, LayoutObs, NodeObs, Observation};
+use memfs_core::{
+    FileHandle, FileLayout, MemoryFileSystem, MfsError, NamespaceLock, OpenMode, StorageKind,
+};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -130,6 +133,24 @@ fn with_handles<R>(slots: &[Option<SlotHandle>], f: impl FnOnce(&[Option<&FileHa
     }
 }
 
+/// The comparable form of the core's `file_layout`: a sequential file's chunk sizes as they
+/// are; a random-access file, which the core reports as one buffer of its size (`chunks ==
+/// [size]`), as `RandomAccess`. Anything else (another chunk list for a random-access file,
+/// the kind `Auto`) cannot be a file's layout: a [`DriverError`].
+fn layout_obs(path: &str, l: FileLayout, size: u64) -> Result<LayoutObs, DriverError> {
+    match l.kind {
+        StorageKind::Sequential => Ok(LayoutObs::Sequential(l.chunks)),
+        StorageKind::RandomAccess if l.chunks == [size] => Ok(LayoutObs::RandomAccess),
+        kind => Err(DriverError::new(
+            "core",
+            format!(
+                "{path}: file_layout reports {kind:?} with chunks {:?} for a file of {size} bytes (a file is Sequential, or RandomAccess with one buffer of its size)",
+                l.chunks
+            ),
+        )),
+    }
+}
+
 fn join(dir: &str, name: &str) -> String {
     if dir == "/" {
         format!("/{name}")
@@ -180,6 +201,7 @@ impl Driver for CoreDriver {
             ..Default::default()
         };
         let mut contents = self.contents()?;
+        let mut layouts = BTreeMap::new();
         for entry in fs.walk("/").map_err(|e| fail("walk /", e))? {
             let st = fs.stat(&entry.dir).map_err(|e| fail("stat", e))?;
             let children = fs.listdir(&entry.dir).map_err(|e| fail("listdir", e))?;
@@ -187,6 +209,8 @@ impl Driver for CoreDriver {
                 let p = join(&entry.dir, f);
                 let fst = fs.stat(&p).map_err(|e| fail("stat", e))?;
                 let data = contents.remove(&p).unwrap_or_default();
+                let layout = fs.file_layout(&p).map_err(|e| fail("file_layout", e))?;
+                layouts.insert(p.clone(), layout_obs(&p, layout, fst.size)?);
                 obs.nodes.insert(
                     p,
                     NodeObs::File {
@@ -206,6 +230,7 @@ impl Driver for CoreDriver {
                 },
             );
         }
+        obs.layouts = Some(layouts);
         obs.handles = self
             .exec
             .slots()

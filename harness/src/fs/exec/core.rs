@@ -2,9 +2,15 @@
 //! linearizability recorder and the scenario runner all execute through [`CoreExec`], so every
 //! layer speaks the call vocabulary (and its slot conventions, `adapters/PROTOCOL.md`) the same
 //! way, and a core error kind the vocabulary does not know is a driver error, never a guess.
+//!
+//! Handle I/O goes through the std traits the semantics promise (§5: `Read + Write + Seek`):
+//! `write` through `io::Write::write`, `seek` through `io::Seek::seek` (both wrap the inherent
+//! methods, so those are covered too) and `read_into` through `io::Read::read`; their
+//! `io::Error`s are turned back into the core's error with `MfsError::from_io` (HANDLE-17).
+//! `read` keeps the inherent `read_data` (the "all remaining" read has no std form).
 
 use crate::engine::system::DriverError;
-use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
+use crate::fs::call::{Call, CallOutcome, ErrAmounts, ErrKind, ErrorText, Whence};
 use crate::fs::config::{FsConfig, GuardAction, GuardMode, Storage};
 use crate::fs::observation::{StatsObs, StepValue};
 use memfs_core::{
@@ -12,7 +18,7 @@ use memfs_core::{
     MemoryFileSystem, MemoryProbe, MfsError, NamespaceLock, OpenMode, OpenOptions, StorageKind,
 };
 use std::collections::BTreeMap;
-use std::io::SeekFrom;
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -215,11 +221,36 @@ impl CoreExec {
                 let max = max.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
                 value(h.read_data(max), StepValue::Bytes, m)
             }
+            Call::ReadInto { slot, size } => {
+                let Some(h) = self.handle(*slot) else {
+                    return Ok(no_handle());
+                };
+                let mut buf = read_buffer(*size)?;
+                match h.read(&mut buf) {
+                    Ok(n) if n <= buf.len() => {
+                        buf.truncate(n);
+                        Ok(CallOutcome::Ok(StepValue::Bytes(buf)))
+                    }
+                    // The std contract allows at most the buffer's length; more cannot be shown
+                    // as the bytes that landed in the buffer.
+                    Ok(n) => Err(DriverError::new(
+                        "core",
+                        format!(
+                            "io::Read::read answered {n} for a buffer of {} bytes (at most the buffer's length is allowed)",
+                            buf.len()
+                        ),
+                    )),
+                    Err(e) => io_outcome(&e, m),
+                }
+            }
             Call::Write { slot, data } => {
                 let Some(h) = self.handle(*slot) else {
                     return Ok(no_handle());
                 };
-                value(h.write_data(data), |n| StepValue::U64(n as u64), m)
+                match h.write(data) {
+                    Ok(n) => Ok(CallOutcome::Ok(StepValue::U64(n as u64))),
+                    Err(e) => io_outcome(&e, m),
+                }
             }
             Call::Seek {
                 slot,
@@ -239,7 +270,10 @@ impl CoreExec {
                     Whence::Current => SeekFrom::Current(*offset),
                     Whence::End => SeekFrom::End(*offset),
                 };
-                value(h.seek_to(pos), StepValue::U64, m)
+                match h.seek(pos) {
+                    Ok(p) => Ok(CallOutcome::Ok(StepValue::U64(p))),
+                    Err(e) => io_outcome(&e, m),
+                }
             }
             Call::Tell { slot } => {
                 let Some(h) = self.handle(*slot) else {
@@ -378,8 +412,8 @@ pub fn kind_of(k: ErrorKind) -> Option<ErrKind> {
     })
 }
 
-/// The outcome of a core error: its kind, the `WouldBlock` reason, and (with `message`) its
-/// text. A kind the vocabulary does not know is a [`DriverError`].
+/// The outcome of a core error: its kind, the `WouldBlock` reason, a quota error's amounts,
+/// and (with `message`) its text. A kind the vocabulary does not know is a [`DriverError`].
 pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverError> {
     let Some(kind) = kind_of(e.kind()) else {
         return Err(DriverError::new(
@@ -400,15 +434,99 @@ pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverErro
         ),
         _ => None,
     };
+    let amounts = match e {
+        MfsError::QuotaExceeded {
+            requested,
+            available,
+            ..
+        } => Some(ErrAmounts::Quota {
+            requested: *requested,
+            available: *available,
+        }),
+        MfsError::NodeLimitExceeded { current, limit, .. } => Some(ErrAmounts::Nodes {
+            current: *current,
+            limit: *limit,
+        }),
+        _ => None,
+    };
     Ok(CallOutcome::Err {
         kind,
         reason,
+        amounts,
         message: ErrorText(if message {
             e.to_string()
         } else {
             String::new()
         }),
     })
+}
+
+/// The outcome of an error of the core's std io impls: the `MfsError` inside it, recovered
+/// with `MfsError::from_io`, which must carry the io kind the semantics give its kind
+/// (HANDLE-17, QUOTA-14; the harness's own table, [`io_kind`], not the core's). An `io::Error`
+/// that carries no `MfsError`, or the wrong io kind, is a [`DriverError`], never a guess.
+pub fn io_outcome(e: &std::io::Error, message: bool) -> Result<CallOutcome, DriverError> {
+    let Some(inner) = MfsError::from_io(e) else {
+        return Err(DriverError::new(
+            "core",
+            format!(
+                "a std io call answered an io::Error ({:?}) that carries no MfsError: {e}",
+                e.kind()
+            ),
+        ));
+    };
+    let out = outcome_of(inner, message)?;
+    if let CallOutcome::Err { kind, .. } = &out
+        && e.kind() != io_kind(*kind)
+    {
+        return Err(DriverError::new(
+            "core",
+            format!(
+                "a std io call answered io kind {:?} for {kind}, whose io kind is {:?}",
+                e.kind(),
+                io_kind(*kind)
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// The `std::io::ErrorKind` each error kind maps to (semantics preamble: every `MfsError`
+/// maps to one; both quota kinds are `StorageFull`).
+pub fn io_kind(k: ErrKind) -> std::io::ErrorKind {
+    use std::io::ErrorKind as Io;
+    match k {
+        ErrKind::NotFound => Io::NotFound,
+        ErrKind::AlreadyExists => Io::AlreadyExists,
+        ErrKind::IsADirectory => Io::IsADirectory,
+        ErrKind::NotADirectory => Io::NotADirectory,
+        ErrKind::WouldBlock => Io::WouldBlock,
+        ErrKind::InvalidInput => Io::InvalidInput,
+        ErrKind::Unsupported => Io::Unsupported,
+        ErrKind::QuotaExceeded | ErrKind::NodeLimitExceeded => Io::StorageFull,
+        ErrKind::OutOfMemory => Io::OutOfMemory,
+    }
+}
+
+/// What a `read_into` buffer holds before the read (see [`read_buffer`]).
+const READ_SENTINEL: u8 = 0xA5;
+
+/// The caller's buffer of a `read_into` call: `size` bytes of a sentinel that no spec writes
+/// on its own (not 0: files hold zero-filled gaps, so a read that reports bytes it never copied
+/// would go unseen in zeros), or a [`DriverError`] when that much memory cannot be had (a size
+/// from a hand-written file; specs use small ones).
+fn read_buffer(size: u64) -> Result<Vec<u8>, DriverError> {
+    let too_big = || {
+        DriverError::new(
+            "core",
+            format!("cannot allocate a read_into buffer of {size} bytes"),
+        )
+    };
+    let n = usize::try_from(size).map_err(|_| too_big())?;
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(n).map_err(|_| too_big())?;
+    buf.resize(n, READ_SENTINEL);
+    Ok(buf)
 }
 
 fn unit(r: memfs_core::Result<()>, message: bool) -> Result<CallOutcome, DriverError> {
@@ -425,3 +543,7 @@ fn value<T>(
         Err(e) => outcome_of(&e, message),
     }
 }
+
+#[cfg(test)]
+#[path = "core_tests.rs"]
+mod tests;

@@ -3,7 +3,7 @@
 //! conventions as the core executor (`adapters/PROTOCOL.md`). The oracle itself knows nothing
 //! of calls: it keeps its own types, and they meet the vocabulary only here.
 
-use crate::fs::call::{Call, CallOutcome, ErrKind, ErrorText, Whence};
+use crate::fs::call::{Call, CallOutcome, ErrAmounts, ErrKind, ErrorText, Whence};
 use crate::fs::config::{FsConfig, GuardAction, GuardMode, Storage};
 use crate::fs::observation::{Observation, StepValue};
 use crate::fs::oracle::{
@@ -132,6 +132,10 @@ impl OracleExec {
                 }
                 None => no_handle(),
             },
+            Call::ReadInto { slot: s, size } => match slot(&self.slots, *s) {
+                Some(h) => value(fs.read_into(h, *size), StepValue::Bytes),
+                None => no_handle(),
+            },
             Call::Write { slot: s, data } => match slot(&self.slots, *s) {
                 Some(h) => value(fs.write(h, data), |n| StepValue::U64(n as u64)),
                 None => no_handle(),
@@ -225,12 +229,25 @@ pub fn kind_of(k: &Kind) -> ErrKind {
     }
 }
 
-/// The outcome of an oracle error: its kind and the `WouldBlock` reason (no message: the
-/// oracle's outcomes are compared, never shown as the subject's words).
+/// The outcome of an oracle error: its kind, the `WouldBlock` reason and a quota error's
+/// amounts (no message: the oracle's outcomes are compared, never shown as the subject's
+/// words).
 pub fn outcome_of(e: &OracleError) -> CallOutcome {
+    let amounts = match e.kind {
+        Kind::QuotaExceeded {
+            requested,
+            available,
+        } => Some(ErrAmounts::Quota {
+            requested,
+            available,
+        }),
+        Kind::NodeLimitExceeded { current, limit } => Some(ErrAmounts::Nodes { current, limit }),
+        _ => None,
+    };
     CallOutcome::Err {
         kind: kind_of(&e.kind),
         reason: e.kind.reason().map(|r| r.name().to_string()),
+        amounts,
         message: ErrorText::default(),
     }
 }

@@ -123,6 +123,7 @@ impl SequentialSpec for FsSpec {
                     vec![path.clone()]
                 }
                 Call::Read { slot, .. }
+                | Call::ReadInto { slot, .. }
                 | Call::Write { slot, .. }
                 | Call::Seek { slot, .. }
                 | Call::Tell { slot }

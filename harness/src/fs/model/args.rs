@@ -24,6 +24,8 @@ pub enum ArgKind {
     Int,
     /// A size, or null.
     OptSize,
+    /// A size, never null (a caller buffer's length).
+    Size,
     Bool,
     /// `start`, `current` or `end`.
     Whence,
@@ -37,13 +39,14 @@ pub enum ArgKind {
 
 impl ArgKind {
     /// Every kind with its spec name.
-    pub const ALL: [(ArgKind, &'static str); 11] = [
+    pub const ALL: [(ArgKind, &'static str); 12] = [
         (ArgKind::Path, "path"),
         (ArgKind::Slot, "slot"),
         (ArgKind::Mode, "mode"),
         (ArgKind::Bytes, "bytes"),
         (ArgKind::Int, "int"),
         (ArgKind::OptSize, "opt_size"),
+        (ArgKind::Size, "size"),
         (ArgKind::Bool, "bool"),
         (ArgKind::Whence, "whence"),
         (ArgKind::Entries, "entries"),
@@ -96,6 +99,7 @@ pub enum Arg {
     Bytes(Arc<[u8]>),
     Int(i64),
     OptSize(Option<u64>),
+    Size(u64),
     Bool(bool),
     Whence(Whence),
     Entries(Arc<[(PathArg, Arc<[u8]>)]>),
@@ -113,6 +117,7 @@ impl Arg {
             Arg::Bytes(_) => ArgKind::Bytes,
             Arg::Int(_) => ArgKind::Int,
             Arg::OptSize(_) => ArgKind::OptSize,
+            Arg::Size(_) => ArgKind::Size,
             Arg::Bool(_) => ArgKind::Bool,
             Arg::Whence(_) => ArgKind::Whence,
             Arg::Entries(_) => ArgKind::Entries,
@@ -140,7 +145,7 @@ impl fmt::Display for Arg {
             Arg::Bytes(b) => f.write_str(&show_bytes(b)),
             Arg::Int(i) => write!(f, "{i}"),
             Arg::OptSize(None) => f.write_str("none"),
-            Arg::OptSize(Some(n)) => write!(f, "{n}"),
+            Arg::OptSize(Some(n)) | Arg::Size(n) => write!(f, "{n}"),
             Arg::Bool(b) => write!(f, "{b}"),
             Arg::Whence(w) => f.write_str(match w {
                 Whence::Start => "start",
@@ -203,7 +208,7 @@ pub fn bytes(a: &[Arg], i: usize) -> &[u8] {
 pub fn int(a: &[Arg], i: usize) -> i64 {
     match a.get(i) {
         Some(Arg::Int(n)) => *n,
-        Some(Arg::OptSize(Some(n))) => i64::try_from(*n).unwrap_or(i64::MAX),
+        Some(Arg::OptSize(Some(n)) | Arg::Size(n)) => i64::try_from(*n).unwrap_or(i64::MAX),
         Some(Arg::Slot(s)) => i64::from(*s),
         _ => 0,
     }
@@ -213,9 +218,15 @@ pub fn int(a: &[Arg], i: usize) -> i64 {
 pub fn opt_size(a: &[Arg], i: usize) -> Option<u64> {
     match a.get(i) {
         Some(Arg::OptSize(n)) => *n,
+        Some(Arg::Size(n)) => Some(*n),
         Some(Arg::Int(n)) => u64::try_from(*n).ok(),
         _ => None,
     }
+}
+
+/// Size of argument `i` (0 if it is not a size).
+pub fn size(a: &[Arg], i: usize) -> u64 {
+    opt_size(a, i).unwrap_or(0)
 }
 
 /// Boolean of argument `i`.

@@ -21,7 +21,8 @@ pub struct EffectDef {
 }
 
 use ArgKind::{
-    Bytes as B, Entries as E, Int as I, Mode as M, OptSize as O, Path as P, Slot as S, Whence as W,
+    Bytes as B, Entries as E, Int as I, Mode as M, OptSize as O, Path as P, Size as Z, Slot as S,
+    Whence as W,
 };
 
 fn empty_file(cfg: &FsConfig) -> Node {
@@ -142,6 +143,20 @@ pub static EFFECTS: &[EffectDef] = &[
         f: |st, _, a| {
             let slot = args::slot(a, 0);
             let n = ops::read_len(st, slot, args::opt_size(a, 1));
+            if n > 0
+                && let Some(h) = st.handle_mut(slot)
+            {
+                h.pos += n;
+            }
+        },
+    },
+    EffectDef {
+        name: "read_into",
+        params: &[S, Z],
+        doc: "moves the cursor past the bytes a read into a buffer of size bytes fills: min(size, remaining)",
+        f: |st, _, a| {
+            let slot = args::slot(a, 0);
+            let n = ops::read_len(st, slot, Some(args::size(a, 1)));
             if n > 0
                 && let Some(h) = st.handle_mut(slot)
             {

@@ -78,6 +78,9 @@ pub fn observe(st: &ModelState, cfg: &FsConfig) -> Observation {
         stats: stats(st, cfg),
         handles,
         warnings: Some(st.warnings()),
+        // The model keeps each file's kind and chunk count, not the chunk sizes an
+        // observation's layout needs.
+        layouts: None,
     }
 }
 

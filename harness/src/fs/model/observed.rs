@@ -11,7 +11,7 @@ use super::args::{self, ArgKind};
 use super::checks::{CheckDef, PostCtx, expect, expect_lazy, p};
 use super::path;
 use super::state::{ModelState, Node};
-use crate::fs::observation::{NodeObs, Observation};
+use crate::fs::observation::{LayoutObs, NodeObs, Observation};
 
 use ArgKind::{Bytes as B, Path as P, Slot as S};
 
@@ -52,6 +52,48 @@ fn node_matches(st: &ModelState, obs: &Observation, x: &str) -> Result<(), Misma
         (Some(Node::File(_)), Some(_)) => Err(Mismatch(format!(
             "{x} is a directory, the model has a file"
         ))),
+    }
+}
+
+/// The model's abstraction of a file's storage (random access, or sequential with a chunk
+/// count) against the observed layouts; `None` (a subject that reports none) checks nothing.
+fn layouts_match(st: &ModelState, obs: &Observation) -> Result<(), Mismatch> {
+    let Some(layouts) = &obs.layouts else {
+        return Ok(());
+    };
+    for (p, f) in st.files() {
+        match layouts.get(p) {
+            None => return Err(Mismatch(format!("{p}: no layout observed"))),
+            Some(LayoutObs::RandomAccess) if f.random => {}
+            Some(LayoutObs::Sequential(sizes)) if !f.random => {
+                if sizes.len() as u64 != u64::from(f.chunks)
+                    || sizes.contains(&0)
+                    || sizes.iter().sum::<u64>() != f.size()
+                {
+                    return Err(Mismatch(format!(
+                        "{p}: sequential chunks {sizes:?}, model {} chunk(s) of {} bytes in all, none empty",
+                        f.chunks,
+                        f.size()
+                    )));
+                }
+            }
+            Some(l) => {
+                return Err(Mismatch(format!(
+                    "{p}: layout {l:?}, model {}",
+                    if f.random {
+                        "random access"
+                    } else {
+                        "sequential"
+                    }
+                )));
+            }
+        }
+    }
+    match layouts.keys().find(|p| st.file(p).is_none()) {
+        Some(p) => Err(Mismatch(format!(
+            "{p}: a layout for a file the model does not have"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -355,6 +397,12 @@ pub static OBSERVED: &[CheckDef] = &[
                 s.quota_bytes.saturating_sub(s.used_bytes),
             )
         },
+    },
+    CheckDef {
+        name: "observed_layout_matches",
+        params: &[],
+        doc: "invariant: every file's observed layout has the model's kind and chunk count, no empty chunk, and chunks adding up to its size (vacuous for a subject that reports no layouts)",
+        f: |c, _| layouts_match(c.st, c.obs),
     },
     CheckDef {
         name: "counts_match_tree",

@@ -54,10 +54,13 @@ impl NaiveFs {
         let size = f.size();
         let end = offset.saturating_add(n);
         let grow = end.saturating_sub(size);
-        let storage = match f.storage {
+        let storage = match &f.storage {
             FileLayout::Sequential { chunks } if offset == size => {
                 Self::need(p, n.saturating_add(overhead), free)?;
-                FileLayout::Sequential { chunks: chunks + 1 }
+                // One append, one chunk holding exactly what it wrote.
+                FileLayout::Sequential {
+                    chunks: chunks.iter().copied().chain([n]).collect(),
+                }
             }
             FileLayout::Sequential { chunks } => {
                 if self.cfg.storage == StorageMode::Sequential {
@@ -71,7 +74,7 @@ impl NaiveFs {
                 // Ambiguity: "size free for the moment of the copy" read literally: the copy's
                 // reservation ends with the copy, so the write sees usage = size (chunks'
                 // overhead released) and is then charged only its growth.
-                Self::need(p, grow, free + overhead * chunks)?;
+                Self::need(p, grow, free + overhead * chunks.len() as u64)?;
                 FileLayout::RandomAccess
             }
             FileLayout::RandomAccess => {
@@ -117,13 +120,17 @@ impl NaiveFs {
         let Some(f) = self.tree.file(p) else {
             return err(Kind::NotFound, p);
         };
-        let storage = match f.storage {
+        let storage = match &f.storage {
             FileLayout::Sequential { chunks } if target > size => {
                 Self::need(p, (target - size).saturating_add(overhead), free)?;
-                FileLayout::Sequential { chunks: chunks + 1 }
+                // The zero pad is one chunk of its own.
+                FileLayout::Sequential {
+                    chunks: chunks.iter().copied().chain([target - size]).collect(),
+                }
             }
+            // A shrink joins what is left into one chunk (none at size 0).
             FileLayout::Sequential { .. } => FileLayout::Sequential {
-                chunks: u64::from(target > 0),
+                chunks: if target > 0 { vec![target] } else { Vec::new() },
             },
             FileLayout::RandomAccess => {
                 Self::need(p, target.saturating_sub(size), free)?;

@@ -146,8 +146,8 @@ impl NaiveFs {
             let now = self.now;
             if let Some(f) = self.tree.file_mut(&p) {
                 f.data.clear();
-                if let FileLayout::Sequential { .. } = f.storage {
-                    f.storage = FileLayout::Sequential { chunks: 0 };
+                if let FileLayout::Sequential { chunks } = &mut f.storage {
+                    chunks.clear();
                 }
                 f.generation += 1;
                 f.modified = now;
@@ -215,6 +215,25 @@ impl NaiveFs {
             .map_or_else(Vec::new, |f| f.data[pos as usize..end as usize].to_vec());
         self.handles_mut()[h.0].pos = end;
         Ok(out)
+    }
+
+    /// `io::Read::read` into a caller buffer of `len` bytes: the bytes that land in it, as
+    /// many as fit and remain after the cursor (none at or after EOF, none for an empty
+    /// buffer), the cursor moved past them. Checked like `read`: open, then readable.
+    pub fn read_into(&mut self, h: HandleId, len: u64) -> Result<Vec<u8>> {
+        let hd = self.live(h)?;
+        if !hd.mode.readable() {
+            return err(Kind::Unsupported, &hd.path);
+        }
+        let data: &[u8] = self.tree.file(&hd.path).map_or(&[], |f| &f.data);
+        let after_cursor = usize::try_from(hd.pos)
+            .ok()
+            .and_then(|p| data.get(p..))
+            .unwrap_or(&[]);
+        let fits = usize::try_from(len).unwrap_or(usize::MAX);
+        let landed = after_cursor[..after_cursor.len().min(fits)].to_vec();
+        self.handles_mut()[h.0].pos += landed.len() as u64;
+        Ok(landed)
     }
 
     /// Writes `data` at the cursor (at EOF for `ab`) and advances the cursor past it.

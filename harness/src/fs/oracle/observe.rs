@@ -2,9 +2,10 @@
 //! path, `stats()`, and the handle slots the explorer asks about.
 
 use super::NaiveFs;
+use super::accounting::FileLayout;
 use super::handles::HandleId;
 use super::tree::Node;
-use crate::fs::observation::{HandleObs, NodeObs, Observation, StatsObs};
+use crate::fs::observation::{HandleObs, LayoutObs, NodeObs, Observation, StatsObs};
 
 impl NaiveFs {
     /// Filesystem-wide counters, computed from the tree (dirs include the root).
@@ -56,6 +57,21 @@ impl NaiveFs {
                 (p.clone(), obs)
             })
             .collect();
+        let layouts = self
+            .tree
+            .nodes()
+            .iter()
+            .filter_map(|(p, n)| match n {
+                Node::File(f) => Some((
+                    p.clone(),
+                    match &f.storage {
+                        FileLayout::Sequential { chunks } => LayoutObs::Sequential(chunks.clone()),
+                        FileLayout::RandomAccess => LayoutObs::RandomAccess,
+                    },
+                )),
+                Node::Dir(_) => None,
+            })
+            .collect();
         let list = self.handle_list();
         let handles = slots
             .iter()
@@ -73,11 +89,12 @@ impl NaiveFs {
             stats: self.stats(),
             handles,
             warnings: Some(self.warnings),
+            layouts: Some(layouts),
         }
     }
 
     /// The storage kind and chunk count of the file at normalized `p` (for layout comparisons).
-    pub fn storage_of(&self, p: &str) -> Option<super::FileLayout> {
-        self.tree.file(p).map(|f| f.storage)
+    pub fn storage_of(&self, p: &str) -> Option<FileLayout> {
+        self.tree.file(p).map(|f| f.storage.clone())
     }
 }

@@ -18,7 +18,7 @@ impl NaiveFs {
     fn loaded_usage(&self, len: u64) -> u64 {
         usage(
             len,
-            FileLayout::loaded(self.cfg.storage, len),
+            &FileLayout::loaded(self.cfg.storage, len),
             self.cfg.chunk_overhead,
         )
     }

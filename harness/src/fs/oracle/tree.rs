@@ -43,7 +43,7 @@ impl FileNode {
     }
     /// Bytes this file charges against the quota.
     pub fn usage(&self, overhead: u64) -> u64 {
-        usage(self.size(), self.storage, overhead)
+        usage(self.size(), &self.storage, overhead)
     }
 }
 

@@ -94,6 +94,12 @@ pub struct Capabilities {
     /// (else they are left out of every comparison, and the run says so).
     #[serde(default)]
     pub warnings: bool,
+    /// Observations carry every file's storage layout (else layouts are not compared).
+    #[serde(default)]
+    pub layouts: bool,
+    /// Quota errors carry their amounts (else outcomes are compared without them).
+    #[serde(default)]
+    pub error_amounts: bool,
 }
 
 /// The subject raised an error the adapter cannot map onto exactly one error kind.

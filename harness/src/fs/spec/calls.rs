@@ -74,6 +74,14 @@ pub static OPS: &[OpDef] = &[
         },
     },
     OpDef {
+        name: "read_into",
+        fields: &[req("slot", Slot), req("size", ArgKind::Size)],
+        build: |a| Call::ReadInto {
+            slot: args::slot(a, 0),
+            size: args::size(a, 1),
+        },
+    },
+    OpDef {
         name: "write",
         fields: &[req("slot", Slot), req("data", Bytes)],
         build: |a| Call::Write {

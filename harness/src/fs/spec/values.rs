@@ -48,6 +48,9 @@ pub fn convert(v: &RawVal, kind: ArgKind, slots: u8) -> Result<Arg, String> {
         (ArgKind::OptSize, RawVal::Int(n)) => u64::try_from(*n)
             .map(|n| Arg::OptSize(Some(n)))
             .map_err(|_| format!("a size cannot be negative ({n})")),
+        (ArgKind::Size, RawVal::Int(n)) => u64::try_from(*n)
+            .map(Arg::Size)
+            .map_err(|_| format!("a size cannot be negative ({n})")),
         (ArgKind::Bool, RawVal::Bool(b)) => Ok(Arg::Bool(*b)),
         (ArgKind::Whence, RawVal::Str(s)) => match s.as_str() {
             "start" => Ok(Arg::Whence(Whence::Start)),

@@ -187,3 +187,28 @@ fn truncate_rules() {
     f.close(h);
     assert_eq!(get(&mut f, "/f"), b"01\0\0\0");
 }
+
+#[test]
+fn read_into_fills_at_most_the_buffer_and_moves_past_it() {
+    // spec: HANDLE-18, HANDLE-19, HANDLE-2
+    let mut f = fs();
+    put(&mut f, "/f", b"hello");
+    let h = f.open("/f", "r+b", 0).expect("r+b");
+    assert_eq!(f.read_into(h, 0), Ok(Vec::new()), "an empty buffer");
+    assert_eq!(f.tell(h), Ok(0));
+    assert_eq!(f.read_into(h, 2), Ok(b"he".to_vec()));
+    assert_eq!(f.read_into(h, 7), Ok(b"llo".to_vec()), "short at EOF");
+    assert_eq!(f.tell(h), Ok(5));
+    assert_eq!(f.read_into(h, 7), Ok(Vec::new()));
+    assert_eq!(f.seek(h, Whence::Start, 9), Ok(9));
+    assert_eq!(f.read_into(h, u64::MAX), Ok(Vec::new()), "past EOF");
+    assert_eq!(f.tell(h), Ok(9));
+    f.close(h);
+    assert_eq!(kind(f.read_into(h, 1)), "InvalidInput");
+    let w = f.open("/f", "ab", 0).expect("ab");
+    assert_eq!(
+        kind(f.read_into(w, 0)),
+        "Unsupported",
+        "even into an empty buffer"
+    );
+}

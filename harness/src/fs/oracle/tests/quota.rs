@@ -6,15 +6,17 @@ fn layout(f: &NaiveFs, p: &str) -> FileLayout {
 
 #[test]
 fn sequential_appends_charge_size_plus_overhead_per_chunk() {
-    // spec: QUOTA-1, QUOTA-2, TREE-3, TREE-6, STORE-1
+    // spec: QUOTA-1, QUOTA-2, TREE-3, TREE-6, STORE-1, STORE-12
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
-    for (i, n) in [3usize, 5, 1].iter().enumerate() {
-        f.write(h, &vec![b'x'; *n]).expect("append");
+    let sizes = [3u64, 5, 1];
+    for (i, n) in sizes.iter().enumerate() {
+        f.write(h, &vec![b'x'; *n as usize]).expect("append");
+        f.write(h, b"").expect("an empty write adds no chunk");
         assert_eq!(
             layout(&f, "/f"),
             FileLayout::Sequential {
-                chunks: i as u64 + 1
+                chunks: sizes[..=i].to_vec()
             }
         );
     }
@@ -27,20 +29,23 @@ fn sequential_appends_charge_size_plus_overhead_per_chunk() {
 
 #[test]
 fn sequential_truncation_joins_or_pads() {
-    // spec: QUOTA-4, QUOTA-5
+    // spec: QUOTA-4, QUOTA-5, STORE-12
     let mut f = fs();
     let h = f.open("/f", "wb", 0).expect("wb");
     for _ in 0..3 {
         f.write(h, b"abcd").expect("append");
     }
     f.truncate(h, Some(6)).expect("shrink");
-    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: 1 });
+    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: vec![6] });
     assert_eq!(f.stats().used_bytes, 6 + 10);
     f.truncate(h, Some(9)).expect("grow");
-    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: 2 });
+    assert_eq!(
+        layout(&f, "/f"),
+        FileLayout::Sequential { chunks: vec![6, 3] }
+    );
     assert_eq!(f.stats().used_bytes, 9 + 20);
     f.truncate(h, Some(0)).expect("to zero");
-    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: 0 });
+    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: vec![] });
     assert_eq!(f.stats().used_bytes, 0);
 }
 
@@ -98,7 +103,12 @@ fn promotion_needs_size_free_and_a_failure_restores_everything() {
         }
     );
     assert_eq!(f.observe(&[Some(h)]), mid, "nothing changed");
-    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: 2 });
+    assert_eq!(
+        layout(&f, "/f"),
+        FileLayout::Sequential {
+            chunks: vec![20, 20]
+        }
+    );
     f.remove("/other").expect("remove");
     assert_eq!(f.observe(&[Some(h)]), before);
     // 40 free: the copy fits; after it usage = 40, free 60: growing by 61 fails and restores.
@@ -157,7 +167,7 @@ fn sequential_mode_refuses_non_append_writes() {
     f.seek(h, Whence::End, 0).expect("seek");
     assert_eq!(f.write(h, b"d"), Ok(1), "writing at EOF is an append");
     f.truncate(h, Some(2)).expect("truncate is allowed");
-    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: 1 });
+    assert_eq!(layout(&f, "/f"), FileLayout::Sequential { chunks: vec![2] });
 }
 
 #[test]
@@ -227,4 +237,41 @@ fn huge_requests_fail_on_quota_without_allocating() {
     assert_eq!(kind(f.truncate(h, Some(u64::MAX))), "QuotaExceeded");
     assert_eq!(kind(f.truncate(h, None)), "QuotaExceeded");
     assert_eq!(f.get_size("/p"), Ok(0));
+}
+
+#[test]
+fn layout_of_loaded_preallocated_and_promoted_files() {
+    // spec: STORE-12, STORE-13, STORE-14
+    let mut f = fs();
+    f.import_tree(&[
+        ("/i".to_string(), b"abc".to_vec()),
+        ("/e".to_string(), Vec::new()),
+    ])
+    .expect("import");
+    assert_eq!(layout(&f, "/i"), FileLayout::Sequential { chunks: vec![3] });
+    assert_eq!(layout(&f, "/e"), FileLayout::Sequential { chunks: vec![] });
+    f.copy("/i", "/c").expect("copy");
+    assert_eq!(layout(&f, "/c"), FileLayout::Sequential { chunks: vec![3] });
+    let h = f.open("/p", "wb", 4).expect("wb with preallocation");
+    assert_eq!(layout(&f, "/p"), FileLayout::Sequential { chunks: vec![4] });
+    f.write(h, b"xy").expect("at 0: promotes");
+    assert_eq!(layout(&f, "/p"), FileLayout::RandomAccess);
+    f.seek(h, Whence::End, 0).expect("seek");
+    f.write(h, b"z").expect("append");
+    f.truncate(h, Some(9)).expect("grow");
+    assert_eq!(
+        layout(&f, "/p"),
+        FileLayout::RandomAccess,
+        "stays random access"
+    );
+    f.close(h);
+    let h = f.open("/i", "ab", 5).expect("ab with preallocation");
+    assert_eq!(
+        layout(&f, "/i"),
+        FileLayout::Sequential { chunks: vec![3, 2] },
+        "the zero fill is one appended chunk"
+    );
+    f.close(h);
+    f.open("/i", "wb", 0).expect("wb empties");
+    assert_eq!(layout(&f, "/i"), FileLayout::Sequential { chunks: vec![] });
 }
