@@ -95,3 +95,25 @@ fn bad_inputs_get_one_clear_message_and_the_documented_status() {
     }
     insta::assert_snapshot!("bad_inputs", table);
 }
+
+#[test]
+fn a_record_replayed_against_the_wrong_spec_says_which_variant_it_needs() {
+    // The memory-guard records use actions only their variant has: against the default spec
+    // they are STALE, and the message must name the `--specs` that replays them.
+    let o = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["replay", "scenarios/dmemfs/memory_guard_init"])
+        .current_dir(root())
+        .output()
+        .expect("run harness");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let stale = out.lines().filter(|l| l.starts_with("STALE")).count();
+    let hints = out
+        .lines()
+        .filter(|l| {
+            l.trim() == "recorded under variant `memory_guard_init`: replay it with --specs specs/variants/memory_guard_init"
+        })
+        .count();
+    assert!(stale > 0, "{out}");
+    assert_eq!(stale, hints, "every STALE file gets the hint: {out}");
+}

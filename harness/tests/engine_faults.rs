@@ -24,6 +24,9 @@ enum Fault {
     RenameSkipsOpenCheck,
     /// `stats()` (and the observed stats) report one byte more used than charged.
     QuotaOffByOne,
+    /// `stat` of a file panics (an in-process subject's crash: the explorer once died with a
+    /// backtrace on such a step and left no witness; it must be a failure like any other).
+    StatOfAFilePanics,
 }
 
 /// The real core driver with one fault added on top.
@@ -52,6 +55,11 @@ impl Driver for Faulty {
         self.inner.set_time(t);
     }
     fn apply(&mut self, step: &Call) -> Result<CallOutcome, DriverError> {
+        if let (Fault::StatOfAFilePanics, Call::Stat { path }) = (self.fault, step)
+            && self.inner.fs().is_file(path)
+        {
+            panic!("planted: stat {path} panics");
+        }
         let out = self.inner.apply(step)?;
         match (self.fault, step, &out) {
             (
@@ -197,4 +205,10 @@ fn rename_that_skips_the_open_file_check_is_found() {
 fn quota_off_by_one_is_found() {
     // spec: QUOTA-1, TREE-5
     find_fault(Fault::QuotaOffByOne, 2);
+}
+
+#[test]
+fn a_subject_that_panics_is_a_failure_with_a_witness() {
+    // spec: STAT-1
+    find_fault(Fault::StatOfAFilePanics, 2);
 }

@@ -17,3 +17,7 @@ pub(crate) const OVERTAKE: bool = cfg!(feature = "fault-overtake");
 /// names another file) does not wake the readers it held back, who sleep on although the lock
 /// is free for them.
 pub(crate) const SILENT_GIVE_UP: bool = cfg!(feature = "fault-silent-give-up");
+
+/// `odd_wake`: a release sees sleepers only when their count is odd (a mask of the count's
+/// lowest bit instead of the whole field), so two sleepers are never woken by it.
+pub(crate) const ODD_WAKE: bool = cfg!(feature = "fault-odd-wake");

@@ -348,7 +348,7 @@ impl FileLock {
         };
         // Every sleeper waits for the holders to be gone (a reader also for the waiting
         // writers, whose `unregister_writer` wakes it): nothing to do while holders remain.
-        if now & (WRITER | READERS) == 0 && now & SLEEPERS != 0 && !fault::NO_WAKE {
+        if now & (WRITER | READERS) == 0 && now & sleepers_mask() != 0 && !fault::NO_WAKE {
             self.wake();
         }
     }
@@ -372,6 +372,13 @@ fn registration(a: Access, registered: bool) -> u64 {
     } else {
         0
     }
+}
+
+/// The bits a release reads to see whether anyone sleeps: all of the sleeper count (the
+/// planted fault `odd_wake` reads only its lowest bit, so an even number of sleepers is
+/// never woken by a release, see `fault`).
+fn sleepers_mask() -> u64 {
+    if fault::ODD_WAKE { SLEEPER } else { SLEEPERS }
 }
 
 /// A wait's end: an instant, or under loom (no time) just "finite".

@@ -13,7 +13,7 @@ use crate::fs::process::stats;
 use crate::fs::subject::FsRun;
 use crate::results::io::write_json;
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The deepest `--depth` accepted: far past what any budget reaches, small enough that the
 /// per-depth tables stay small.
@@ -414,6 +414,32 @@ impl Triage {
     }
 }
 
+/// A file kept under a folder named like a spec variant (`scenarios/dmemfs/roomy/…` beside
+/// `specs/variants/roomy`) was recorded against that variant: when it replays STALE against
+/// another spec, say which `--specs` it needs, since its steps may exist only there.
+fn variant_hint(file: &Path, specs: &Path) -> Option<String> {
+    let dir = file.parent()?.file_name()?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    // The variants sit under the default spec (`specs/variants/NAME`); from inside a variant,
+    // its siblings are the others.
+    let wanted = [
+        Some(specs.join("variants")),
+        specs.parent().map(Path::to_path_buf),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|v| v.join(dir))
+    .find(|w| w.join("memfs.yaml").is_file() && !same(w, specs))?;
+    Some(format!(
+        "recorded under variant `{}`: replay it with --specs {}",
+        dir.to_string_lossy(),
+        wanted.display()
+    ))
+}
+
 fn replay_parties<S, A, B>(p: Parties<'_, S, A, B>, a: &ReplayArgs) -> Result<Exit, CliError>
 where
     S: System,
@@ -495,6 +521,9 @@ where
                 );
                 for w in why {
                     out!("        {w}");
+                }
+                if let Some(hint) = variant_hint(f, &a.spec.specs) {
+                    out!("        {hint}");
                 }
             }
             ReplayStatus::Invalid(e) => {

@@ -164,8 +164,46 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
     /// change reuses the parent's observation instead of observing again, and when neither
     /// changed the (already equal) observations are not re-compared.
     /// `scratch` is a reusable finding buffer (left empty on success).
+    /// A panic during the step (an in-process subject's bug, say) is this step's failure, not
+    /// the end of the run: the explorer shrinks and saves it like any other.
     #[allow(clippy::too_many_arguments)]
     pub fn exec_step(
+        &self,
+        model_before: &S::Model,
+        before: Option<&Seen<S::Obs>>,
+        forked_from: Option<(&A, &B)>,
+        subject: &mut A,
+        reference: &mut B,
+        step: StepId,
+        position: usize,
+        cov: &mut CoverageCounter,
+        scratch: &mut Vec<Finding>,
+    ) -> (S::Model, Result<Seen<S::Obs>, StepFailure>) {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.exec_step_unguarded(
+                model_before,
+                before,
+                forked_from,
+                subject,
+                reference,
+                step,
+                position,
+                cov,
+                scratch,
+            )
+        }));
+        ran.unwrap_or_else(|panic| {
+            scratch.clear();
+            (
+                model_before.clone(),
+                Err(panicked(position, panic.as_ref())),
+            )
+        })
+    }
+
+    /// [`Parties::exec_step`] without the panic guard.
+    #[allow(clippy::too_many_arguments)]
+    fn exec_step_unguarded(
         &self,
         model_before: &S::Model,
         before: Option<&Seen<S::Obs>>,
@@ -408,25 +446,19 @@ impl<'a, S: System, A: DriverFor<S>, B: DriverFor<S>> Parties<'a, S, A, B> {
         let mut scratch = Vec::new();
         let mut seen: Option<Seen<S::Obs>> = None;
         for (position, &step) in seq.iter().enumerate() {
-            // A panic (an in-process subject's bug, say) is this sequence's failure at this
-            // step, not the end of the run: the walk and the shrinker need its position.
-            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.exec_step(
-                    &model,
-                    seen.as_ref(),
-                    None,
-                    &mut subject,
-                    &mut reference,
-                    step,
-                    position,
-                    cov,
-                    &mut scratch,
-                )
-            }));
-            let (next, r) = match ran {
-                Ok(x) => x,
-                Err(panic) => return Some(panicked(position, panic.as_ref())),
-            };
+            // A panic is this sequence's failure at this step (`exec_step` catches it): the
+            // walk and the shrinker need its position.
+            let (next, r) = self.exec_step(
+                &model,
+                seen.as_ref(),
+                None,
+                &mut subject,
+                &mut reference,
+                step,
+                position,
+                cov,
+                &mut scratch,
+            );
             match r {
                 Ok(s) => seen = Some(s),
                 Err(f) => return Some(f),

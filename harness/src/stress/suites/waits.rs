@@ -103,14 +103,23 @@ impl Board {
 // ST-07: 16 threads hand four files to each other with waits of `long_wait` (rb and wb mixed, holds
 // of one small write or read), plus a conductor that plays the give-up round: a reader held
 // back by a waiting writer must be let in when that writer gives up (LOCK-13), and nobody
-// else will release the lock for it.
+// else will release the lock for it; then the crowd rounds: one release must serve every
+// waiter asleep behind it (readers, writers, copy and export).
 pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const WAITERS: usize = 16;
     const FILES: usize = 4;
     let n = cfg.iters(400);
     let rounds = cfg.iters(100);
+    let cfg_crowds = cfg.iters(20);
     let long = cfg.long_wait;
-    let fs = build(16 * 1024 * 1024)?;
+    // Bulk readers (copy, export) wait through the default timeout: twice the opens' own, so
+    // that an open whose own timeout were ignored shows (a 20 ms give-up would last seconds).
+    let fs = Arc::new(
+        MemoryFileSystem::builder()
+            .quota(16 * 1024 * 1024)
+            .default_lock_timeout(LockWait::For(long.saturating_mul(2)))
+            .build()?,
+    );
     fs.mkdir("/st07", false)?;
     for f in 0..FILES {
         fs.open(&format!("/st07/f{f}"), OpenMode::Write)?.close();
@@ -121,6 +130,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     let out = run_workers(Some(&fs), names, cfg.deadline, move |ctx| {
         if ctx.id == 0 {
             give_up_rounds(&wfs, ctx, rounds, long, &board);
+            crowd_rounds(&wfs, ctx, cfg_crowds, long);
             return 0u64;
         }
         let mut served = 0u64;
@@ -263,6 +273,120 @@ fn give_up_rounds(
             && let Some(msg) = f.take()
         {
             ctx.tally.fail(msg);
+        }
+    }
+}
+
+/// What one member of a crowd waits to do with `/st07/c`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Wait {
+    Open(OpenMode),
+    /// An open whose own timeout is too large for the clock (`Duration::MAX`): it must wait
+    /// like forever, never fail at once.
+    Forever(OpenMode),
+    /// `copy` to a fresh name: a bulk reader, waiting through the filesystem's default
+    /// timeout (`long` in ST-07) rather than an open's own.
+    Copy,
+    /// `export_as_bytesio`: the other bulk reader.
+    Export,
+}
+
+/// The crowds: readers behind a writer, writers behind a reader (2 to 4 of each: a release
+/// that sees only an odd number of sleepers misses every even crowd), the bulk readers behind
+/// a writer, and waits too long for the clock.
+const CROWDS: &[(OpenMode, &[Wait])] = {
+    use OpenMode::{Read, Write};
+    const RB: Wait = Wait::Open(Read);
+    const WB: Wait = Wait::Open(Write);
+    &[
+        (Write, &[RB, RB]),
+        (Write, &[RB, RB, RB]),
+        (Write, &[RB, RB, RB, RB]),
+        (Read, &[WB, WB]),
+        (Read, &[WB, WB, WB]),
+        (Read, &[WB, WB, WB, WB]),
+        (Write, &[RB, Wait::Copy, Wait::Export]),
+        // Last: a forever waiter a release forgets is the watchdog's, not a precise failure.
+        (Write, &[Wait::Forever(Read)]),
+        (Read, &[Wait::Forever(Write)]),
+    ]
+};
+
+/// Crowd rounds on `/st07/c`: the conductor holds the file while a crowd ([`CROWDS`]) falls
+/// asleep waiting `long` for it, then lets go. Nobody else touches the file, so that one
+/// release must serve the whole crowd: a waiter served only at its deadline, or failed at
+/// once, was never woken (LOCK-13). Catches a release that miscounts its sleepers and a bulk
+/// reader that does not wait, which the busy hand-offs above hide (there some later release
+/// always wakes the stragglers, and only opens wait).
+fn crowd_rounds(fs: &MemoryFileSystem, ctx: &mut Ctx<'_>, rounds: u64, long: Duration) {
+    const PATH: &str = "/st07/c";
+    /// Time for every waiter that said it is about to wait to reach its sleep: a waiter still
+    /// awake at the release simply takes the lock (no false failure), so this only decides
+    /// how often the check bites.
+    const SETTLE: Duration = Duration::from_millis(5);
+    if let Err(e) = fs.open(PATH, OpenMode::Write).map(|mut h| h.close()) {
+        ctx.tally.error(&e, &[], "crowd file");
+        return;
+    }
+    for r in 0..rounds {
+        ctx.iter(r);
+        for (c, (hold, crowd)) in CROWDS.iter().enumerate() {
+            let mut holder = match open(fs, PATH, *hold, long) {
+                Ok(h) => h,
+                Err(e) => {
+                    ctx.tally.error(&e, &[], "crowd holder");
+                    continue;
+                }
+            };
+            let waiting = AtomicU64::new(0);
+            let late: Mutex<Vec<String>> = Mutex::new(Vec::new());
+            std::thread::scope(|s| {
+                for (i, w) in crowd.iter().enumerate() {
+                    let (waiting, late) = (&waiting, &late);
+                    s.spawn(move || {
+                        let copy = format!("/st07/c-copy-{r}-{c}-{i}");
+                        waiting.fetch_add(1, Ordering::SeqCst);
+                        let started = Instant::now();
+                        let got = match w {
+                            Wait::Open(m) => open(fs, PATH, *m, long).map(|mut h| h.close()),
+                            Wait::Forever(m) => {
+                                open(fs, PATH, *m, Duration::MAX).map(|mut h| h.close())
+                            }
+                            Wait::Copy => fs.copy(PATH, &copy).and_then(|()| fs.remove(&copy)),
+                            Wait::Export => fs.export_as_bytesio(PATH, None).map(drop),
+                        };
+                        let took = started.elapsed();
+                        let why = match got {
+                            Ok(()) => (took >= long)
+                                .then(|| format!("served only at its deadline ({took:?})")),
+                            Err(e) => Some(format!("{e} after {took:?}")),
+                        };
+                        if let (Some(why), Ok(mut l)) = (why, late.lock()) {
+                            l.push(format!(
+                                "LOCK-13: crowd round {r}: {w:?}, one of {} waiting while {hold:?} is held: {why}; the holder's one release did not serve it",
+                                crowd.len()
+                            ));
+                        }
+                    });
+                }
+                while waiting.load(Ordering::SeqCst) < crowd.len() as u64 {
+                    std::thread::yield_now();
+                }
+                std::thread::sleep(SETTLE);
+                holder.close();
+            });
+            let failed = late.lock().map(|mut l| {
+                let n = l.len();
+                for msg in l.drain(..) {
+                    ctx.tally.fail(msg);
+                }
+                n
+            });
+            if failed.map_or(true, |n| n > 0) {
+                // One crowd left unserved says it: the next would only wait out its
+                // deadlines too, and turn a precise failure into the watchdog's.
+                return;
+            }
         }
     }
 }
