@@ -110,7 +110,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     const FILES: usize = 4;
     let n = cfg.iters(400);
     let rounds = cfg.iters(100);
-    let cfg_crowds = cfg.iters(20);
+    let crowds = cfg.iters(20);
     let long = cfg.long_wait;
     // Bulk readers (copy, export) wait through the default timeout: twice the opens' own, so
     // that an open whose own timeout were ignored shows (a 20 ms give-up would last seconds).
@@ -130,7 +130,7 @@ pub(super) fn st07(cfg: &RunCfg) -> Result<SuiteRun, StressError> {
     let out = run_workers(Some(&fs), names, cfg.deadline, move |ctx| {
         if ctx.id == 0 {
             give_up_rounds(&wfs, ctx, rounds, long, &board);
-            crowd_rounds(&wfs, ctx, cfg_crowds, long);
+            crowd_rounds(&wfs, ctx, crowds, long);
             return 0u64;
         }
         let mut served = 0u64;
@@ -285,7 +285,8 @@ enum Wait {
     /// like forever, never fail at once.
     Forever(OpenMode),
     /// `copy` to a fresh name: a bulk reader, waiting through the filesystem's default
-    /// timeout (`long` in ST-07) rather than an open's own.
+    /// timeout (twice `long` in ST-07) rather than an open's own; served after `long` against
+    /// a hold of milliseconds, it was not woken either.
     Copy,
     /// `export_as_bytesio`: the other bulk reader.
     Export,
