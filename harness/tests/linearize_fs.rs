@@ -100,7 +100,11 @@ fn hand_built_valid_fs_histories_are_accepted() {
         CheckResult::Linearizable
     ));
     // the reader's try-once open overlapped the writer's lock: WouldBlock(LockTimeout)
-    let h = writer_then_reader(unit(), err(ErrKind::WouldBlock, Some("LockTimeout")), 15);
+    let h = writer_then_reader(
+        unit(),
+        err(ErrKind::WouldBlock, Some("LockTimeout")).at("/p0/f"),
+        15,
+    );
     assert!(matches!(verdict(&h), CheckResult::Linearizable));
     // a remove racing an open writer: FileOpen is explainable
     let mut h = writer_then_reader(ok(StepValue::Bytes(b"ab".to_vec())), unit(), 60);
@@ -109,7 +113,7 @@ fn hand_built_valid_fs_histories_are_accepted() {
         Call::Remove {
             path: "/p1/x".into(),
         },
-        err(ErrKind::NotFound, None),
+        err(ErrKind::NotFound, None).at("/p1/x"),
         0,
         5,
     ));
@@ -118,7 +122,7 @@ fn hand_built_valid_fs_histories_are_accepted() {
         Call::Remove {
             path: "/p0/f".into(),
         },
-        err(ErrKind::WouldBlock, Some("FileOpen")),
+        err(ErrKind::WouldBlock, Some("FileOpen")).at("/p0/f"),
         25,
         35,
     ));
@@ -138,7 +142,11 @@ fn planted_fs_violations_are_rejected_with_small_witnesses() {
     let h = writer_then_reader(ok(StepValue::Bytes(b"a".to_vec())), unit(), 25);
     assert!(matches!(verdict(&h), CheckResult::NotLinearizable(_)));
     // the reader was refused a lock although the writer had closed long before
-    let h = writer_then_reader(unit(), err(ErrKind::WouldBlock, Some("LockTimeout")), 60);
+    let h = writer_then_reader(
+        unit(),
+        err(ErrKind::WouldBlock, Some("LockTimeout")).at("/p0/f"),
+        60,
+    );
     assert!(matches!(verdict(&h), CheckResult::NotLinearizable(_)));
     // two exclusive creations of the same file both succeeded
     let h = vec![

@@ -1,4 +1,4 @@
-//! Every stress suite once at full size (seed workload 50x1000, ST-01..ST-08): all threads
+//! Every stress suite once at full size (seed workload 50x1000, ST-01..ST-09): all threads
 //! finish (watchdog), no unexpected error, and the end-of-run verification holds (contents,
 //! counts vs the walked tree, used bytes recomputed, used <= quota at every monitor sample).
 
@@ -91,4 +91,19 @@ fn st07_every_wait_is_served() {
 #[test]
 fn st08_a_waiting_writer_is_never_overtaken() {
     run("st08");
+}
+
+// No trace of a failed open, even for a moment: a try-once reader racing a wb open that takes
+// the lock and then fails on the quota must always get the file, untouched. Catches a lock
+// that lets a try-once open give up when its claim meets the failing open's busy span (the
+// cargo-mutants mutant of `FileLock::take`'s busy guard), which every other suite misses.
+// spec: LOCK-14, TREE-10, CONC-13
+#[test]
+fn st09_a_failed_open_is_never_seen_holding_the_lock() {
+    let r = run("st09");
+    assert!(
+        r.errors.keys().all(|k| k.starts_with("WouldBlock")),
+        "only the failing side's try-once opens may meet the reader: {:?}",
+        r.errors
+    );
 }

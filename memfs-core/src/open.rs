@@ -89,12 +89,10 @@ impl MemoryFileSystem {
                 f.lock.register_writer();
                 registered = Some(Arc::clone(&f));
             }
+            // A timeout too large for `Instant` is no deadline at all, as in `acquire` and
+            // `copy_tree`: no wait could outlast it.
             let dl = *deadline.get_or_insert_with(|| match wait {
-                LockWait::For(d) => Some(
-                    std::time::Instant::now()
-                        .checked_add(d)
-                        .unwrap_or_else(far_future),
-                ),
+                LockWait::For(d) => std::time::Instant::now().checked_add(d),
                 LockWait::Forever => None,
             });
             // Wait outside every namespace lock, then decide again from the path: the file
@@ -206,13 +204,14 @@ impl MemoryFileSystem {
             // A file directly in `/`: the root's children change in exclusive mode only.
             return Step::CreateExclusive;
         };
-        if kids.contains_key(at.name) {
+        // One hash and one probe for the check and the link (this is the hot create path).
+        let indexmap::map::Entry::Vacant(slot) = kids.entry(at.name.into()) else {
             // Another thread created it since the read: open what is there now.
             return Step::Retry;
-        }
-        let mut link = || {
+        };
+        let link = || {
             let node = self.new_file(p, prealloc)?;
-            kids.insert(at.name.into(), Node::File(Arc::clone(&node)));
+            slot.insert(Node::File(Arc::clone(&node)));
             tree.files.fetch_add(1, Ordering::Relaxed);
             Ok(node)
         };
@@ -315,9 +314,4 @@ fn unregister(registered: Option<Arc<FileNode>>) {
     if let Some(r) = registered {
         r.lock.unregister_writer();
     }
-}
-
-/// A deadline too far away to matter (a lock timeout too large for `Instant`).
-fn far_future() -> std::time::Instant {
-    std::time::Instant::now() + std::time::Duration::from_secs(100 * 365 * 24 * 3600)
 }

@@ -302,6 +302,11 @@ pub enum CallOutcome {
         /// `fs::compare::Amounts`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         amounts: Option<ErrAmounts>,
+        /// The normalized path the error names (which file blocked a `copy_tree`, which part
+        /// of a rename was missing); `None` from a subject that does not report it (then not
+        /// compared: see `fs::compare::Comparison::paths`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
         /// The subject's own wording; informative only (see [`ErrorText`]).
         #[serde(default)]
         message: ErrorText,
@@ -354,27 +359,37 @@ impl CallOutcome {
             kind,
             reason: reason.map(str::to_string),
             amounts: None,
+            path: None,
             message: ErrorText::default(),
         }
+    }
+
+    /// The same error naming `path` (an `Ok` stays as it is).
+    pub fn at(mut self, p: &str) -> CallOutcome {
+        if let CallOutcome::Err { path, .. } = &mut self {
+            *path = Some(p.to_string());
+        }
+        self
     }
 
     /// The same outcome without a quota error's amounts (for a subject that does not report
     /// them).
     pub fn without_amounts(&self) -> CallOutcome {
-        match self {
-            CallOutcome::Err {
-                kind,
-                reason,
-                message,
-                ..
-            } => CallOutcome::Err {
-                kind: *kind,
-                reason: reason.clone(),
-                amounts: None,
-                message: message.clone(),
-            },
-            ok => ok.clone(),
+        let mut o = self.clone();
+        if let CallOutcome::Err { amounts, .. } = &mut o {
+            *amounts = None;
         }
+        o
+    }
+
+    /// The same outcome without the path an error names (for a subject that does not report
+    /// it).
+    pub fn without_path(&self) -> CallOutcome {
+        let mut o = self.clone();
+        if let CallOutcome::Err { path, .. } = &mut o {
+            *path = None;
+        }
+        o
     }
 
     /// `"ok"` or the error kind's name: the key used in coverage reports.

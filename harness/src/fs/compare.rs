@@ -95,6 +95,8 @@ pub struct Comparison {
     pub layouts: Reported,
     /// Quota errors' amounts, requested/available and current/limit (`error_amounts`).
     pub amounts: Reported,
+    /// The path each error names (`error_paths`).
+    pub paths: Reported,
 }
 
 impl Comparison {
@@ -122,6 +124,10 @@ impl Comparison {
                 self.amounts,
                 "quota errors' amounts (requested/available, current/limit) not compared: the subject does not report them (no `error_amounts` capability)",
             ))
+            .chain(left_out(
+                self.paths,
+                "the path each error names not compared: the subject does not report it (no `error_paths` capability)",
+            ))
             .collect()
     }
 
@@ -140,9 +146,13 @@ impl Comparison {
     /// The outcome as this run compares it.
     pub fn outcome(&self, o: &CallOutcome) -> CallOutcome {
         let o = self.timestamps.outcome(o);
-        match self.amounts {
+        let o = match self.amounts {
             Reported::Compared => o,
             Reported::NotReported => o.without_amounts(),
+        };
+        match self.paths {
+            Reported::Compared => o,
+            Reported::NotReported => o.without_path(),
         }
     }
 
@@ -244,6 +254,7 @@ mod tests {
                 requested,
                 available: 3,
             }),
+            path: None,
             message: Default::default(),
         };
         assert_ne!(with(5), with(6));

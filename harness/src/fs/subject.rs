@@ -314,6 +314,7 @@ impl FsRun {
                 warnings: Reported::when(h.capabilities.warnings),
                 layouts: Reported::when(h.capabilities.layouts),
                 amounts: Reported::when(h.capabilities.error_amounts),
+                paths: Reported::when(h.capabilities.error_paths),
             };
             notes.extend(comparison.notes().into_iter().map(str::to_string));
             system.set_comparison(comparison);

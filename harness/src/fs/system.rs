@@ -279,7 +279,11 @@ impl System for FsSystem {
         }
     }
     fn describe_outcome(&self, o: &CallOutcome) -> String {
-        o.describe()
+        match self.comparison().outcome(o) {
+            // The path is compared, so a mismatch may lie only there: show it.
+            CallOutcome::Err { path: Some(p), .. } => format!("{} naming {p:?}", o.describe()),
+            _ => o.describe(),
+        }
     }
     fn outcome_keys(&self) -> Vec<&'static str> {
         std::iter::once("ok")

@@ -179,6 +179,15 @@ impl CoreExec {
             } => {
                 let mode = match mode.parse::<OpenMode>() {
                     Ok(mode) => mode,
+                    // The mode is parsed before the core sees the call, so its error has no
+                    // path yet: it is this open's, as the core's own argument checks name it.
+                    Err(MfsError::InvalidInput { reason, .. }) => {
+                        let e = MfsError::InvalidInput {
+                            path: path.clone(),
+                            reason,
+                        };
+                        return outcome_of(&e, m);
+                    }
                     Err(e) => return outcome_of(&e, m),
                 };
                 let mut opts = OpenOptions::new().preallocate(*preallocate);
@@ -264,8 +273,11 @@ impl CoreExec {
                     Whence::Start => match u64::try_from(*offset) {
                         Ok(o) => SeekFrom::Start(o),
                         // `SeekFrom::Start` cannot express a negative target; a negative
-                        // position is the core's `InvalidInput` from every other origin too.
-                        Err(_) => return Ok(CallOutcome::err(ErrKind::InvalidInput, None)),
+                        // position is the core's `InvalidInput` from every other origin too,
+                        // naming the handle's path as the core's own seek errors do.
+                        Err(_) => {
+                            return Ok(CallOutcome::err(ErrKind::InvalidInput, None).at(h.path()));
+                        }
                     },
                     Whence::Current => SeekFrom::Current(*offset),
                     Whence::End => SeekFrom::End(*offset),
@@ -453,6 +465,7 @@ pub fn outcome_of(e: &MfsError, message: bool) -> Result<CallOutcome, DriverErro
         kind,
         reason,
         amounts,
+        path: Some(e.path().to_string()),
         message: ErrorText(if message {
             e.to_string()
         } else {

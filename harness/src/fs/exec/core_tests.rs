@@ -32,7 +32,7 @@ fn io_errors_give_back_their_mfs_error_or_a_driver_error() {
     let e: std::io::Error = MfsError::NotFound { path: "/x".into() }.into();
     assert_eq!(
         io_outcome(&e, false).expect("recovered"),
-        CallOutcome::err(ErrKind::NotFound, None)
+        CallOutcome::err(ErrKind::NotFound, None).at("/x")
     );
     let plain = std::io::Error::other("not from the core");
     assert!(io_outcome(&plain, false).is_err(), "no MfsError inside");
@@ -86,6 +86,7 @@ fn quota_errors_carry_their_amounts() {
                 requested: 464,
                 available: 400
             }),
+            path: Some("/c".into()),
             message: ErrorText::default(),
         }
     );
@@ -127,7 +128,7 @@ fn read_into_goes_through_std_read() {
     }
     assert_eq!(
         run(&mut x, Call::ReadInto { slot: 0, size: 0 }),
-        CallOutcome::err(ErrKind::Unsupported, None),
+        CallOutcome::err(ErrKind::Unsupported, None).at("/f"),
         "write-only, even into an empty buffer"
     );
     run(&mut x, Call::Close { slot: 0 });

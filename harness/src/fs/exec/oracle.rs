@@ -248,6 +248,7 @@ pub fn outcome_of(e: &OracleError) -> CallOutcome {
         kind: kind_of(&e.kind),
         reason: e.kind.reason().map(|r| r.name().to_string()),
         amounts,
+        path: Some(e.path.clone()),
         message: ErrorText::default(),
     }
 }

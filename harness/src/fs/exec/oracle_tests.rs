@@ -54,16 +54,16 @@ fn calls_map_to_outcomes_and_slots() {
     );
     assert_eq!(
         f.run(&open(0, "/f", "rb")),
-        err(ErrKind::WouldBlock, Some("LockTimeout"))
+        err(ErrKind::WouldBlock, Some("LockTimeout")).at("/f")
     );
     assert_eq!(
         f.run(&Call::Remove { path: "/f".into() }),
-        err(ErrKind::WouldBlock, Some("FileOpen"))
+        err(ErrKind::WouldBlock, Some("FileOpen")).at("/f")
     );
     // Reopening slot 1 itself conflicts with the writer it still holds: the slot is kept.
     assert_eq!(
         f.run(&open(1, "/f", "rb")),
-        err(ErrKind::WouldBlock, Some("LockTimeout"))
+        err(ErrKind::WouldBlock, Some("LockTimeout")).at("/f")
     );
     assert_eq!(f.run(&Call::Close { slot: 1 }), ok);
     assert_eq!(
@@ -71,7 +71,7 @@ fn calls_map_to_outcomes_and_slots() {
             slot: 1,
             data: b"x".to_vec()
         }),
-        err(ErrKind::InvalidInput, None)
+        err(ErrKind::InvalidInput, None).at("/f")
     );
     assert_eq!(f.run(&open(1, "/f", "rb")), ok);
     assert_eq!(
@@ -117,12 +117,12 @@ fn calls_map_to_outcomes_and_slots() {
             path: "..".into(),
             exist_ok: true
         }),
-        err(ErrKind::InvalidInput, None)
+        err(ErrKind::InvalidInput, None).at("..")
     );
     assert_eq!(
         f.run(&Call::ImportTree {
             entries: vec![("/g".into(), b"1".to_vec())]
         }),
-        err(ErrKind::WouldBlock, Some("FileOpen"))
+        err(ErrKind::WouldBlock, Some("FileOpen")).at("/g")
     );
 }

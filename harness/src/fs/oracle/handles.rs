@@ -86,12 +86,19 @@ impl NaiveFs {
         self.lock_conflict(p, false)
     }
 
-    /// The first open file at or below `p`, if any (remove/rename/move/rmtree/import refuse).
+    /// The first open file at or below `p`, if any (remove/rename/move/rmtree/import refuse):
+    /// first in the tree's own order (depth-first, each directory in listing order), as
+    /// `copy_tree` picks the file it waits for; not the first handle opened (PATH-11).
     pub(crate) fn open_at_or_under(&self, p: &str) -> Option<String> {
-        self.handles
+        let open = |q: &str| self.handles.iter().any(|h| !h.closed && h.path == q);
+        if !self
+            .handles
             .iter()
-            .find(|h| !h.closed && path::is_at_or_inside(&h.path, p))
-            .map(|h| h.path.clone())
+            .any(|h| !h.closed && path::is_at_or_inside(&h.path, p))
+        {
+            return None;
+        }
+        self.tree.subtree(p).into_iter().find(|q| open(q))
     }
 
     /// Every handle ever opened, by id.

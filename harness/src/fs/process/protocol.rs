@@ -100,6 +100,9 @@ pub struct Capabilities {
     /// Quota errors carry their amounts (else outcomes are compared without them).
     #[serde(default)]
     pub error_amounts: bool,
+    /// Errors carry the normalized path they name (else outcomes are compared without it).
+    #[serde(default)]
+    pub error_paths: bool,
 }
 
 /// The subject raised an error the adapter cannot map onto exactly one error kind.

@@ -1,9 +1,11 @@
 //! The stress suites: the seed workload (50 x 1000) and D-MemFS's ST-01..ST-06 (seed 004
 //! §22) at full size, with their gaps closed: barrier start, watchdog, real renames in ST-06,
 //! per-operation checks, and an exact end-of-run verification of contents, counts and usage;
-//! and ST-07/ST-08, which check that waiters are served (liveness, fairness), not only safety.
+//! ST-07/ST-08, which check that waiters are served (liveness, fairness), not only safety; and
+//! ST-09, which checks that an open failing inside the lock is never seen holding it.
 
 mod files;
+mod races;
 mod tree;
 mod waits;
 
@@ -12,6 +14,7 @@ use super::verify::verify_tree;
 use crate::stress::StressError;
 use files::{seed, st01, st02, st03};
 use memfs_core::{LockWait, MemoryFileSystem};
+use races::st09;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,7 +73,7 @@ pub struct Suite {
 }
 
 /// Every suite, in order.
-pub const SUITES: [Suite; 9] = [
+pub const SUITES: [Suite; 10] = [
     Suite {
         name: "seed",
         about: "50 threads x 1000: mkdir, write own file, read back",
@@ -115,6 +118,11 @@ pub const SUITES: [Suite; 9] = [
         name: "st08",
         about: "fairness: 300 rounds of a waiting writer vs 6 try-once openers (any overtake fails)",
         run: st08,
+    },
+    Suite {
+        name: "st09",
+        about: "no trace of a failed open: a try-once reader x 1,000,000 vs a wb open that fails inside the lock (any LockTimeout fails)",
+        run: st09,
     },
 ];
 
