@@ -46,11 +46,45 @@ impl Hasher for FxHasher {
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
+    /// The state through murmur3's 64-bit finalizer. FxHash's low bits depend only on the
+    /// input's low bits, and hashbrown picks the bucket from the low bits: the names
+    /// `file_0`..`file_999` share their first eight bytes and landed in 32 of 1,024 buckets, so
+    /// every lookup in a large directory walked long probe chains. Mixed, they spread like
+    /// random numbers (789 distinct of 1,000 in the low 11 bits; random: about 790).
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let mut k = self.hash;
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
     }
 }
 
 /// `BuildHasher` for [`FxHasher`].
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::hash::{BuildHasher, Hash};
+
+    /// Names that differ only after their first eight bytes must still spread over the buckets
+    /// hashbrown picks by the low bits (unmixed FxHash put 1,000 of them in 32 of 1,024).
+    #[test]
+    fn names_sharing_a_prefix_spread_over_the_low_bits() {
+        let b = FxBuild::default();
+        for fmt in [|i| format!("file_{i}"), |i| format!("file_{i}.txt")] {
+            let low: std::collections::HashSet<u64> = (0..1000)
+                .map(|i: u32| {
+                    let mut h = b.build_hasher();
+                    fmt(i).as_str().hash(&mut h);
+                    h.finish() & 1023
+                })
+                .collect();
+            // 1,000 random values take about 640 of 1,024 slots.
+            assert!(low.len() > 550, "{} distinct bucket indexes", low.len());
+        }
+    }
+}
