@@ -68,7 +68,7 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::hash::{BuildHasher, Hash};
+    use std::hash::BuildHasher;
 
     /// Names that differ only after their first eight bytes must still spread over the buckets
     /// hashbrown picks by the low bits (unmixed FxHash put 1,000 of them in 32 of 1,024).
@@ -77,11 +77,7 @@ mod tests {
         let b = FxBuild::default();
         for fmt in [|i| format!("file_{i}"), |i| format!("file_{i}.txt")] {
             let low: std::collections::HashSet<u64> = (0..1000)
-                .map(|i: u32| {
-                    let mut h = b.build_hasher();
-                    fmt(i).as_str().hash(&mut h);
-                    h.finish() & 1023
-                })
+                .map(|i: u32| b.hash_one(fmt(i).as_str()) & 1023)
                 .collect();
             // 1,000 random values take about 640 of 1,024 slots.
             assert!(low.len() > 550, "{} distinct bucket indexes", low.len());
