@@ -12,7 +12,7 @@ use std::time::Duration;
 /// Arguments of `harness stress`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StressArgs {
-    /// Run only this suite (seed, st01 .. st08); default: all.
+    /// Run only this suite (seed, st01 .. st09); default: all.
     #[arg(long)]
     pub suite: Option<String>,
     /// Runs per suite; the median wall time is reported.

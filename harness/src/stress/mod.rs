@@ -1,6 +1,7 @@
-//! The stress layer: the seed workload and ST-01..ST-06 on memfs-core with end-of-run
-//! verification ([`suites`]), summaries over repeated runs ([`report`]), and the instrumented
-//! latency run ([`latency`]). `harness stress` (`crate::cli::stress`) runs them.
+//! The stress layer: the seed workload, ST-01..ST-06, liveness and fairness (ST-07, ST-08) and
+//! failed-open races (ST-09) on memfs-core with end-of-run verification ([`suites`]), summaries
+//! over repeated runs ([`report`]), and the instrumented latency run ([`latency`]).
+//! `harness stress` (`crate::cli::stress`) runs them.
 
 pub mod io;
 pub mod latency;
