@@ -65,10 +65,44 @@ impl Hasher for FxHasher {
 /// `BuildHasher` for [`FxHasher`].
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
+/// The hash a child-name map gives `name` (what its own lookups compute): the open path
+/// computes it once and uses it for the lookup and, when the file is missing, for the link.
+pub(crate) fn hash_name(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FxBuild::default().hash_one(name)
+}
+
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::hash::BuildHasher;
+
+    /// A name's precomputed hash finds what the map's own hashing linked, and links what its
+    /// own lookups find: a mismatch would make every created file invisible.
+    #[test]
+    fn precomputed_name_hashes_match_the_maps_own() {
+        use indexmap::map::RawEntryApiV1 as _;
+        let mut m: indexmap::IndexMap<smol_str::SmolStr, u32, FxBuild> = Default::default();
+        m.insert("file_1.txt".into(), 1);
+        let h = hash_name("file_1.txt");
+        assert_eq!(
+            m.raw_entry_v1()
+                .from_key_hashed_nocheck(h, "file_1.txt")
+                .map(|e| *e.1),
+            Some(1)
+        );
+        let h2 = hash_name("a-much-longer-name-than-twenty-three-bytes");
+        if let indexmap::map::raw_entry_v1::RawEntryMut::Vacant(v) = m
+            .raw_entry_mut_v1()
+            .from_key_hashed_nocheck(h2, "a-much-longer-name-than-twenty-three-bytes")
+        {
+            v.insert_hashed_nocheck(h2, "a-much-longer-name-than-twenty-three-bytes".into(), 2);
+        }
+        assert_eq!(
+            m.get("a-much-longer-name-than-twenty-three-bytes"),
+            Some(&2)
+        );
+    }
 
     /// Names that differ only after their first eight bytes must still spread over the buckets
     /// hashbrown picks by the low bits (unmixed FxHash put 1,000 of them in 32 of 1,024).

@@ -37,7 +37,7 @@
 //! - **Counts** (`seqlock`): `stats` reads the file count and usage without excluding writers,
 //!   retrying around the few changes that move both.
 //! - **Contents** (`storage`, `chunk`): sequential files are lists of immutable shared chunks
-//!   (up to 64 bytes inline, longer ones `Arc<[u8]>`), random-access files one copy-on-write
+//!   (up to 22 bytes inline, longer ones `Arc<[u8]>`), random-access files one copy-on-write
 //!   buffer (`Arc<Vec<u8>>`), each behind the file's data mutex; so `fork` and `snapshot` copy
 //!   reference counts, not bytes.
 //! - **Quota** (`quota`, held in `context`): one atomic counter charged by compare-and-swap:

@@ -13,6 +13,7 @@ use crate::storage::FileData;
 use crate::sync::atomic::Ordering;
 use crate::sync::{Arc, lock};
 use crate::types::{LockWait, OpenMode, OpenOptions};
+use indexmap::map::{RawEntryApiV1 as _, raw_entry_v1::RawEntryMut};
 
 impl MemoryFileSystem {
     /// Opens `path` in `mode` with default options.
@@ -56,6 +57,7 @@ impl MemoryFileSystem {
                     let at = At {
                         p,
                         name,
+                        hash: crate::fxhash::hash_name(name),
                         mode,
                         opts,
                     };
@@ -140,7 +142,11 @@ impl MemoryFileSystem {
             return Step::Fail(MfsError::not_found(p));
         };
         let kids = d.kids();
-        let f = match kids.get(at.name) {
+        let f = match kids
+            .raw_entry_v1()
+            .from_key_hashed_nocheck(at.hash, at.name)
+            .map(|(_, n)| n)
+        {
             Some(Node::Dir(_)) => return Step::Fail(MfsError::is_a_directory(p)),
             Some(Node::File(_)) if mode == OpenMode::Exclusive => {
                 return Step::Fail(MfsError::already_exists(p));
@@ -204,14 +210,18 @@ impl MemoryFileSystem {
             // A file directly in `/`: the root's children change in exclusive mode only.
             return Step::CreateExclusive;
         };
-        // One hash and one probe for the check and the link (this is the hot create path).
-        let indexmap::map::Entry::Vacant(slot) = kids.entry(at.name.into()) else {
+        // The name's hash from the lookup, and one probe for the check and the link (this is
+        // the hot create path).
+        let RawEntryMut::Vacant(slot) = kids
+            .raw_entry_mut_v1()
+            .from_key_hashed_nocheck(at.hash, at.name)
+        else {
             // Another thread created it since the read: open what is there now.
             return Step::Retry;
         };
         let link = || {
             let node = self.new_file(p, prealloc)?;
-            slot.insert(Node::File(Arc::clone(&node)));
+            slot.insert_hashed_nocheck(at.hash, at.name.into(), Node::File(Arc::clone(&node)));
             tree.files.fetch_add(1, Ordering::Relaxed);
             Ok(node)
         };
@@ -305,6 +315,8 @@ enum Step {
 struct At<'a> {
     p: &'a str,
     name: &'a str,
+    /// `name`'s hash in a directory's children, computed once for the lookup and the link.
+    hash: u64,
     mode: OpenMode,
     opts: &'a OpenOptions,
 }

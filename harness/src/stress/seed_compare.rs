@@ -5,7 +5,7 @@
 
 use crate::results::stress::SeedComparison;
 use memfs_core::{MemoryFileSystem, OpenMode};
-use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -13,6 +13,10 @@ use std::time::Instant;
 
 const THREADS: usize = 50;
 const ITERATIONS: usize = 1000;
+/// The workers' stack: std's default (2 MiB) is more than glibc keeps cached for 50 threads,
+/// so each run would map and unmap most stacks afresh; the workers need a few KiB (the same
+/// choice and measurement as `memfs-core/examples/perf.rs`).
+const WORKER_STACK: usize = 256 * 1024;
 
 /// Why the comparison could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -45,30 +49,42 @@ fn core_run() -> Result<(f64, f64), SeedCompareError> {
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
             let fs = Arc::clone(&fs);
-            std::thread::spawn(move || -> Result<(), String> {
-                let dir = format!("/thread_{t}");
-                // The seed's f-strings, formatted into two reused buffers: the driver's own
-                // allocations are not the filesystem's cost.
-                let (mut p, mut data) = (String::new(), String::new());
-                for i in 0..ITERATIONS {
-                    fs.mkdir(&dir, true).map_err(|e| e.to_string())?;
-                    p.clear();
-                    write!(p, "{dir}/file_{i}.txt").map_err(|e| e.to_string())?;
-                    data.clear();
-                    write!(data, "data-{t}-{i}").map_err(|e| e.to_string())?;
-                    let mut h = fs.open(&p, OpenMode::Write).map_err(|e| e.to_string())?;
-                    h.write_data(data.as_bytes()).map_err(|e| e.to_string())?;
-                    h.close();
-                    let mut r = fs.open(&p, OpenMode::Read).map_err(|e| e.to_string())?;
-                    let got = r.read_data(None).map_err(|e| e.to_string())?;
-                    if got != data.as_bytes() {
-                        return Err(format!("{p}: read back {got:?}"));
+            std::thread::Builder::new().stack_size(WORKER_STACK).spawn(
+                move || -> Result<(), String> {
+                    let dir = format!("/thread_{t}");
+                    // The seed's f-strings, built in two reused buffers from prefixes formatted
+                    // once: only the counter changes per iteration, and the driver's formatting
+                    // and allocations are not the filesystem's cost.
+                    let (file_prefix, data_prefix) = (format!("{dir}/file_"), format!("data-{t}-"));
+                    let (mut p, mut data) = (String::new(), String::new());
+                    let mut got = Vec::with_capacity(64);
+                    let mut digits = itoa::Buffer::new();
+                    for i in 0..ITERATIONS {
+                        fs.mkdir(&dir, true).map_err(|e| e.to_string())?;
+                        let i_str = digits.format(i);
+                        p.clear();
+                        p.push_str(&file_prefix);
+                        p.push_str(i_str);
+                        p.push_str(".txt");
+                        data.clear();
+                        data.push_str(&data_prefix);
+                        data.push_str(i_str);
+                        let mut h = fs.open(&p, OpenMode::Write).map_err(|e| e.to_string())?;
+                        h.write_data(data.as_bytes()).map_err(|e| e.to_string())?;
+                        h.close();
+                        let mut r = fs.open(&p, OpenMode::Read).map_err(|e| e.to_string())?;
+                        got.clear();
+                        r.read_to_end(&mut got).map_err(|e| e.to_string())?;
+                        if got != data.as_bytes() {
+                            return Err(format!("{p}: read back {got:?}"));
+                        }
                     }
-                }
-                Ok(())
-            })
+                    Ok(())
+                },
+            )
         })
-        .collect();
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| SeedCompareError::Core(format!("cannot start a worker thread: {e}")))?;
     let mut errors = Vec::new();
     for h in handles {
         match h.join() {
