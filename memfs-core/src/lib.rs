@@ -18,7 +18,7 @@
 //!
 //! # Design
 //! - **Namespace** (`namespace`): directories with insertion-ordered children (`IndexMap`,
-//!   FxHash), behind a namespace reader-writer lock (sharded by default, see
+//!   foldhash), behind a namespace reader-writer lock (sharded by default, see
 //!   `NamespaceLock`) plus one `RwLock` per directory. The hot paths (open, creating a
 //!   file, remove, mkdir of an existing directory, stat, stats) run in
 //!   *shared* mode: namespace read-locked, directories read-locked on the way down, only the
@@ -95,18 +95,18 @@
 //! - `fault`: the planted-fault switches (all `false` unless built with a `fault-*` feature),
 //!   which prove that the loom models and stress checks find the faults they are for.
 //! - `quota`: the atomic byte quota. `seqlock`: the stats seqlock. `memory_guard`: the host
-//!   memory check. `path`: normalization and path helpers. `fxhash`: the child-map hasher.
+//!   memory check. `path`: normalization and path helpers. `name_hash`: the child-map hasher.
 //! - `tests`, `loom_models`: unit tests and loom models of whole operations.
 //!
 //! **Dependencies** form a DAG; each module uses only modules on earlier lines:
-//! 1. `sync`, `error`, `probe`, `fxhash`, `fault` (no crate module)
+//! 1. `sync`, `error`, `probe`, `name_hash`, `fault` (no crate module)
 //! 2. `clock`, `quota`, `seqlock`, `chunk` (sync); `path` (error); `types` (clock, error)
 //! 3. `config` (clock, probe, sync, types); `file_lock` (fault, sync, types); `storage` (chunk,
 //!    clock, error, quota, sync, types)
 //! 4. `memory_guard` (config, error, probe, sync)
 //! 5. `context` (clock, config, error, memory_guard, quota, storage, sync, types)
 //! 6. `file_node` (context, file_lock, storage, sync)
-//! 7. `namespace` (clock, file_node, fxhash, path, seqlock, sync); `handle` (context, error,
+//! 7. `namespace` (clock, file_node, name_hash, path, seqlock, sync); `handle` (context, error,
 //!    file_lock, file_node, sync, types)
 //! 8. `fs` (config, context, error, file_lock, file_node, memory_guard, namespace, sync, types)
 //! 9. the operation modules (`open`, `queries`, `namespace_ops`, `glob`, `copy`,
@@ -126,12 +126,12 @@ mod file_node;
 mod fingerprint;
 mod fork;
 pub mod fs;
-mod fxhash;
 mod glob;
 pub mod handle;
 #[cfg(all(test, loom))]
 mod loom_models;
 mod memory_guard;
+mod name_hash;
 mod namespace;
 mod namespace_ops;
 mod open;

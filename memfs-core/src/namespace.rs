@@ -17,7 +17,7 @@
 
 use crate::clock::Timestamp;
 use crate::file_node::FileNode;
-use crate::fxhash::FxBuild;
+use crate::name_hash::NameHashBuild;
 use crate::path;
 use crate::seqlock::SeqLock;
 use crate::sync::atomic::{AtomicU64, Ordering};
@@ -30,7 +30,7 @@ use indexmap::IndexMap;
 pub(crate) type Name = smol_str::SmolStr;
 
 /// Children of a directory in insertion order.
-pub(crate) type Children = IndexMap<Name, Node, FxBuild>;
+pub(crate) type Children = IndexMap<Name, Node, NameHashBuild>;
 
 /// A directory. Its children sit behind their own lock so that files can be created in it
 /// while the namespace is only read-locked; the root's children are the exception (see

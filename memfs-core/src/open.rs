@@ -57,7 +57,7 @@ impl MemoryFileSystem {
                     let at = At {
                         p,
                         name,
-                        hash: crate::fxhash::hash_name(name),
+                        hash: crate::name_hash::hash_name(name),
                         mode,
                         opts,
                     };
