@@ -131,15 +131,15 @@ fn hash_dir(d: &DirNode, h: &mut BufHasher, time: &dyn Fn(Timestamp) -> u64) {
                 (ls.readers, ls.writer).hash(h);
                 let data = lock(&f.data);
                 (
-                    data.auto,
                     data.generation,
                     time(data.created_at),
                     time(data.modified_at),
                 )
                     .hash(h);
                 match &data.store {
-                    Store::Seq { chunks, .. } => {
+                    Store::Seq { chunks, auto } => {
                         2u8.hash(h);
+                        auto.hash(h);
                         chunks.hash(h);
                     }
                     Store::Random(b) => {

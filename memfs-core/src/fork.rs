@@ -345,14 +345,23 @@ fn same_file(
     };
     let FileData {
         store,
-        auto,
         created_at,
         modified_at,
         generation,
     } = &*ga;
     let same_store = match (store, &gb.store) {
-        (Store::Seq { chunks: x }, Store::Seq { chunks: y }) => {
-            x.len() == y.len()
+        (
+            Store::Seq {
+                chunks: x,
+                auto: auto_a,
+            },
+            Store::Seq {
+                chunks: y,
+                auto: auto_b,
+            },
+        ) => {
+            auto_a == auto_b
+                && x.len() == y.len()
                 && x.iter().zip(y).all(|(p, q)| {
                     let Chunk { end, data } = p;
                     *end == q.end && data.same(&q.data)
@@ -364,7 +373,6 @@ fn same_file(
     st.used += gb.charged(overhead);
     st.chunks += gb.chunk_count();
     same_store
-        && *auto == gb.auto
         && *created_at == gb.created_at
         && *modified_at == gb.modified_at
         && *generation == gb.generation

@@ -314,11 +314,15 @@ impl Tree {
 
     /// Runs `f` on what is at normalized `p` (the root counts as a directory), with the
     /// directories above it read-locked.
-    pub(crate) fn with_kind<R>(&self, p: &str, f: impl FnOnce(Option<Kind<'_>>) -> R) -> R {
-        if p == "/" {
+    pub(crate) fn with_kind<R>(
+        &self,
+        p: &path::NormPath<'_>,
+        f: impl FnOnce(Option<Kind<'_>>) -> R,
+    ) -> R {
+        if &**p == "/" {
             return f(Some(Kind::Dir(&self.root)));
         }
-        let (parent, name) = path::split_parent(p);
+        let (parent, name) = p.split_parent();
         self.with_dir(parent, |d| {
             let Some(d) = d else {
                 return f(None);

@@ -19,7 +19,7 @@ impl MemoryFileSystem {
         if exist_ok {
             // The common case (the directory is there) needs only shared mode.
             let tree = sh.ns_read();
-            if tree.with_kind(p, |k| matches!(k, Some(Kind::Dir(_)))) {
+            if tree.with_kind(&norm, |k| matches!(k, Some(Kind::Dir(_)))) {
                 return Ok(());
             }
         }

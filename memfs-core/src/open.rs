@@ -52,7 +52,7 @@ impl MemoryFileSystem {
             let step = if p == "/" {
                 Step::Fail(MfsError::is_a_directory(p))
             } else {
-                let (parent, name) = crate::path::split_parent(p);
+                let (parent, name) = norm.split_parent();
                 tree.with_dir(parent, |d| {
                     let at = At {
                         p,

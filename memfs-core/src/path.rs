@@ -6,14 +6,71 @@
 use crate::error::MfsError;
 use std::borrow::Cow;
 
+/// A normalized path and the position of its last `/`, found by the pass that checked it: the
+/// hot operations split off the last name without scanning the path again.
+#[derive(Debug)]
+pub(crate) struct NormPath<'a> {
+    text: Cow<'a, str>,
+    last_slash: usize,
+}
+
+impl NormPath<'_> {
+    /// The parent path and the last name (`("/", "")` for the root), as [`split_parent`].
+    #[inline]
+    pub(crate) fn split_parent(&self) -> (&str, &str) {
+        let p: &str = &self.text;
+        match self.last_slash {
+            0 => ("/", &p[1..]),
+            i => (&p[..i], &p[i + 1..]),
+        }
+    }
+
+    /// The path as an owned string.
+    pub(crate) fn into_owned(self) -> String {
+        self.text.into_owned()
+    }
+
+    /// Whether the path was already normal, so that nothing was allocated.
+    #[cfg(test)]
+    fn is_borrowed(&self) -> bool {
+        matches!(self.text, Cow::Borrowed(_))
+    }
+}
+
+impl std::ops::Deref for NormPath<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Normalizes `raw`: `\` becomes `/`, the result is absolute, `.` and empty parts vanish, and
 /// `..` removes the previous part. A `..` that would climb above the root is `InvalidInput`
 /// (checked on the raw parts, left to right).
-pub(crate) fn normalize(raw: &str) -> Result<Cow<'_, str>, MfsError> {
-    if is_normalized(raw) {
-        return Ok(Cow::Borrowed(raw));
+///
+/// Inlined: returned through memory, the result was read back with wider loads than the
+/// stores that wrote it, and each open stalled on that (store forwarding fails).
+#[inline]
+pub(crate) fn normalize(raw: &str) -> Result<NormPath<'_>, MfsError> {
+    match normal_last_slash(raw) {
+        Some(last_slash) => Ok(NormPath {
+            text: Cow::Borrowed(raw),
+            last_slash,
+        }),
+        None => normalize_rebuilt(raw),
     }
-    rebuild(raw).map(Cow::Owned)
+}
+
+/// The slow path of [`normalize`], kept out of line.
+#[inline(never)]
+fn normalize_rebuilt(raw: &str) -> Result<NormPath<'_>, MfsError> {
+    let text = rebuild(raw)?;
+    // A rebuilt path starts with `/`: the search cannot fail.
+    let last_slash = text.rfind('/').unwrap_or(0);
+    Ok(NormPath {
+        text: Cow::Owned(text),
+        last_slash,
+    })
 }
 
 /// The normal form of `raw`, built part by part (the slow path of [`normalize`]).
@@ -53,27 +110,35 @@ fn rebuild(raw: &str) -> Result<String, MfsError> {
 }
 
 /// Whether `p` is already in normal form: `/`, or `/name(/name)*` with no empty, `.` or `..`
-/// part and no backslash. One pass over the bytes with two compares each (this runs on every
-/// call).
+/// part and no backslash.
+#[cfg(test)]
 fn is_normalized(p: &str) -> bool {
+    normal_last_slash(p).is_some()
+}
+
+/// Where the last `/` of `p` is, if `p` is already in normal form (see [`is_normalized`]).
+/// One pass over the bytes with two compares each (this runs on every call); the pass finds
+/// the last `/` on the way, for [`NormPath::split_parent`].
+fn normal_last_slash(p: &str) -> Option<usize> {
     let Some((&b'/', rest)) = p.as_bytes().split_first() else {
-        return false;
+        return None;
     };
     if rest.is_empty() {
-        return true;
+        return Some(0);
     }
     let mut start = 0;
     for (i, &c) in rest.iter().enumerate() {
         if c == b'/' {
             if !part_ok(&rest[start..i]) {
-                return false;
+                return None;
             }
             start = i + 1;
         } else if c == b'\\' {
-            return false;
+            return None;
         }
     }
-    part_ok(&rest[start..])
+    // `start` indexes `rest`: the `/` before the last part is at `start` in `p`.
+    part_ok(&rest[start..]).then_some(start)
 }
 
 /// Whether one part of a path may stay as it is.
@@ -143,7 +208,12 @@ mod tests {
             ("/a b/c*d", "/a b/c*d"),
         ];
         for (raw, want) in ok {
-            assert_eq!(normalize(raw).unwrap(), want, "normalize({raw:?})");
+            let n = normalize(raw).unwrap();
+            assert_eq!(&*n, want, "normalize({raw:?})");
+            // The split from the checking pass agrees with searching the result.
+            if want != "/" {
+                assert_eq!(n.split_parent(), split_parent(want), "{raw:?}");
+            }
         }
         for bad in ["../x", "..", "a/../..", "/a/../../x", "..\\x", "/.."] {
             let e = normalize(bad).unwrap_err();
@@ -156,13 +226,10 @@ mod tests {
     #[test]
     fn normalized_paths_are_borrowed() {
         for p in ["/", "/a", "/a/b.txt", "/x/y/z"] {
-            assert!(matches!(normalize(p).unwrap(), Cow::Borrowed(_)), "{p}");
+            assert!(normalize(p).unwrap().is_borrowed(), "{p}");
         }
         for p in ["a", "/a/", "//a", "/a/.", "/a/../b", "/a\\b"] {
-            assert!(
-                matches!(normalize(p).unwrap(), Cow::Owned(_)) || normalize(p).unwrap() == "/",
-                "{p}"
-            );
+            assert!(!normalize(p).unwrap().is_borrowed(), "{p}");
         }
     }
 
@@ -177,6 +244,18 @@ mod tests {
                 rebuild(&p).is_ok_and(|s| s == p),
                 "{:?}", p
             );
+        }
+
+        // spec: PATH-3, PATH-4, PATH-5, PATH-6
+        /// The last `/` found while checking (or after rebuilding) splits every path as
+        /// searching the normal form for it does.
+        #[test]
+        fn carried_split_agrees_with_searching(p in "[/\\\\.ab]{0,12}") {
+            if let Ok(n) = normalize(&p)
+                && &*n != "/"
+            {
+                proptest::prop_assert_eq!(n.split_parent(), split_parent(&n), "{:?}", p);
+            }
         }
     }
 

@@ -42,6 +42,42 @@ fn test_read_size_parameter() {
 }
 
 #[test]
+fn test_read_to_end_appends_from_the_cursor() {
+    // spec: HANDLE-1, HANDLE-2
+    // `read_to_end` is the handle's own (one reserve, copies from the chunks): it appends to
+    // what `buf` holds, starts at the cursor, moves it to EOF, and reads across chunks and
+    // both storage kinds like `read_data(None)`.
+    for kind in [StorageKind::Sequential, StorageKind::RandomAccess] {
+        let fs = build(MemoryFileSystem::builder().storage(kind));
+        for part in [&b"0123"[..], b"4567890123456789012345678", b"9"] {
+            append(&fs, "/f.bin", part);
+        }
+        let whole = get(&fs, "/f.bin");
+        assert_eq!(whole.len(), 30, "{kind:?}");
+        let mut h = fs.open("/f.bin", OpenMode::Read).unwrap();
+        h.seek_to(SeekFrom::Start(2)).unwrap();
+        let mut buf = b"kept:".to_vec();
+        assert_eq!(h.read_to_end(&mut buf).unwrap(), 28, "{kind:?}");
+        assert_eq!(&buf[..5], b"kept:");
+        assert_eq!(&buf[5..], &whole[2..], "{kind:?}");
+        assert_eq!(h.tell().unwrap(), 30);
+        // At EOF (and past it) nothing is appended.
+        assert_eq!(h.read_to_end(&mut buf).unwrap(), 0);
+        h.seek_to(SeekFrom::Start(99)).unwrap();
+        assert_eq!(h.read_to_end(&mut buf).unwrap(), 0);
+        assert_eq!(buf.len(), 33);
+        h.close();
+        // A closed or write-only handle reads nothing and says why.
+        let e = h.read_to_end(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let mut w = fs.open("/f.bin", OpenMode::Append).unwrap();
+        let e = w.read_to_end(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::Unsupported);
+        assert_eq!(buf.len(), 33);
+    }
+}
+
+#[test]
 fn test_read_at_eof_returns_empty() {
     // spec: HANDLE-2
     let fs = with_file(b"abc");
