@@ -5,9 +5,10 @@
 //!
 //! Handle I/O goes through the std traits the semantics promise (§5: `Read + Write + Seek`):
 //! `write` through `io::Write::write`, `seek` through `io::Seek::seek` (both wrap the inherent
-//! methods, so those are covered too) and `read_into` through `io::Read::read`; their
+//! methods, so those are covered too), `read_into` through `io::Read::read` and `read` of
+//! everything through `io::Read::read_to_end` (the core's own, not std's default); their
 //! `io::Error`s are turned back into the core's error with `MfsError::from_io` (HANDLE-17).
-//! `read` keeps the inherent `read_data` (the "all remaining" read has no std form).
+//! `read` of at most `max` bytes keeps the inherent `read_data` (it has no std form).
 
 use crate::engine::system::DriverError;
 use crate::fs::call::{Call, CallOutcome, ErrAmounts, ErrKind, ErrorText, Whence};
@@ -227,8 +228,27 @@ impl CoreExec {
                 let Some(h) = self.handle(*slot) else {
                     return Ok(no_handle());
                 };
-                let max = max.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
-                value(h.read_data(max), StepValue::Bytes, m)
+                match max {
+                    Some(n) => {
+                        let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                        value(h.read_data(Some(n)), StepValue::Bytes, m)
+                    }
+                    None => {
+                        let mut buf = Vec::new();
+                        match h.read_to_end(&mut buf) {
+                            // The count must be what landed in the buffer.
+                            Ok(n) if n == buf.len() => Ok(CallOutcome::Ok(StepValue::Bytes(buf))),
+                            Ok(n) => Err(DriverError::new(
+                                "core",
+                                format!(
+                                    "io::Read::read_to_end answered {n} but appended {} bytes",
+                                    buf.len()
+                                ),
+                            )),
+                            Err(e) => io_outcome(&e, m),
+                        }
+                    }
+                }
             }
             Call::ReadInto { slot, size } => {
                 let Some(h) = self.handle(*slot) else {
