@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 import warnings
 
 PROTOCOL_VERSION = 1
@@ -502,12 +503,26 @@ class Watchdog(threading.Thread):
         Only a wait inside ``threading.Condition.wait`` called from ``acquire_read``/
         ``acquire_write`` with ``deadline`` None counts: the thread sampled anywhere else in
         those functions (entering the condition, computing the deadline) is still running.
+
+        The main thread keeps running while its stack is read, and CPython 3.11 does not make
+        that read safe: a sampled chain once led to a ``str`` where a frame was expected, the
+        AttributeError killed the watchdog, and the next forever-wait became a 10 s timeout
+        instead of a ``hung`` answer. A sample that is not a chain of frames is no answer:
+        None, and the next poll samples again (a hang needs two agreeing polls anyway).
         """
+        try:
+            return self._blocked_forever()
+        except (AttributeError, TypeError, ValueError):
+            return None
+
+    def _blocked_forever(self):
         frame = sys._current_frames().get(self.main_ident)
         lock_frame = None
         inner = None  # the frame the lock function called
         f = frame
         while f is not None:
+            if not isinstance(f, types.FrameType):
+                return None  # a torn sample (see blocked_forever)
             if (f.f_globals.get("__name__") == "dmemfs._lock"
                     and f.f_code.co_name in ("acquire_read", "acquire_write")):
                 lock_frame = f
@@ -521,6 +536,8 @@ class Watchdog(threading.Thread):
         called = inner
         while called.f_back is not lock_frame:
             called = called.f_back
+            if not isinstance(called, types.FrameType):
+                return None
         if called.f_code.co_name != "wait" or called.f_globals.get("__name__") != "threading":
             return None
         if lock_frame.f_locals.get("deadline", 0.0) is not None:

@@ -830,6 +830,27 @@ class WatchdogSampling(unittest.TestCase):
         self.assertIsNotNone(where)
         self.assertIn("acquire_read", where)
 
+    def test_a_torn_sample_is_no_answer_and_does_not_kill_the_watchdog(self) -> None:
+        # CPython 3.11 once handed the watchdog a `str` in the sampled chain (CI, D-MemFS
+        # layer): the AttributeError ended the watchdog thread, and the next forever-wait was
+        # a 10 s timeout instead of a `hung` answer. A chain that is not made of frames, at
+        # the top or further down, is no answer.
+        dog = self.adapter.Watchdog(None)
+        real = sys._current_frames
+
+        class Torn:
+            f_globals = {"__name__": "elsewhere"}
+            f_code = real  # anything without co_name
+            f_back = "not a frame"
+
+        for sampled in ("not a frame", Torn(), 42):
+            with self.subTest(sampled=type(sampled).__name__):
+                sys._current_frames = lambda: {dog.main_ident: sampled}
+                try:
+                    self.assertIsNone(dog.blocked_forever())
+                finally:
+                    sys._current_frames = real
+
 
 # ---------------------------------------------------------------------------------------------
 # The memory guard on a simulated host (the handshake's available_memory or host_root)
