@@ -124,11 +124,18 @@ fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
         load_specs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants/zero_overhead"))
             .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(zero_overhead.config.chunk_overhead, 0);
+    // spec: STORE-8 (its 5-byte hard limit: a 5-byte file promotes, a 200-byte one cannot)
+    let promotion_limit = load_specs(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/variants/promotion_limit"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(promotion_limit.config.promotion_hard_limit, 5);
     for s in [
         spec(),
         spec_with_storage("sequential"),
         spec_with_storage("random_access"),
         zero_overhead,
+        promotion_limit,
     ] {
         let held_failed = depth_four(&s);
         if s.config.storage == Storage::Sequential {
@@ -137,6 +144,14 @@ fn model_and_oracle_agree_at_depth_four_over_distinct_states() {
                 held_failed[i],
                 (true, true),
                 "STORE-4 held and failed under storage sequential"
+            );
+        }
+        if s.config.promotion_hard_limit == 5 {
+            let i = s.clause_index("STORE-8").expect("STORE-8") as usize;
+            assert_eq!(
+                held_failed[i],
+                (true, true),
+                "STORE-8 held and failed under a 5-byte promotion limit"
             );
         }
     }
