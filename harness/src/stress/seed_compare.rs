@@ -108,7 +108,10 @@ fn process_cpu_ns() -> u64 {
 }
 
 /// Best of `runs` on memfs-core and on D-MemFS (through `python`, the venv's interpreter,
-/// running `script`), alternating so that both see the same machine.
+/// running `script`): the core's runs back to back, then D-MemFS's in one child process,
+/// seconds apart in one invocation so that both see the same machine. (Alternating one run of
+/// each was tried: in 4 invocations the core's run before any D-MemFS process took 16.5-20.9
+/// ms and those after one 20.9-48.6 ms, so it would put D-MemFS's teardown on the core's clock.)
 pub fn compare(
     runs: usize,
     python: &Path,
