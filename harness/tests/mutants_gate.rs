@@ -2,8 +2,9 @@
 //! failure, so that `cargo mutants` (see `.cargo/mutants.toml`) judges a mutant of memfs-core
 //! by the harness alone, not by memfs-core's unit tests. Layers: depth-4 exploration of the
 //! default spec and each variant under `specs/variants` (storage settings, a roomy quota, a
-//! 5-byte promotion limit, the memory guard on simulated hosts; the default one with `--verify-shortcuts`: a mutant
-//! that makes the core claim a changed state unchanged is caught where it claims it),
+//! 5-byte promotion limit, the memory guard on simulated hosts; the default one with
+//! `--verify-shortcuts`: a mutant that makes the core claim a changed state unchanged is
+//! caught where it claims it),
 //! every scenario, every committed regression, a seeded walk (`harness walk --seed 1`), and
 //! the concurrency the one-threaded explorer never has: every stress suite (`harness stress`)
 //! at a small scale, ST-07/ST-08's waits shortened to 1 s so that a wait no release ends
