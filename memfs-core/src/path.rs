@@ -109,14 +109,14 @@ fn rebuild(raw: &str) -> Result<String, MfsError> {
     Ok(out)
 }
 
-/// Whether `p` is already in normal form: `/`, or `/name(/name)*` with no empty, `.` or `..`
-/// part and no backslash.
+/// Whether `p` is already in normal form (the tests' name for [`normal_last_slash`]).
 #[cfg(test)]
 fn is_normalized(p: &str) -> bool {
     normal_last_slash(p).is_some()
 }
 
-/// Where the last `/` of `p` is, if `p` is already in normal form (see [`is_normalized`]).
+/// Where the last `/` of `p` is, if `p` is already in normal form: `/`, or `/name(/name)*`
+/// with no empty, `.` or `..` part and no backslash.
 /// One pass over the bytes with two compares each (this runs on every call); the pass finds
 /// the last `/` on the way, for [`NormPath::split_parent`].
 fn normal_last_slash(p: &str) -> Option<usize> {
